@@ -1,0 +1,42 @@
+# Shailoo: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run test setup install messages lint bench-import clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	@if command -v msgfmt >/dev/null; then cd src/shailoo && ../../$(BIN)/shailoo compilemessages -v0; \
+	else echo "msgfmt not found: using the committed .mo files"; fi
+
+setup: install messages
+	$(BIN)/shailoo migrate --noinput -v0
+	$(BIN)/shailoo collectstatic --noinput -v0
+
+run: setup
+	$(BIN)/shailoo demo
+	$(BIN)/shailoo runplatform --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install messages
+	scripts/ensure-chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The fields each kind of audit event carries. A payload must have exactly these."""
+from shailoo.audit.models import AuditKind
+
+PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
+    AuditKind.REGISTER_IMPORTED: frozenset({"file", "imported", "updated", "unchanged", "rejected"}),
+    AuditKind.PRECINCTS_IMPORTED: frozenset({"file", "precincts", "ranges", "rejected"}),
+    AuditKind.LIST_COMPILED: frozenset({"election", "listed", "ineligible", "unassigned", "kept"}),
+    AuditKind.LIST_ENTRY_CHANGED: frozenset({"election", "pin_hash", "before", "after", "reason"}),
+    AuditKind.APPLICATION_FILED: frozenset({"application", "kind", "election", "pin_hash", "channel"}),
+    AuditKind.APPLICATION_WITHDRAWN: frozenset({"application"}),
+    AuditKind.APPLICATION_DECIDED: frozenset({"application", "decision", "reason"}),
+    AuditKind.BIOMETRIC_RECORDED: frozenset({"application", "result"}),
+    AuditKind.OPERATOR_LOOKUP: frozenset({"pin_hash", "outcome"}),
+    AuditKind.STAFF_CHANGED: frozenset({"user", "role", "scope"}),
+}
+
+
+class InvalidAuditPayload(ValueError):
+    pass
+
+
+def check_payload(kind: str, payload: dict) -> None:
+    expected = PAYLOAD_FIELDS[kind]
+    if set(payload) != expected:
+        missing, extra = sorted(expected - set(payload)), sorted(set(payload) - expected)
+        raise InvalidAuditPayload(f"audit payload of {kind}: missing {missing}, unexpected {extra}")

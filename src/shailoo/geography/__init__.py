@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Regions, districts, municipalities, settlements, precincts and the addresses they serve."""

@@ -1,0 +1,81 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The personal identification number (PIN): 14 digits, gender, date of birth, serial."""
+import datetime as dt
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Gender(StrEnum):
+    FEMALE = "F"
+    MALE = "M"
+
+
+class InvalidPin(ValueError):
+    """A PIN that is not 14 digits of the right structure; `code` names what is wrong."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PinInfo:
+    pin: str
+    gender: Gender
+    birth_date: dt.date
+
+
+_SEPARATORS = re.compile(r"[\s\-\u00a0]+")
+PIN_GENDER_DIGIT = {"1": Gender.FEMALE, "2": Gender.MALE}
+
+
+def normalise_pin(text: str) -> str:
+    """The 14 digits of a PIN typed with spaces or dashes; InvalidPin for anything else."""
+    digits = _SEPARATORS.sub("", text.strip())
+    if not digits:
+        raise InvalidPin("empty", "the PIN is empty")
+    if not digits.isascii() or not digits.isdigit():
+        raise InvalidPin("not_digits", "a PIN has digits only")
+    if len(digits) != 14:
+        raise InvalidPin("length", f"a PIN has 14 digits, this one has {len(digits)}")
+    return digits
+
+
+def parse_pin(text: str) -> PinInfo:
+    """Check a PIN's structure: first digit 1 or 2, digits 2-9 a real date DDMMYYYY."""
+    pin = normalise_pin(text)
+    gender = PIN_GENDER_DIGIT.get(pin[0])
+    if gender is None:
+        raise InvalidPin("gender_digit", "the first digit of a PIN is 1 (female) or 2 (male)")
+    try:
+        birth_date = dt.date(int(pin[5:9]), int(pin[3:5]), int(pin[1:3]))
+    except ValueError:
+        raise InvalidPin("date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY") from None
+    if birth_date.year < 1880:
+        raise InvalidPin("date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY")
+    return PinInfo(pin=pin, gender=gender, birth_date=birth_date)
+
+
+def check_pin_agrees(info: PinInfo, *, birth_date: dt.date, gender: Gender) -> None:
+    """A PIN must agree with the citizen's date of birth and gender."""
+    if info.birth_date != birth_date:
+        raise InvalidPin("birth_date_mismatch", "the PIN does not agree with the date of birth")
+    if info.gender != gender:
+        raise InvalidPin("gender_mismatch", "the PIN does not agree with the gender")
+
+
+def make_pin(*, gender: Gender, birth_date: dt.date, serial: int) -> str:
+    """A PIN with the given gender, date of birth and 5-digit serial (for demo and synthetic data)."""
+    if not 0 <= serial < 100_000:
+        raise ValueError("the serial has 5 digits")
+    digit = "1" if gender is Gender.FEMALE else "2"
+    return f"{digit}{birth_date:%d%m%Y}{serial:05d}"
+
+
+def pin_digest(pin: str, key: str) -> str:
+    """A keyed hash of a PIN for logs, metrics and counters: stable, not reversible without the key."""
+    return hmac.new(key.encode(), pin.encode(), hashlib.sha256).hexdigest()[:16]

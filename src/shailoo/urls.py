@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: Apache-2.0
+"""URL map of the whole platform: each app contributes its own urls module."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("shailoo.web.urls")),
+]

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Serve the platform: gunicorn for the web, and the background worker beside it."""
+import os
+import subprocess
+import sys
+
+from django.core.management import get_commands
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Shailoo with gunicorn and run the background worker (SMS outbox) beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        bin_dir = os.path.dirname(sys.executable)
+        worker = None
+        if not no_worker and "worker" in get_commands():
+            worker = subprocess.Popen([os.path.join(bin_dir, "shailoo"), "worker"])
+        self.stdout.write(f"Shailoo is served on http://{host}:{port}/ (Ctrl+C stops it)")
+        try:
+            subprocess.run(
+                [
+                    os.path.join(bin_dir, "gunicorn"), "shailoo.wsgi", "--bind", f"{host}:{port}",
+                    "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5",
+                ],
+                check=False,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

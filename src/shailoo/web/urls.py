@@ -1,0 +1,8 @@
+# SPDX-License-Identifier: Apache-2.0
+from django.urls import path
+
+from shailoo.web import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+]
