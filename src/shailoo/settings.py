@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "shailoo.audit",
     "shailoo.messaging",
     "shailoo.commission",
+    "shailoo.lookup",
+    "shailoo.tunduk",
+    "shailoo.cabinet",
 ]
 
 MIDDLEWARE = [

@@ -7,4 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("shailoo.web.urls")),
+    path("", include("shailoo.lookup.urls")),
+    path("", include("shailoo.messaging.urls")),
+    path("", include("shailoo.tunduk.urls")),
+    path("cabinet/", include("shailoo.cabinet.urls")),
+    path("commission/", include("shailoo.commission.urls")),
 ]
