@@ -13,6 +13,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from shailoo.tunduk.keys import demo_client_secret, test_idp_private_key
+
 
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, "1" if default else "0").strip().lower() in {"1", "true", "yes", "on"}
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves the API docs (Swagger UI) from our own static files, no CDN
     "shailoo.web",
     "shailoo.geography",
     "shailoo.elections",
@@ -192,6 +195,50 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("SHAILOO_LOG_LEVEL", "INFO")},
     "loggers": {"django": {"handlers": ["console"], "level": "WARNING", "propagate": False}},
+}
+
+# Rate limits of the public check, "count/seconds" per scope (shailoo.lookup.ratelimit); 0/1 = off.
+LOOKUP_RATE_LIMITS = {
+    "ip": os.environ.get("SHAILOO_RATE_LIMIT_IP", "30/60"),
+    "pin": os.environ.get("SHAILOO_RATE_LIMIT_PIN", "20/3600"),
+    "sms_sender": os.environ.get("SHAILOO_RATE_LIMIT_SMS_SENDER", "10/3600"),
+    "operator": os.environ.get("SHAILOO_RATE_LIMIT_OPERATOR", "600/3600"),
+}
+# How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
+LOOKUP_PROXY_HOPS = int(os.environ.get("SHAILOO_PROXY_HOPS", "0"))
+# Seconds a CAPTCHA of the public check stays valid (each can be solved once).
+LOOKUP_CAPTCHA_MAX_AGE = int(os.environ.get("SHAILOO_CAPTCHA_MAX_AGE", "600"))
+
+# Voter login through Tunduk ESIA (OpenID Connect); see docs/tunduk.md. The local test identity
+# provider (SHAILOO_TEST_IDP=1) stands in for Tunduk in the demo and in tests, never in production.
+TEST_IDP = env_bool("SHAILOO_TEST_IDP")
+if TEST_IDP and PRODUCTION:
+    raise ImproperlyConfigured("SHAILOO_TEST_IDP cannot be switched on in production (SHAILOO_PRODUCTION=1)")
+TEST_IDP_PASSWORD = os.environ.get("SHAILOO_TEST_IDP_PASSWORD", "tunduk-demo")
+TUNDUK_DISCOVERY_URL = os.environ.get(
+    "SHAILOO_OIDC_DISCOVERY_URL",
+    "http://127.0.0.1:8000/test-idp/.well-known/openid-configuration" if TEST_IDP else "",
+)
+TUNDUK_CLIENT_ID = os.environ.get("SHAILOO_OIDC_CLIENT_ID", "shailoo-demo" if TEST_IDP else "")
+TUNDUK_CLIENT_SECRET = os.environ.get("SHAILOO_OIDC_CLIENT_SECRET") or (
+    demo_client_secret(SECRET_KEY) if TEST_IDP else ""
+)
+TUNDUK_PIN_CLAIM = os.environ.get("SHAILOO_OIDC_PIN_CLAIM", "pin")
+TUNDUK_RESPONSE_MODE = os.environ.get("SHAILOO_OIDC_RESPONSE_MODE", "form_post")
+TUNDUK_SCOPES = os.environ.get("SHAILOO_OIDC_SCOPES", "openid profile")
+TUNDUK_REDIRECT_URI = os.environ.get("SHAILOO_OIDC_REDIRECT_URI", "")  # default: built from the request
+TUNDUK_HTTP_TIMEOUT = float(os.environ.get("SHAILOO_OIDC_TIMEOUT_SECONDS", "10"))
+VOTER_SESSION_SECONDS = int(os.environ.get("SHAILOO_VOTER_SESSION_MINUTES", "30")) * 60
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": not PRODUCTION,
+    "OIDC_RSA_PRIVATE_KEY": "" if PRODUCTION else test_idp_private_key(DATA_DIR),
+    "PKCE_REQUIRED": True,
+    "SCOPES": {"openid": "OpenID Connect", "profile": "name and PIN"},
+    "OAUTH2_VALIDATOR_CLASS": "shailoo.tunduk.test_idp.validator.TestIdpValidator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
 }
 
 # Import batch size: rows per transaction when merging the register on SQLite.
