@@ -13,6 +13,8 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.BIOMETRIC_RECORDED: frozenset({"application", "result"}),
     AuditKind.OPERATOR_LOOKUP: frozenset({"pin_hash", "outcome"}),
     AuditKind.STAFF_CHANGED: frozenset({"user", "role", "scope"}),
+    AuditKind.DOCUMENTS_PURGED: frozenset({"election", "documents"}),
+    AuditKind.STAFF_TOTP_ENABLED: frozenset({"user"}),
 }
 
 

@@ -18,6 +18,8 @@ class AuditKind(models.TextChoices):
     BIOMETRIC_RECORDED = "biometric.recorded", _("biometric identification recorded")
     OPERATOR_LOOKUP = "lookup.operator", _("call-centre lookup")
     STAFF_CHANGED = "staff.changed", _("staff role changed")
+    DOCUMENTS_PURGED = "documents.purged", _("uploaded documents deleted after retention")
+    STAFF_TOTP_ENABLED = "staff.totp_enabled", _("two-factor login enabled")
 
 
 class AuditEntry(models.Model):
