@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Exponential ElGamal over ristretto255: (alpha, beta) = (rG, rK + mG), added component-wise."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.group import GENERATOR, IDENTITY, Point, Scalar, base_mul, small_multiple
+
+
+@dataclass(frozen=True, slots=True)
+class Ciphertext:
+    """An encryption of g^m: ``pad`` is alpha = rG, ``data`` is beta = rK + mG."""
+
+    pad: Point
+    data: Point
+
+    def __add__(self, other: Ciphertext) -> Ciphertext:
+        return Ciphertext(self.pad + other.pad, self.data + other.data)
+
+    def scale(self, factor: int) -> Ciphertext:
+        """An encryption of factor * m (used for the weight of an "against all" mark)."""
+        if factor == 1:
+            return self
+        scalar = Scalar(factor)
+        return Ciphertext(self.pad * scalar, self.data * scalar)
+
+    def to_bytes(self) -> bytes:
+        return self.pad.data + self.data.data
+
+
+ZERO_CIPHERTEXT = Ciphertext(IDENTITY, IDENTITY)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPair:
+    """An ElGamal key pair: secret s, public K = sG."""
+
+    secret: Scalar
+    public: Point
+
+    @staticmethod
+    def generate() -> KeyPair:
+        secret = Scalar.random()
+        return KeyPair(secret, base_mul(secret))
+
+
+def encrypt(message: int, public_key: Point, nonce: Scalar) -> Ciphertext:
+    """Encrypt the small non-negative integer ``message`` with the given nonce r."""
+    if message < 0:
+        raise ValueError("exponential ElGamal encrypts non-negative integers")
+    data = public_key * nonce
+    if message:
+        data = data + small_multiple(message)
+    return Ciphertext(base_mul(nonce), data)
+
+
+def sum_ciphertexts(ciphertexts: list[Ciphertext]) -> Ciphertext:
+    total = ZERO_CIPHERTEXT
+    for ciphertext in ciphertexts:
+        total = total + ciphertext
+    return total
+
+
+def decrypt_to_point(ciphertext: Ciphertext, secret: Scalar) -> Point:
+    """mG = beta - s * alpha."""
+    return ciphertext.data - ciphertext.pad * secret
+
+
+class DiscreteLogNotFound(CryptoError):
+    """The point is not mG for any m in the searched range."""
+
+
+class DiscreteLog:
+    """Baby-step giant-step for m in [0, bound]: about 2*sqrt(bound) group additions per search."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self.step = max(1, math.isqrt(bound) + 1)
+        self._baby: dict[bytes, int] = {}
+        point = IDENTITY
+        for index in range(self.step):
+            self._baby[point.data] = index
+            point = point + GENERATOR
+        self._giant = small_multiple(self.step) if self.step < 4096 else base_mul(Scalar(self.step))
+
+    def find(self, point: Point) -> int:
+        current = point
+        for giant in range(self.step + 1):
+            found = self._baby.get(current.data)
+            if found is not None:
+                value = giant * self.step + found
+                if value <= self.bound:
+                    return value
+                break
+            current = current - self._giant
+        raise DiscreteLogNotFound(f"no discrete log within [0, {self.bound}]")
