@@ -44,3 +44,28 @@ class StaffAssignment(models.Model):
             raise ValidationError({"district": _("A territorial commission member needs a district.")})
         if self.role == self.Role.PRECINCT and not self.precinct_id:
             raise ValidationError({"precinct": _("A precinct commission member needs a precinct.")})
+
+
+class BiometricCheck(models.Model):
+    """The voter's biometric identification at the commission: who checked, when, with what result."""
+
+    class Result(models.TextChoices):
+        MATCH = "match", _("identity confirmed")
+        NO_MATCH = "no_match", _("identity not confirmed")
+
+    application = models.ForeignKey(
+        "cabinet.Application", on_delete=models.CASCADE, related_name="biometric_checks"
+    )
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    performed_by_label = models.CharField(max_length=200)
+    performed_at = models.DateTimeField(auto_now_add=True)
+    result = models.CharField(max_length=10, choices=Result.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("biometric identification")
+        verbose_name_plural = _("biometric identifications")
+        ordering = ["performed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.result}"

@@ -1,0 +1,186 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Decisions of the commissions on voters' applications.
+
+Each decision runs in one transaction: the application is locked, the staff member's scope and the
+deadline are checked at that moment, the voter list is changed through `shailoo.register.services`,
+the audit entries are written and the voter's SMS is queued in the outbox.
+"""
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from shailoo.audit.models import AuditKind
+from shailoo.audit.services import record_event
+from shailoo.cabinet import services as cabinet_services
+from shailoo.cabinet.models import Application
+from shailoo.cabinet.services import ApplicationRefused, Claim, check_deadline, staff_label
+from shailoo.commission.models import BiometricCheck
+from shailoo.commission.scope import require_scope
+from shailoo.elections.models import Election
+from shailoo.geography.models import Precinct
+from shailoo.messaging.services import queue_sms
+from shailoo.register import services as register_services
+from shailoo.register.models import VoterListEntry
+
+
+def _locked(application: Application, actor: AbstractBaseUser) -> Application:
+    application = (
+        Application.objects.select_for_update()
+        .select_related("election__kenesh", "citizen", "precinct__municipality")
+        .get(pk=application.pk)
+    )
+    require_scope(actor, application.precinct)
+    return application
+
+
+def _require_open(application: Application) -> None:
+    if not application.is_open:
+        raise ApplicationRefused("not_open", _("This application is already decided or withdrawn."))
+
+
+def _move(application: Application, status: str, actor: AbstractBaseUser, reason: str = "") -> None:
+    application.status = status
+    if status in (Application.Status.APPROVED, Application.Status.REJECTED):
+        application.decision_reason = reason
+    application.save(update_fields=["status", "decision_reason", "updated_at"])
+    application.events.create(status=status, actor=actor, actor_label=staff_label(actor), reason=reason)
+
+
+def decision_sms_text(application: Application, decision: str) -> str:
+    """Short (within two Cyrillic SMS parts), in the language the voter filed in."""
+    with translation.override(application.language or "ky"):
+        if decision == Application.Status.APPROVED:
+            return _("Shailoo: your application No. %(number)s is approved. Details in the Voter's Cabinet.") % {
+                "number": application.pk}
+        return _("Shailoo: your application No. %(number)s is rejected. The reason is in the Voter's Cabinet.") % {
+            "number": application.pk}
+
+
+def start_review(*, application: Application, actor: AbstractBaseUser) -> Application:
+    with transaction.atomic():
+        application = _locked(application, actor)
+        _require_open(application)
+        if application.status == Application.Status.FILED:
+            _move(application, Application.Status.UNDER_REVIEW, actor)
+        return application
+
+
+def record_biometric_check(
+    *, application: Application, actor: AbstractBaseUser, confirmed: bool, note: str = ""
+) -> BiometricCheck:
+    """Record the voter's biometric identification made in person at the commission."""
+    with transaction.atomic():
+        application = _locked(application, actor)
+        _require_open(application)
+        check = BiometricCheck.objects.create(
+            application=application, performed_by=actor, performed_by_label=staff_label(actor),
+            result=BiometricCheck.Result.MATCH if confirmed else BiometricCheck.Result.NO_MATCH,
+            note=note.strip()[:500],
+        )
+        if application.status == Application.Status.FILED:
+            _move(application, Application.Status.UNDER_REVIEW, actor)
+        record_event(
+            kind=AuditKind.BIOMETRIC_RECORDED, actor=actor, subject=f"application:{application.pk}",
+            payload={"application": application.pk, "result": check.result},
+        )
+        return check
+
+
+def identity_established(application: Application) -> bool:
+    """A successful biometric check in person; for an online e-voting application, the voter's verified
+    electronic signature (checked when it was filed) establishes it too."""
+    if application.biometric_checks.filter(result=BiometricCheck.Result.MATCH).exists():
+        return True
+    return (
+        application.kind == Application.Kind.EVOTING
+        and application.channel == Application.Channel.CABINET
+        and bool(application.signature)
+    )
+
+
+def approve_application(
+    *, application: Application, actor: AbstractBaseUser, reason: str = "", now: dt.datetime | None = None
+) -> Application:
+    """Approve and apply to the voter list, in one transaction with the audit entries and the SMS."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        application = _locked(application, actor)
+        _require_open(application)
+        check_deadline(application.kind, application.election, now)
+        if not identity_established(application):
+            raise ApplicationRefused(
+                "biometrics_needed", _("Record a successful biometric identification of the voter first.")
+            )
+        reason = reason.strip() or _("approved")
+        if application.kind == Application.Kind.EVOTING:
+            register_services.enrol_evoter(
+                election=application.election, citizen=application.citizen, actor=actor, reason=reason,
+                application=application,
+            )
+        else:
+            try:
+                register_services.change_list_entry(
+                    election=application.election, citizen=application.citizen, precinct=application.precinct,
+                    actor=actor, reason=reason, application=application,
+                )
+            except register_services.ListChangeRefused as error:
+                raise ApplicationRefused(error.code, error.message) from error
+        _move(application, Application.Status.APPROVED, actor, reason)
+        _move(application, Application.Status.APPLIED, actor)
+        record_event(
+            kind=AuditKind.APPLICATION_DECIDED, actor=actor, subject=f"application:{application.pk}",
+            payload={"application": application.pk, "decision": "approved", "reason": reason},
+        )
+        queue_sms(
+            to=application.phone, text=decision_sms_text(application, Application.Status.APPROVED),
+            dedup_key=f"application:{application.pk}:decided",
+        )
+        return application
+
+
+def reject_application(*, application: Application, actor: AbstractBaseUser, reason: str) -> Application:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationRefused("reason_needed", _("Give the reason for the rejection."))
+    with transaction.atomic():
+        application = _locked(application, actor)
+        _require_open(application)
+        _move(application, Application.Status.REJECTED, actor, reason[:2000])
+        record_event(
+            kind=AuditKind.APPLICATION_DECIDED, actor=actor, subject=f"application:{application.pk}",
+            payload={"application": application.pk, "decision": "rejected", "reason": reason[:2000]},
+        )
+        queue_sms(
+            to=application.phone, text=decision_sms_text(application, Application.Status.REJECTED),
+            dedup_key=f"application:{application.pk}:decided",
+        )
+        return application
+
+
+def file_walk_in_application(
+    *, actor: AbstractBaseUser, precinct: Precinct, kind: str, election_id: int, pin: str, phone: str,
+    claim: Claim, scan=None, language: str = "ky", now: dt.datetime | None = None,
+) -> Application:
+    """A commission member files an application for a voter who came to the precinct in person."""
+    require_scope(actor, precinct)
+    election = Election.objects.select_related("kenesh").filter(pk=election_id).first()
+    if election is None or precinct.municipality_id != election.kenesh.territory_id:
+        raise ApplicationRefused("unknown_election", _("This precinct takes no part in this election."))
+    if kind == Application.Kind.EVOTING:
+        # An e-voting application is reviewed where the voter is listed: that must be in scope too.
+        listed_at = (
+            VoterListEntry.objects.filter(election=election, citizen__pin=pin.strip(), precinct__isnull=False)
+            .select_related("precinct__municipality").first()
+        )
+        if listed_at is not None:
+            require_scope(actor, listed_at.precinct)
+    else:
+        # The voter is listed where they came: at this commission's precinct.
+        claim.precinct_number = precinct.number
+    return cabinet_services.file_application(
+        kind=kind, election=election, pin=pin, phone=phone, claim=claim, scan=scan, language=language,
+        channel=Application.Channel.WALK_IN, actor=actor, now=now,
+    )
