@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_tasks",
     "django_tasks_db",
+    "oauth2_provider",  # the local test identity provider (shailoo.tunduk.test_idp); URLs live only when TEST_IDP
     "ninja",  # serves the API docs (Swagger UI) from our own static files, no CDN
     "shailoo.web",
     "shailoo.geography",
@@ -243,3 +244,22 @@ OAUTH2_PROVIDER = {
 
 # Import batch size: rows per transaction when merging the register on SQLite.
 REGISTER_IMPORT_BATCH = int(os.environ.get("SHAILOO_REGISTER_IMPORT_BATCH", "50000"))
+
+# SMS 119 (docs/sms.md). Inbound webhooks: per gateway a shared secret and/or an HMAC key (a gateway
+# with neither is refused); outbound: one sender, log | jasmin | kannel.
+SMS_INBOUND = {
+    gateway: {
+        "secret": os.environ.get(f"SHAILOO_SMS_{gateway.upper()}_SECRET", "" if PRODUCTION else "demo-sms-secret"),
+        "hmac_key": os.environ.get(f"SHAILOO_SMS_{gateway.upper()}_HMAC_KEY", ""),
+        "allowed_ips": env_list(f"SHAILOO_SMS_{gateway.upper()}_ALLOWED_IPS", ""),
+    }
+    for gateway in ("jasmin", "kannel", "inbound")
+}
+SMS_SENDER = os.environ.get("SHAILOO_SMS_SENDER", "log")
+SMS_GATEWAY_URL = os.environ.get("SHAILOO_SMS_GATEWAY_URL", "")
+SMS_GATEWAY_USERNAME = os.environ.get("SHAILOO_SMS_GATEWAY_USERNAME", "")
+SMS_GATEWAY_PASSWORD = os.environ.get("SHAILOO_SMS_GATEWAY_PASSWORD", "")
+SMS_FROM = os.environ.get("SHAILOO_SMS_FROM", "119")
+SMS_DLR_BASE_URL = os.environ.get("SHAILOO_SMS_DLR_BASE_URL", "")
+SMS_MAX_ATTEMPTS = int(os.environ.get("SHAILOO_SMS_MAX_ATTEMPTS", "5"))
+SMS_DEFAULT_LANGUAGE = os.environ.get("SHAILOO_SMS_DEFAULT_LANGUAGE", "ky")
