@@ -270,3 +270,43 @@ def complaint_from_json(data: Any, where: str) -> Complaint:
         codec.point(data, "shared_point", where),
         codec.chaum_pedersen_from_json(codec.field(data, "proof", where), f"{where}.proof"),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CeremonyOutcome:
+    """A whole ceremony run in one process (simulations and tests; real holders run each step apart)."""
+
+    dealers: tuple[DealerMessage, ...]
+    complaints: tuple[Complaint, ...]
+    qualified: tuple[int, ...]
+    joint_public_key: Point
+    secret_shares: dict[int, Scalar]
+
+
+def run_ceremony(
+    holders: int, quorum: int, context: bytes, cheats: dict[int, frozenset[int]] | None = None
+) -> CeremonyOutcome:
+    """Every holder deals, every holder checks what it received and complains about bad shares."""
+    if not 1 <= quorum <= holders:
+        raise ValueError("the quorum must be between 1 and the number of holders")
+    cheats = cheats or {}
+    secrets = {i: start_holder(i, quorum) for i in range(1, holders + 1)}
+    keys = {i: publish_key(secrets[i], context) for i in secrets}
+    public_keys = {i: key for i, (key, _) in keys.items()}
+    messages = tuple(
+        deal(secrets[i], keys[i][1], public_keys, context, cheats.get(i, frozenset())) for i in secrets
+    )
+    complaints: list[Complaint] = []
+    received: dict[int, dict[int, Scalar]] = {j: {} for j in secrets}
+    for j in secrets:
+        for message in messages:
+            value, complaint = receive_share(secrets[j], message, context)
+            if complaint is not None:
+                complaints.append(complaint)
+            elif value is not None:
+                received[j][message.index] = value
+    qualified = qualified_dealers(messages, complaints, context)
+    if len(qualified) < quorum:
+        raise InvalidRecord(f"only {len(qualified)} qualified dealers, fewer than the quorum {quorum}")
+    shares = {j: combine_shares(received[j], qualified) for j in secrets}
+    return CeremonyOutcome(messages, tuple(complaints), qualified, joint_public_key(messages, qualified), shares)
