@@ -191,6 +191,28 @@ def qualified_dealers(
     return tuple(m.index for m in messages if m.index not in guilty)
 
 
+def shares_digest(messages: Sequence[DealerMessage], recipient: int) -> bytes:
+    """What holder j received: every dealer's commitments and the encrypted share addressed to j."""
+    parts: list[bytes] = []
+    for message in messages:
+        parts += [encode_int(message.index), *(c.data for c in message.commitments)]
+        parts += [s.ephemeral.data + s.ciphertext for s in message.shares if s.recipient == recipient]
+    return hash_bytes("acknowledgement", *parts)
+
+
+def acknowledge(secrets: HolderSecrets, messages: Sequence[DealerMessage], context: bytes) -> SchnorrProof:
+    """Holder j signs (a Schnorr proof with E_j) what it received, so that no share can be altered later."""
+    label = _label("acknowledgement", secrets.index) + shares_digest(messages, secrets.index)
+    return prove_knowledge(secrets.encryption_secret, base_mul(secrets.encryption_secret), context, label)
+
+
+def verify_acknowledgement(
+    proof: SchnorrProof, holder: DealerMessage, messages: Sequence[DealerMessage], context: bytes
+) -> None:
+    label = _label("acknowledgement", holder.index) + shares_digest(messages, holder.index)
+    verify_knowledge(proof, holder.encryption_key, context, label, f"ceremony acknowledgement of holder {holder.index}")
+
+
 def joint_public_key(messages: Sequence[DealerMessage], qualified: Sequence[int]) -> Point:
     """K = sum over qualified dealers of C_{i,0}."""
     total = IDENTITY
@@ -281,6 +303,7 @@ class CeremonyOutcome:
     qualified: tuple[int, ...]
     joint_public_key: Point
     secret_shares: dict[int, Scalar]
+    acknowledgements: tuple[SchnorrProof, ...]
 
 
 def run_ceremony(
@@ -309,4 +332,7 @@ def run_ceremony(
     if len(qualified) < quorum:
         raise InvalidRecord(f"only {len(qualified)} qualified dealers, fewer than the quorum {quorum}")
     shares = {j: combine_shares(received[j], qualified) for j in secrets}
-    return CeremonyOutcome(messages, tuple(complaints), qualified, joint_public_key(messages, qualified), shares)
+    acknowledgements = tuple(acknowledge(secrets[j], messages, context) for j in secrets)
+    return CeremonyOutcome(
+        messages, tuple(complaints), qualified, joint_public_key(messages, qualified), shares, acknowledgements
+    )

@@ -23,6 +23,7 @@ from shailoo.crypto.ceremony import (
 )
 from shailoo.crypto.errors import InvalidEncoding
 from shailoo.crypto.group import Point
+from shailoo.crypto.schnorr import SchnorrProof
 
 MANIFEST = "manifest.json"
 CEREMONY = "ceremony.json"
@@ -47,6 +48,7 @@ class CeremonyTranscript:
     complaints: tuple[Complaint, ...]
     qualified: tuple[int, ...]
     joint_public_key: Point
+    acknowledgements: tuple[SchnorrProof, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -58,6 +60,7 @@ class CeremonyTranscript:
             "complaints": [complaint_to_json(c) for c in self.complaints],
             "qualified": list(self.qualified),
             "joint_public_key": self.joint_public_key.hex(),
+            "acknowledgements": [codec.proof_to_json(p) for p in self.acknowledgements],
         }
 
 
@@ -81,6 +84,10 @@ def ceremony_from_json(data: Any, where: str = CEREMONY) -> CeremonyTranscript:
         ),
         tuple(qualified),
         codec.point(data, "joint_public_key", where),
+        tuple(
+            codec.schnorr_from_json(p, f"{where} acknowledgements[{i}]")
+            for i, p in enumerate(codec.items(data, "acknowledgements", where))
+        ),
     )
 
 

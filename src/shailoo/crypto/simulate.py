@@ -141,7 +141,7 @@ def simulate(args: argparse.Namespace) -> tuple[tuple[tuple[int, ...], ...], Man
     outcome = run_ceremony(args.holders, args.quorum, context, cheats)
     transcript = record.CeremonyTranscript(
         context, args.holders, args.quorum, outcome.dealers, outcome.complaints, outcome.qualified,
-        outcome.joint_public_key,
+        outcome.joint_public_key, outcome.acknowledgements,
     )
     writer = record.RecordWriter(args.out)
     writer.write_json(record.MANIFEST, manifest.to_json())

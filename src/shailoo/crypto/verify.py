@@ -182,6 +182,13 @@ def _check_ceremony(reader: record.RecordReader, manifest: Manifest, report: Rep
             keys.verify_dealer(dealer, k, list(range(1, n + 1)), context)
         except CryptoError as error:
             report.fail(error.where or where, error.what)
+    if len(transcript.acknowledgements) != n:
+        report.fail(where, f"expected {n} acknowledgements, one per holder")
+    for dealer, acknowledgement in zip(transcript.dealers, transcript.acknowledgements, strict=False):
+        try:
+            keys.verify_acknowledgement(acknowledgement, dealer, transcript.dealers, context)
+        except CryptoError as error:
+            report.fail(error.where or where, f"{error.what}: a share or commitment was altered")
     by_index = {d.index: d for d in transcript.dealers}
     guilty: set[int] = set()
     for complaint in transcript.complaints:
@@ -203,7 +210,8 @@ def _check_ceremony(reader: record.RecordReader, manifest: Manifest, report: Rep
         report.fail(where, "joint public key is not the sum of the qualified dealers' commitments")
     report.ok(
         f"ceremony: {n} holders, quorum {k}, {len(transcript.complaints)} complaint(s), "
-        f"{len(guilty)} dealer(s) disqualified, joint key and {n * k} coefficient proofs checked"
+        f"{len(guilty)} dealer(s) disqualified, joint key, {n * k} coefficient proofs and "
+        f"{n} acknowledgements of the encrypted shares checked"
     )
     return transcript
 

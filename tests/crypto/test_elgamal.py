@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Exponential ElGamal: round trips, homomorphic addition, bounded discrete log."""
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shailoo.crypto.elgamal import DiscreteLog, DiscreteLogNotFound, KeyPair, decrypt_to_point, encrypt
+from shailoo.crypto.group import Scalar, base_mul
+
+from .strategies import scalars, small_messages
+
+KEYS = KeyPair.generate()
+SEARCH = DiscreteLog(5_000_000)
+
+
+@settings(max_examples=10, deadline=None)
+@given(small_messages, scalars)
+def test_decryption_recovers_the_encrypted_count(message, nonce):
+    assert SEARCH.find(decrypt_to_point(encrypt(message, KEYS.public, nonce), KEYS.secret)) == message
+
+
+@settings(max_examples=10, deadline=None)
+@given(small_messages, small_messages, scalars, scalars)
+def test_sum_of_ciphertexts_encrypts_the_sum_of_counts(a, b, r, s):
+    total = encrypt(a, KEYS.public, r) + encrypt(b, KEYS.public, s)
+    assert total == encrypt(a + b, KEYS.public, r + s)
+    assert SEARCH.find(decrypt_to_point(total, KEYS.secret)) == a + b
+
+
+def test_scaling_a_ciphertext_multiplies_its_count():
+    nonce = Scalar.random()
+    assert encrypt(1, KEYS.public, nonce).scale(3) == encrypt(3, KEYS.public, nonce * Scalar(3))
+
+
+@pytest.mark.parametrize("count", [0, 1, 2236, 2237, 4_999_999, 5_000_000])
+def test_discrete_log_finds_counts_up_to_five_million(count):
+    assert SEARCH.find(base_mul(Scalar(count))) == count
+
+
+def test_discrete_log_refuses_counts_beyond_its_bound():
+    with pytest.raises(DiscreteLogNotFound):
+        DiscreteLog(100).find(base_mul(Scalar(101)))
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(min_value=1, max_value=2**64))
+def test_same_count_under_fresh_nonces_gives_unlinkable_ciphertexts(seed):
+    assert encrypt(1, KEYS.public, Scalar(seed)) != encrypt(1, KEYS.public, Scalar(seed + 1))
