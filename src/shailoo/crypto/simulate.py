@@ -10,6 +10,7 @@ ten), ``1of4+against`` (one of four, or the extra "against all" option alone).
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import random
 import re
@@ -197,6 +198,12 @@ def simulate(args: argparse.Namespace) -> tuple[tuple[tuple[int, ...], ...], Man
         "version": 1, "ballots_counted": args.voters, "contests": tally.totals_to_json(manifest, decrypted),
     })
     writer.close()
+    if args.keys_out is not None:
+        # Holders' secret shares, for benchmarks and tests only: never part of a record.
+        args.keys_out.write_text(json.dumps({
+            "version": 1, "quorum": args.quorum, "qualified": list(outcome.qualified),
+            "secret_shares": {str(j): share.hex() for j, share in outcome.secret_shares.items()},
+        }))
     return known, manifest
 
 
@@ -211,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="record directory, or a path ending in .zip")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seed", type=int, default=None, help="seed of the simulated choices (not of nonces)")
+    parser.add_argument("--keys-out", type=Path, default=None,
+                        help="also write the holders' secret shares here (benchmarks and tests only)")
     parser.add_argument("--cheat", action="append", metavar="DEALER:RECIPIENT",
                         help="dealer sends a bad share to recipient (its complaint disqualifies the dealer)")
     args = parser.parse_args(argv)
