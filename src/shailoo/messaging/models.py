@@ -1,12 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The SMS outbox: a message is written in the transaction of the change that causes it, and sent later."""
+"""The SMS outbox and the inbound SMS of the 119 channel.
+
+An outbound message is written in the transaction of the change that causes it, and sent later by
+the worker (`shailoo worker`). An inbound message is kept with its reply, so that a gateway's retry of
+the same message id gets the same reply and no second SMS. Phone numbers of senders are kept only as
+keyed hashes; the reply's recipient lives on the outbound message until it is sent.
+"""
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class OutboundSms(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("handed to the gateway")
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
@@ -17,10 +25,12 @@ class OutboundSms(models.Model):
     dedup_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # QUEUED: not before this moment (retry backoff); SENDING: the worker's claim expires at this moment.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     gateway = models.CharField(max_length=40, blank=True)
     gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
     last_error = models.CharField(max_length=500, blank=True)
+    delivery_report = models.CharField(_("last delivery report"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
@@ -32,3 +42,42 @@ class OutboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"SMS {self.pk} {self.status}"
+
+
+class InboundSms(models.Model):
+    """One message to 119 as a gateway delivered it, and what we answered."""
+
+    class Gateway(models.TextChoices):
+        JASMIN = "jasmin", "Jasmin"
+        KANNEL = "kannel", "Kannel"
+        INBOUND = "inbound", _("generic JSON")
+
+    class Outcome(models.TextChoices):
+        LISTED = "listed", _("on the list")
+        NOT_LISTED = "not_listed", _("not on a list")
+        INELIGIBLE = "ineligible", _("not eligible")
+        INVALID_PIN = "invalid_pin", _("not a PIN")
+        HELP = "help", _("help text")
+        RATE_LIMITED = "rate_limited", _("refused: too many requests")
+        SILENCED = "silenced", _("no reply: refused again within the window")
+
+    gateway = models.CharField(max_length=10, choices=Gateway.choices)
+    message_id = models.CharField(_("gateway's message id"), max_length=100)
+    sender_hash = models.CharField(_("keyed hash of the sender's number"), max_length=16)
+    recipient = models.CharField(_("short number"), max_length=20)
+    language = models.CharField(max_length=2)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    pin_hash = models.CharField(max_length=16, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    reply_sms = models.ForeignKey(OutboundSms, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("inbound SMS")
+        verbose_name_plural = _("inbound SMS")
+        constraints = [
+            models.UniqueConstraint(fields=["gateway", "message_id"], name="inbound_sms_once_per_gateway_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.message_id} {self.outcome}"

@@ -1,8 +1,29 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Queueing SMS into the outbox."""
-from django.db import IntegrityError, transaction
+"""Writes of the messaging app: queueing SMS, answering a message to 119, recording delivery reports.
 
-from shailoo.messaging.models import OutboundSms
+SMS 119 answers are public reads of the voter list, like the web page: they are not written to the
+audit log (whose appends are serialised), but each inbound message is kept with its outcome, the
+keyed hashes of the sender's number and of the PIN, and the reply.
+"""
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shailoo.lookup import ratelimit
+from shailoo.lookup.outcomes import LookupKind
+from shailoo.lookup.selectors import lookup_voter
+from shailoo.messaging.models import InboundSms, OutboundSms
+from shailoo.rules import sms_texts
+from shailoo.rules.pin import pin_digest
+from shailoo.rules.sms_texts import Language, NoPinInText, PinNotFound
+
+logger = logging.getLogger("shailoo.sms")
 
 
 def queue_sms(*, to: str, text: str, dedup_key: str | None = None) -> OutboundSms:
@@ -16,3 +37,160 @@ def queue_sms(*, to: str, text: str, dedup_key: str | None = None) -> OutboundSm
             return OutboundSms.objects.create(to=to, text=text, dedup_key=dedup_key)
     except IntegrityError:
         return OutboundSms.objects.get(dedup_key=dedup_key)
+
+
+def number_digest(number: str) -> str:
+    """The keyed hash under which a phone number appears in the database and the logs."""
+    return pin_digest("tel:" + number, settings.PIN_HASH_KEY)
+
+
+@dataclass(frozen=True)
+class SmsAnswer:
+    reply: str
+    """The reply text; empty when nothing is to be sent (a refusal already went out in this window)."""
+    outcome: str
+    language: str
+    duplicate: bool
+    """A gateway retry of a message already answered: the same reply, nothing queued again."""
+    reply_sms_id: int | None = None
+
+
+def compose_reply(text: str, *, sender: str, now=None) -> tuple[str, str, str, Language]:
+    """(outcome, reply, pin_hash, language) for one message: rate limits, PIN, lookup, texts."""
+    language = detect_reply_language(text)
+    sender_decision = ratelimit.check_sms_sender(sender)
+    pin = ""
+    pin_error = False
+    if sender_decision.allowed:
+        try:
+            pin = sms_texts.extract_pin(text)
+        except NoPinInText:
+            return InboundSms.Outcome.HELP, sms_texts.help_text(language), "", language
+        except PinNotFound:
+            pin_error = True
+    if pin_error:
+        return InboundSms.Outcome.INVALID_PIN, sms_texts.malformed_pin(language), "", language
+    if sender_decision.allowed and not ratelimit.hit("pin", pin).allowed:
+        sender_decision = ratelimit.Decision(False, 3600)
+    if not sender_decision.allowed:
+        # One polite refusal per window; after it the number gets no further SMS until the window passes.
+        refused_key = "sms-refused:" + number_digest(sender)
+        if cache.add(refused_key, 1, timeout=max(sender_decision.retry_after, 60)):
+            return InboundSms.Outcome.RATE_LIMITED, sms_texts.rate_limited(language), "", language
+        return InboundSms.Outcome.SILENCED, "", "", language
+
+    outcome = lookup_voter(pin, now=now)
+    if outcome.kind is LookupKind.LISTED:
+        reply = sms_texts.listed(
+            language, mode=sms_texts.VotingMode(outcome.voting_mode.value if outcome.voting_mode else "paper"),
+            initials=outcome.initials_masked, election_day=outcome.election_day,
+            precinct_number=outcome.precinct_number, precinct_address=outcome.precinct_address(language),
+            phone=outcome.commission_phone,
+        )
+    elif outcome.kind is LookupKind.NOT_LISTED:
+        reply = sms_texts.not_listed(
+            language, corrections_until=outcome.corrections_until, corrections_open=outcome.corrections_open
+        )
+    elif outcome.kind is LookupKind.INELIGIBLE:
+        reply = sms_texts.ineligible(language, outcome.reasons)
+    else:
+        reply = sms_texts.malformed_pin(language)
+    return str(outcome.kind), reply, outcome.pin_hash, language
+
+
+def detect_reply_language(text: str) -> Language:
+    try:
+        default = Language(settings.SMS_DEFAULT_LANGUAGE)
+    except ValueError:
+        default = Language.KY
+    return sms_texts.detect_language(text, default=default)
+
+
+def answer_inbound_sms(
+    *, gateway: str, message_id: str, sender: str, recipient: str, text: str, reply_through_outbox: bool,
+    now=None,
+) -> SmsAnswer:
+    """Answer one message to 119, once per (gateway, message id).
+
+    With `reply_through_outbox` the reply is queued in the outbox in the same transaction (Jasmin, the
+    generic JSON webhook); without it the gateway sends the reply itself (Kannel's response body).
+    """
+    existing = _answered(gateway, message_id)
+    if existing is not None:
+        return existing
+    outcome, reply, pin_hash, language = compose_reply(text, sender=sender, now=now)
+    try:
+        with transaction.atomic():
+            reply_sms = None
+            if reply and reply_through_outbox:
+                reply_sms = OutboundSms.objects.create(
+                    to=sender, text=reply, dedup_key=f"sms119:{gateway}:{message_id}"
+                )
+            InboundSms.objects.create(
+                gateway=gateway, message_id=message_id, sender_hash=number_digest(sender), recipient=recipient,
+                language=language.value, outcome=outcome, pin_hash=pin_hash, reply=reply, reply_sms=reply_sms,
+                received_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        # The same message arrived twice at once: the first one's answer stands.
+        existing = _answered(gateway, message_id)
+        if existing is None:
+            raise
+        return existing
+    logger.info(
+        "SMS 119 %s:%s from tel#%s: %s pin#%s", gateway, message_id[:40], number_digest(sender), outcome,
+        pin_hash or "-",
+    )
+    return SmsAnswer(
+        reply=reply, outcome=outcome, language=language.value, duplicate=False,
+        reply_sms_id=reply_sms.pk if reply_sms else None,
+    )
+
+
+def _answered(gateway: str, message_id: str) -> SmsAnswer | None:
+    inbound = (
+        InboundSms.objects.filter(gateway=gateway, message_id=message_id)
+        .only("reply", "outcome", "language", "reply_sms_id")
+        .first()
+    )
+    if inbound is None:
+        return None
+    return SmsAnswer(
+        reply=inbound.reply, outcome=inbound.outcome, language=inbound.language, duplicate=True,
+        reply_sms_id=inbound.reply_sms_id,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Delivery reports
+
+
+def delivery_token(reference: int) -> str:
+    """The token in one message's delivery-report URL: the gateway proves it was given this URL."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"sms-dlr:{reference}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def delivery_token_valid(reference: int, token: str) -> bool:
+    return hmac.compare_digest(delivery_token(reference), token)
+
+
+def record_delivery_report(*, reference: int, delivered: bool | None, report: str) -> OutboundSms | None:
+    """Note a gateway's delivery report: delivered, undeliverable (failed), or an intermediate state.
+
+    A final state is never undone by a late intermediate report.
+    """
+    with transaction.atomic():
+        sms = OutboundSms.objects.select_for_update().filter(pk=reference).first()
+        if sms is None:
+            return None
+        sms.delivery_report = report[:100]
+        fields = ["delivery_report"]
+        if sms.status not in (OutboundSms.Status.DELIVERED, OutboundSms.Status.FAILED):
+            if delivered is True:
+                sms.status, sms.delivered_at = OutboundSms.Status.DELIVERED, timezone.now()
+                fields += ["status", "delivered_at"]
+            elif delivered is False:
+                sms.status, sms.last_error = OutboundSms.Status.FAILED, f"delivery report: {report}"[:500]
+                fields += ["status", "last_error"]
+        sms.save(update_fields=fields)
+        return sms

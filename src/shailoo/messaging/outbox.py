@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Sending the outbox: claim due messages, hand each to the sender, retry with backoff, give up after
+settings.SMS_MAX_ATTEMPTS.
+
+A claim marks rows SENDING with a lease (next_attempt_at) in a short transaction that takes them with
+SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers never take the same row; the
+gateway is called outside any transaction. A worker that dies mid-send leaves its rows to be taken
+again when the lease runs out: a message is sent at least once, rarely twice, never lost.
+"""
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from shailoo.messaging.models import OutboundSms
+from shailoo.messaging.senders import OutgoingSms, SendFailed, SmsSender
+from shailoo.messaging.services import delivery_token
+
+logger = logging.getLogger("shailoo.sms")
+
+LEASE = dt.timedelta(seconds=120)
+BACKOFF_FIRST = dt.timedelta(seconds=30)
+BACKOFF_MAX = dt.timedelta(hours=1)
+
+
+@dataclass
+class BatchReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before attempt `attempts + 1`: 30 s, 1 min, 2 min, ... at most an hour."""
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+def claim_due(*, limit: int, now: dt.datetime | None = None) -> list[OutboundSms]:
+    """Take up to `limit` messages that are due (queued and past their backoff, or with an expired claim)."""
+    moment = now or timezone.now()
+    due = Q(status=OutboundSms.Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
+    expired_claim = Q(status=OutboundSms.Status.SENDING, next_attempt_at__lte=moment)
+    with transaction.atomic():
+        rows = OutboundSms.objects.filter(due | expired_claim).order_by("pk")
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        claimed = list(rows[:limit])
+        if claimed:
+            OutboundSms.objects.filter(pk__in=[sms.pk for sms in claimed]).update(
+                status=OutboundSms.Status.SENDING, next_attempt_at=moment + LEASE
+            )
+    return claimed
+
+
+def dlr_url(sms: OutboundSms, gateway: str) -> str:
+    """Where the gateway reports delivery of this message; empty without SHAILOO_SMS_DLR_BASE_URL."""
+    base = settings.SMS_DLR_BASE_URL.rstrip("/")
+    if not base:
+        return ""
+    query = f"ref={sms.pk}&t={delivery_token(sms.pk)}"
+    if gateway == "kannel":
+        return f"{base}/sms/kannel/dlr?{query}&status=%d"
+    return f"{base}/sms/jasmin/dlr?{query}"
+
+
+def send_one(sms: OutboundSms, sender: SmsSender, *, now: dt.datetime | None = None) -> str:
+    """Send one claimed message and record what happened: 'sent', 'retry' or 'failed'."""
+    attempts = sms.attempts + 1
+    try:
+        result = sender.send(OutgoingSms(reference=sms.pk, to=sms.to, text=sms.text, dlr_url=dlr_url(sms, sender.name)))
+    except SendFailed as failure:
+        moment = now or timezone.now()
+        final = not failure.retryable or attempts >= settings.SMS_MAX_ATTEMPTS
+        OutboundSms.objects.filter(pk=sms.pk).update(
+            status=OutboundSms.Status.FAILED if final else OutboundSms.Status.QUEUED,
+            attempts=attempts, gateway=sender.name, last_error=failure.reason[:500],
+            next_attempt_at=None if final else moment + backoff(attempts),
+        )
+        logger.warning("SMS %s attempt %s failed (%s): %s", sms.pk, attempts, "final" if final else "will retry",
+                       failure.reason)
+        return "failed" if final else "retry"
+    # A delivery report may already have arrived: it is not overwritten.
+    OutboundSms.objects.filter(pk=sms.pk, status=OutboundSms.Status.SENDING).update(
+        status=OutboundSms.Status.SENT, sent_at=now or timezone.now(),
+    )
+    OutboundSms.objects.filter(pk=sms.pk).update(
+        attempts=attempts, gateway=result.gateway, gateway_message_id=result.gateway_message_id[:100],
+        last_error="", next_attempt_at=None,
+    )
+    return "sent"
+
+
+def send_due(sender: SmsSender, *, limit: int = 50, now: dt.datetime | None = None) -> BatchReport:
+    """Claim and send one batch."""
+    report = BatchReport()
+    for sms in claim_due(limit=limit, now=now):
+        result = send_one(sms, sender, now=now)
+        if result == "sent":
+            report.sent += 1
+        elif result == "retry":
+            report.retried += 1
+        else:
+            report.failed += 1
+    return report

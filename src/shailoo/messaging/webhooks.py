@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Reading what an SMS gateway sends: authentication, size and type checks, field decoding.
+
+Every check raises `WebhookRefused` with an HTTP status, a code and a message; the views turn it into
+the gateway's error form. Nothing a gateway can send leads to a 500.
+"""
+import hashlib
+import hmac
+import re
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.http import HttpRequest
+
+MAX_BODY = 16 * 1024
+MAX_TEXT = 1600  # ten concatenated parts: more than any phone sends as one message
+_PHONE = re.compile(r"^\+?[0-9]{3,20}$")
+_RECIPIENT = re.compile(r"^\+?[0-9A-Za-z]{1,20}$")
+_MESSAGE_ID = re.compile(r"^[\x21-\x7e]{1,100}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SECRET_HEADER = "HTTP_X_SHAILOO_SECRET"  # noqa: S105 - a header name
+SIGNATURE_HEADER = "HTTP_X_SHAILOO_SIGNATURE"
+
+
+class WebhookRefused(Exception):
+    def __init__(self, status: int, code: str, message: str, details: dict | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.details = status, code, message, details or {}
+
+
+def raw_body(request: HttpRequest) -> bytes:
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        raise WebhookRefused(400, "bad_request", "Content-Length is not a number") from None
+    if declared > MAX_BODY:
+        raise WebhookRefused(413, "too_large", f"the request body is limited to {MAX_BODY} bytes")
+    body = request.body
+    if len(body) > MAX_BODY:
+        raise WebhookRefused(413, "too_large", f"the request body is limited to {MAX_BODY} bytes")
+    return body
+
+
+def authenticate(request: HttpRequest, gateway: str, *, signed: bytes) -> None:
+    """The gateway proves itself by an HMAC-SHA256 of `signed` (header X-Shailoo-Signature: sha256=<hex>)
+    or by the shared secret (header X-Shailoo-Secret, or `secret` in the query string for gateways that
+    cannot set headers). A gateway with neither configured is refused, as is one from an address
+    outside its allow-list when it has one."""
+    config = settings.SMS_INBOUND.get(gateway) or {}
+    allowed_ips = config.get("allowed_ips") or []
+    if allowed_ips and request.META.get("REMOTE_ADDR") not in allowed_ips:
+        raise WebhookRefused(403, "forbidden", "this address may not deliver messages for this gateway")
+    secret, hmac_key = config.get("secret", ""), config.get("hmac_key", "")
+    if not secret and not hmac_key:
+        raise WebhookRefused(403, "gateway_not_configured", f"the {gateway} webhook has no secret configured")
+    signature = request.META.get(SIGNATURE_HEADER, "")
+    if hmac_key and signature:
+        expected = "sha256=" + hmac.new(hmac_key.encode(), signed, hashlib.sha256).hexdigest()
+        if hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
+            return
+        raise WebhookRefused(401, "bad_signature", "the signature does not match the request")
+    # Not request.GET: Django would decode the query string in the body's charset.
+    query = dict(parse_qsl(request.META.get("QUERY_STRING", ""), encoding="latin-1", max_num_fields=50))
+    given = request.META.get(SECRET_HEADER) or query.get("secret", "")
+    if secret and given and hmac.compare_digest(secret.encode(), given.encode()):
+        return
+    raise WebhookRefused(401, "unauthenticated", "a valid gateway secret or signature is required")
+
+
+def urlencoded_fields(raw: bytes | str) -> dict[str, bytes]:
+    """Form fields as raw bytes: the gateway's coding, not ours, says how to read the text."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("ascii")
+        except UnicodeDecodeError:
+            raise WebhookRefused(400, "not_form_encoded", "the body is not URL-encoded form data") from None
+    fields: dict[str, bytes] = {}
+    try:
+        for name, value in parse_qsl(raw, keep_blank_values=True, encoding="latin-1", max_num_fields=50):
+            fields.setdefault(name, value.encode("latin-1"))
+    except ValueError:
+        raise WebhookRefused(400, "too_many_fields", "too many form fields") from None
+    return fields
+
+
+def require(fields: dict, names: tuple[str, ...]) -> None:
+    missing = [name for name in names if not fields.get(name)]
+    if missing:
+        raise WebhookRefused(400, "missing_fields", "required fields are missing or empty: " + ", ".join(missing),
+                             {"missing": missing})
+
+
+def as_ascii(value: bytes | str, name: str) -> str:
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("ascii")
+        except UnicodeDecodeError:
+            raise WebhookRefused(400, "invalid_field", f"{name} is not ASCII", {"field": name}) from None
+    return value.strip()
+
+
+def decode_text(value: bytes, *, charset: str = "utf-8") -> str:
+    """The message text in the gateway's coding (UTF-8, UTF-16BE for UCS-2, Latin-1), with no binary."""
+    charset = (charset or "utf-8").strip().lower().replace("_", "-")
+    if charset in {"ucs-2", "ucs2", "utf-16", "utf-16be"}:
+        charset = "utf-16-be"
+    if charset not in {"utf-8", "utf-16-be", "iso-8859-1", "latin-1", "windows-1252", "ascii"}:
+        raise WebhookRefused(400, "unknown_charset", f"unknown charset {charset!r}")
+    try:
+        text = value.decode(charset)
+    except UnicodeDecodeError:
+        raise WebhookRefused(400, "not_text", f"the message text is not valid {charset}") from None
+    return check_text(text)
+
+
+def check_text(text: str) -> str:
+    if _CONTROL.search(text):
+        raise WebhookRefused(400, "binary_content", "the message text holds control characters: binary data is not read")
+    if len(text) > MAX_TEXT:
+        raise WebhookRefused(413, "text_too_long", f"a message text is limited to {MAX_TEXT} characters")
+    return text
+
+
+def check_addresses(*, message_id: str, sender: str, recipient: str) -> tuple[str, str, str]:
+    sender = sender.replace(" ", "")
+    if not _MESSAGE_ID.match(message_id):
+        raise WebhookRefused(400, "invalid_field", "id is 1 to 100 printable ASCII characters", {"field": "id"})
+    if not _PHONE.match(sender):
+        raise WebhookRefused(400, "invalid_field", "from is not a phone number", {"field": "from"})
+    if not _RECIPIENT.match(recipient):
+        raise WebhookRefused(400, "invalid_field", "to is not a short number or address", {"field": "to"})
+    return message_id, sender, recipient
