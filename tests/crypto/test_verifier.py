@@ -233,3 +233,14 @@ def test_the_command_exits_one_on_an_invalid_record(record):
     result = subprocess.run([sys.executable, "-m", "shailoo.crypto.verify", str(record)],
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 1 and "RESULT: INVALID" in result.stdout
+
+
+def test_counting_the_board_gives_the_published_encrypted_tally(honest_record):
+    from shailoo.crypto import counting, record, tally
+
+    reader = record.RecordReader(honest_record)
+    manifest = manifest_from_json(reader.read_json("manifest.json"))
+    published = reader.read_json("tally.json")
+    counted = counting.sum_counted(reader, workers=2, chunk=3)
+    assert counted.ballots_counted == published["ballots_counted"] == 10
+    assert counted.sums == tally.sums_from_json(manifest, published["contests"], "tally.json")

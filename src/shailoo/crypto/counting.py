@@ -11,7 +11,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from shailoo.crypto import codec, record, tally
-from shailoo.crypto.ballot import ballot_from_json
+from shailoo.crypto.errors import InvalidRecord
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 
 _state: dict[str, Manifest] = {}
@@ -22,10 +22,20 @@ def _init(manifest_json: dict[str, Any]) -> None:
 
 
 def _sum_lines(lines: list[str]) -> tally.Sums:
-    sums = tally.empty_sums(_state["manifest"])
+    """Add the ciphertexts of the given ballot lines (proofs are not parsed: the board checked them)."""
+    manifest = _state["manifest"]
+    sums = [list(row) for row in tally.empty_sums(manifest)]
     for line in lines:
-        sums = tally.add_ballot(sums, ballot_from_json(json.loads(line)["ballot"], record.BALLOTS))
-    return sums
+        contests = codec.items(json.loads(line)["ballot"], "contests", record.BALLOTS)
+        if len(contests) != len(manifest.contests):
+            raise InvalidRecord("contests differ from the manifest", record.BALLOTS)
+        for row, contest, expected in zip(sums, contests, manifest.contests, strict=True):
+            selections = codec.items(contest, "selections", record.BALLOTS)
+            if len(selections) != len(expected.options):
+                raise InvalidRecord(f"options of {expected.contest_id} differ from the manifest", record.BALLOTS)
+            for index, selection in enumerate(selections):
+                row[index] = row[index] + codec.ciphertext_from_json(selection["ciphertext"], record.BALLOTS)
+    return tuple(tuple(row) for row in sums)
 
 
 def counted_lines(reader: record.RecordReader) -> Iterator[str]:
