@@ -3,9 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from shailoo.api import api, docs as api_docs
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("api/docs", api_docs, name="api-docs"),
     path("", include("shailoo.web.urls")),
     path("", include("shailoo.lookup.urls")),
     path("", include("shailoo.messaging.urls")),

@@ -7,12 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from tests.factories import list_voter, make_citizen, make_territory
 
 from shailoo.lookup.outcomes import LookupKind, VotingMode
 from shailoo.lookup.selectors import hash_pin, lookup_voter
 from shailoo.register.models import VoterListEntry
 from shailoo.rules.eligibility import Ineligibility
+from tests.factories import list_voter, make_citizen, make_territory
 
 pytestmark = pytest.mark.django_db
 

@@ -35,6 +35,14 @@ def hash_pin(pin: str) -> str:
     return pin_digest(pin, settings.PIN_HASH_KEY)
 
 
+def pin_hash_of(pin_text: str) -> str | None:
+    """The keyed hash of a structurally valid PIN (for per-PIN counters before the lookup), else None."""
+    try:
+        return hash_pin(parse_pin(pin_text).pin)
+    except InvalidPin:
+        return None
+
+
 def lookup_voter(pin_text: str, *, now: dt.datetime | None = None) -> LookupOutcome:
     """What the voter list says about the person with this PIN, for the nearest upcoming election."""
     try:

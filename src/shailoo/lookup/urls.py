@@ -1,4 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from shailoo.lookup import views
+
+urlpatterns = [
+    path("", views.check, name="lookup-home"),
+    path("check/", views.check, name="lookup-check"),
+    path("where/", views.where, name="lookup-where"),
+    path("precincts/<str:number>/", views.precinct_page, name="lookup-precinct"),
+    path("operator/", views.operator_console, name="lookup-operator"),
+    path("operator/login/", views.OperatorLoginView.as_view(), name="lookup-operator-login"),
+    path("operator/logout/", views.operator_logout, name="lookup-operator-logout"),
+]

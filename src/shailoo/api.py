@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The one JSON API of the platform, at /api/v1/, its OpenAPI document at /api/v1/openapi.json and
+its docs at /api/docs. Every error has one shape: {"error": code, "message": text, "details": {...}}.
+
+Apps add their routers here; an app raises `ApiError` (or a subclass) for a refusal of its own.
+"""
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Schema
+from ninja.errors import HttpError, ValidationError
+
+from shailoo.lookup.ratelimit import RateLimited
+
+
+class ErrorOut(Schema):
+    error: str
+    message: str
+    details: dict = {}
+
+
+class ApiError(Exception):
+    """A refusal with its HTTP status, stable code and human message."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str, *, status: int | None = None, details: dict | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+        if status is not None:
+            self.status = status
+
+
+api = NinjaAPI(
+    title="Shailoo API",
+    version="1",
+    description="Public voter-list check of the Central Election Commission of the Kyrgyz Republic. "
+    "Every error has the shape {\"error\": code, \"message\": text, \"details\": {...}}.",
+    docs_url=None,
+    urls_namespace="api-v1",
+)
+
+
+def error_response(request: HttpRequest, *, status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:
+    return api.create_response(request, {"error": code, "message": message, "details": details or {}}, status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return error_response(request, status=exc.status, code=exc.code, message=exc.message, details=exc.details)
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error_response(
+        request, status=429, code="rate_limited", message="Too many requests: try again later.",
+        details={"retry_after": exc.retry_after},
+    )
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    fields = [
+        {"field": ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "payload")),
+         "problem": error.get("type", "invalid"), "message": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return error_response(request, status=422, code="invalid_request",
+                          message="The request does not match the schema.", details={"fields": fields})
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        return error_response(request, status=400, code="malformed_body", message="The body is not valid JSON.")
+    return error_response(request, status=exc.status_code, code="http_error", message=str(exc))
+
+
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(request, status=404, code="not_found", message="No such resource.")
+
+
+api.add_exception_handler(Http404, _not_found)
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """Swagger UI, served from our own static files."""
+    return api.docs.render_page(request, api)
+
+
+def _register_routers() -> None:
+    from shailoo.lookup.api import router as lookup_router
+
+    api.add_router("", lookup_router)
+
+
+_register_routers()

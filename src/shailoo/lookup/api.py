@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: Apache-2.0
+"""JSON API of the public check: POST /api/v1/lookup with {"pin": "…"}.
+
+The PIN travels only in the body, never in a URL. Limits: per client address and per PIN (HTTP 429
+with Retry-After); bodies over 1 kB, other content types and malformed JSON are refused with 4xx.
+"""
+import datetime as dt
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from ninja import Field, Router, Schema
+from ninja.decorators import decorate_view
+
+from shailoo.api import ApiError, ErrorOut, error_response
+from shailoo.lookup import texts
+from shailoo.lookup.outcomes import LookupKind, LookupOutcome
+from shailoo.lookup.ratelimit import check, client_ip
+from shailoo.lookup.selectors import lookup_voter, pin_hash_of
+
+logger = logging.getLogger(__name__)
+router = Router(tags=["voter-list check"])
+
+MAX_BODY_BYTES = 1024
+
+
+class LookupIn(Schema):
+    pin: str = Field(..., max_length=64, description="The 14-digit PIN; spaces and dashes are ignored.",
+                     examples=["2 17051990 00123"])
+    lang: Literal["ky", "ru", "en"] | None = Field(
+        None, description="Language of the texts; default: Accept-Language, else Kyrgyz."
+    )
+
+
+class ElectionOut(Schema):
+    slug: str
+    name: str
+    name_ky: str
+    name_ru: str
+    election_day: dt.date
+
+
+class PrecinctOut(Schema):
+    number: str
+    name: str
+    address: str
+    address_ky: str
+    address_ru: str
+    phone: str
+    map_url: str
+    page_url: str
+
+
+class ReasonOut(Schema):
+    code: Literal["under_age", "no_biometrics", "outside_territory"]
+    text: str
+
+
+class LookupOut(Schema):
+    outcome: Literal["listed", "not_listed", "ineligible"] = Field(
+        ..., description="listed: on the list with a precinct; not_listed: on no list of an upcoming election; "
+        "ineligible: on the list but may not vote, see reasons."
+    )
+    message: str = Field(..., description="What the check found, in one sentence.")
+    what_to_do: str = Field(..., description="What the voter can do next, with the deadline; may be empty.")
+    election: ElectionOut | None = Field(None, description="The nearest upcoming election concerned.")
+    precinct: PrecinctOut | None = Field(None, description="The voter's precinct (listed only).")
+    voting_mode: Literal["paper", "electronic"] | None = None
+    voting_mode_text: str = ""
+    initials: str | None = Field(None, description="Masked initials such as А***** Б., so the voter knows it is them.")
+    reasons: list[ReasonOut] = Field(default_factory=list, description="Why the voter may not vote (ineligible).")
+    corrections_until: dt.date | None = Field(None, description="Last day (inclusive, Asia/Bishkek) to apply for a correction.")
+    enrolment_until: dt.date | None = Field(None, description="Last day (inclusive) to apply for electronic voting.")
+
+
+def _json_body_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Refuse, before parsing, what is not a small JSON document."""
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+            return error_response(request, status=413, code="body_too_large",
+                                  message=f"The body may have at most {MAX_BODY_BYTES} bytes.",
+                                  details={"max_bytes": MAX_BODY_BYTES})
+        if not request.body.strip():
+            return error_response(request, status=400, code="empty_body", message='Send {"pin": "…"}.')
+        if request.content_type != "application/json":
+            return error_response(request, status=415, code="unsupported_media_type",
+                                  message="Send the request as application/json.")
+        return view(request, *args, **kwargs)
+
+    return checked
+
+
+def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
+    election = None
+    if outcome.election_day and outcome.election_slug:
+        election = {
+            "slug": outcome.election_slug, "name": outcome.election_name(language),
+            "name_ky": outcome.election_name_ky, "name_ru": outcome.election_name_ru,
+            "election_day": outcome.election_day,
+        }
+    precinct = None
+    if outcome.kind is LookupKind.LISTED:
+        address = outcome.precinct_address(language)
+        precinct = {
+            "number": outcome.precinct_number, "name": outcome.precinct_name(language), "address": address,
+            "address_ky": outcome.precinct_address_ky, "address_ru": outcome.precinct_address_ru,
+            "phone": outcome.commission_phone,
+            "map_url": texts.map_url(latitude=outcome.precinct_latitude, longitude=outcome.precinct_longitude,
+                                     address=address),
+            "page_url": f"/precincts/{outcome.precinct_number}/",
+        }
+    return {
+        "outcome": outcome.kind.value,
+        "message": texts.headline(outcome),
+        "what_to_do": texts.what_to_do(outcome),
+        "election": election,
+        "precinct": precinct,
+        "voting_mode": outcome.voting_mode.value if outcome.voting_mode else None,
+        "voting_mode_text": texts.voting_mode_text(outcome.voting_mode),
+        "initials": outcome.initials_masked or None,
+        "reasons": [{"code": reason.value, "text": str(texts.REASON_TEXTS[reason])} for reason in outcome.reasons],
+        "corrections_until": outcome.corrections_until if outcome.kind is not LookupKind.LISTED else None,
+        "enrolment_until": outcome.enrolment_until,
+    }
+
+
+@router.post(
+    "/lookup",
+    response={200: LookupOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    summary="Check the voter list by PIN",
+    description=(
+        "Finds the voter's entry for the nearest upcoming election. A malformed PIN gets 400 with "
+        "error `invalid_pin` and details.reason (empty, not_digits, length, gender_digit, date). "
+        "Over a rate limit: 429 with a Retry-After header."
+    ),
+    operation_id="lookup_voter",
+)
+@decorate_view(_json_body_only)
+def lookup(request: HttpRequest, payload: LookupIn):
+    check("ip", client_ip(request))
+    language = payload.lang or texts.language()
+    with translation.override(language):
+        pin_hash = pin_hash_of(payload.pin)
+        if pin_hash is None:
+            outcome = lookup_voter(payload.pin)
+            raise ApiError("invalid_pin", texts.pin_error_text(outcome.pin_error),
+                           details={"reason": outcome.pin_error, "hint": str(texts.PIN_SHAPE)})
+        check("pin", pin_hash)
+        outcome = lookup_voter(payload.pin)
+        logger.debug("lookup channel=api outcome=%s pin=%s", outcome.kind, outcome.pin_hash)
+        return outcome_out(outcome, language=language)

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Rate limits of the public check: sliding-window counters in the Django cache.
+
+With REDIS_URL set the cache is Redis, so every gunicorn worker (and every machine) counts together;
+one hit is then one Redis round trip (a pipeline). Limits come from settings.LOOKUP_RATE_LIMITS as
+"count/seconds" per scope: `ip` (web page and API), `pin` (every channel), `sms_sender` (SMS 119, for
+the messaging app), `operator` (call-centre console). A count of 0 switches a scope off.
+
+Counters are keyed by a keyed hash of what they count, so neither PINs, phone numbers nor IP
+addresses appear in the cache.
+
+The sliding window is the usual two-bucket estimate: the previous window's count weighted by how much
+of it still overlaps the last `seconds`, plus the current window's count. Refused attempts count too,
+so a client that keeps hammering stays refused.
+"""
+import hmac
+import ipaddress
+import math
+import time
+from dataclasses import dataclass
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
+from django.http import HttpRequest
+
+DEFAULT_LIMITS = {"ip": "30/60", "pin": "20/3600", "sms_sender": "10/3600", "operator": "600/3600"}
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Limit":
+        count, _, seconds = text.partition("/")
+        limit = cls(int(count), int(seconds or "60"))
+        if limit.count < 0 or limit.seconds <= 0:
+            raise ValueError(f"a rate limit is count/seconds, got {text!r}")
+        return limit
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    retry_after: int = 0
+    """Seconds until the next attempt would be allowed (0 when allowed)."""
+
+
+class RateLimited(Exception):
+    def __init__(self, scope: str, retry_after: int) -> None:
+        super().__init__(f"rate limit {scope} exceeded, retry after {retry_after}s")
+        self.scope = scope
+        self.retry_after = retry_after
+
+
+def limit_for(scope: str) -> Limit:
+    configured = getattr(settings, "LOOKUP_RATE_LIMITS", {}) or {}
+    return Limit.parse(configured.get(scope) or DEFAULT_LIMITS[scope])
+
+
+def _key_part(identity: str) -> str:
+    key = settings.PIN_HASH_KEY.encode()
+    return hmac.new(key, identity.encode(), sha256).hexdigest()[:20]
+
+
+def hit(scope: str, identity: str, *, now: float | None = None, limit: Limit | None = None) -> Decision:
+    """Count one attempt of `identity` in `scope` and say whether it is within the limit."""
+    limit = limit or limit_for(scope)
+    if limit.count == 0:
+        return Decision(True)
+    moment = time.time() if now is None else now
+    window = int(moment // limit.seconds)
+    elapsed = (moment - window * limit.seconds) / limit.seconds
+    base = f"rl:{scope}:{_key_part(identity)}:"
+    current, previous = _incr_and_get_previous(base + str(window), base + str(window - 1), 2 * limit.seconds)
+    estimate = previous * (1 - elapsed) + current
+    if estimate <= limit.count:
+        return Decision(True)
+    return Decision(False, _retry_after(limit, current=current, previous=previous, elapsed=elapsed))
+
+
+def check(scope: str, identity: str, *, now: float | None = None) -> None:
+    """hit(), raising RateLimited when over the limit."""
+    decision = hit(scope, identity, now=now)
+    if not decision.allowed:
+        raise RateLimited(scope, decision.retry_after)
+
+
+def check_sms_sender(phone_number: str, *, now: float | None = None) -> Decision:
+    """The per-sender-number limit of SMS 119 (for the messaging app)."""
+    return hit("sms_sender", phone_number, now=now)
+
+
+def _retry_after(limit: Limit, *, current: int, previous: int, elapsed: float) -> int:
+    """Seconds until one more attempt would fit, if none is made meanwhile."""
+    remaining_in_window = (1 - elapsed) * limit.seconds
+    if current + 1 <= limit.count and previous > 0:
+        # Still in this window: previous * (1 - elapsed - t/seconds) + current + 1 <= count.
+        wait = limit.seconds * (1 - elapsed - (limit.count - current - 1) / previous)
+        return max(1, math.ceil(min(wait, remaining_in_window)))
+    # In the next window this window's count weighs (1 - elapsed'): current * (1 - e') + 1 <= count.
+    decay = max(0.0, 1 - (limit.count - 1) / current) if current else 0.0
+    return max(1, math.ceil(remaining_in_window + limit.seconds * decay))
+
+
+def _incr_and_get_previous(current_key: str, previous_key: str, timeout: int) -> tuple[int, int]:
+    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
+        backend = cache._wrapped if hasattr(cache, "_wrapped") else cache
+        current_full = backend.make_and_validate_key(current_key)
+        previous_full = backend.make_and_validate_key(previous_key)
+        client = backend._cache.get_client(current_full, write=True)
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(current_full)
+        pipeline.expire(current_full, timeout, nx=True)
+        pipeline.get(previous_full)
+        current, _, previous = pipeline.execute()
+        return int(current), int(previous or 0)
+    # Any other cache (local memory in development and tests): add-then-incr is atomic per process.
+    cache.add(current_key, 0, timeout)
+    try:
+        current = cache.incr(current_key)
+    except ValueError:  # expired between add and incr
+        cache.add(current_key, 1, timeout)
+        current = 1
+    return int(current), int(cache.get(previous_key) or 0)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; behind LOOKUP_PROXY_HOPS trusted proxies, from X-Forwarded-For.
+
+    IPv6 clients are counted per /64, the block one subscriber usually holds.
+    """
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    hops = getattr(settings, "LOOKUP_PROXY_HOPS", 0)
+    if hops:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= hops:
+            address = forwarded[-hops]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)

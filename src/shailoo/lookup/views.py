@@ -1,0 +1,182 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Pages of the public check: the PIN check, find-by-address, precinct pages, the call-centre console.
+
+All work without JavaScript. Over a rate limit the check page asks for a self-hosted CAPTCHA.
+"""
+import logging
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from shailoo.commission.models import StaffAssignment
+from shailoo.geography.models import Settlement
+from shailoo.lookup import captcha, texts
+from shailoo.lookup.forms import CheckForm, WhereForm
+from shailoo.lookup.outcomes import LookupKind, LookupOutcome
+from shailoo.lookup.ratelimit import client_ip as _client_ip
+from shailoo.lookup.ratelimit import hit
+from shailoo.lookup.selectors import (
+    lookup_voter,
+    pin_hash_of,
+    precinct_for_address,
+    public_precinct,
+    settlements_with_precincts,
+    streets_of,
+)
+from shailoo.lookup.services import lookup_for_operator
+from shailoo.rules.addresses import house_number
+
+logger = logging.getLogger(__name__)
+
+OPERATOR_ROLES = (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.CEC_ADMIN)
+
+
+def _result_context(outcome: LookupOutcome) -> dict:
+    language = texts.language()
+    address = outcome.precinct_address(language)
+    return {
+        "outcome": outcome,
+        "kind": outcome.kind.value,
+        "headline": texts.headline(outcome),
+        "what_to_do": texts.what_to_do(outcome),
+        "reasons": texts.reason_texts(outcome),
+        "voting_mode_text": texts.voting_mode_text(outcome.voting_mode),
+        "election_name": outcome.election_name(language),
+        "election_day": texts.localised_date(outcome.election_day),
+        "precinct_name": outcome.precinct_name(language),
+        "precinct_address": address,
+        "map_url": texts.map_url(latitude=outcome.precinct_latitude, longitude=outcome.precinct_longitude,
+                                 address=address) if outcome.kind is LookupKind.LISTED else "",
+    }
+
+
+def _with_captcha(request: HttpRequest, form: CheckForm, *, error: str, status: int) -> HttpResponse:
+    challenge = captcha.new_challenge()
+    data = form.data.copy()
+    data["captcha_token"], data["captcha_answer"] = challenge.token, ""
+    return render(request, "lookup/check.html", {
+        "form": CheckForm(data), "captcha": challenge, "captcha_error": error,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "lookup/check.html", {"form": CheckForm()})
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return render(request, "lookup/check.html", {"form": form}, status=400)
+    pin_text = form.cleaned_data["pin"]
+
+    solved = False
+    if form.cleaned_data["captcha_token"]:
+        solved = captcha.solve(form.cleaned_data["captcha_token"], form.cleaned_data["captcha_answer"])
+        if not solved:
+            return _with_captcha(request, form, status=400,
+                                 error=_("The answer to the picture was wrong or too late. Try this one."))
+    if not solved:
+        if not hit("ip", _client_ip(request)).allowed:
+            return _with_captcha(request, form, status=429, error=_(
+                "Many checks came from your network. To go on, answer the question in the picture."))
+        pin_hash = pin_hash_of(pin_text)
+        if pin_hash and not hit("pin", pin_hash).allowed:
+            return _with_captcha(request, form, status=429, error=_(
+                "This PIN has been checked many times. To go on, answer the question in the picture."))
+
+    outcome = lookup_voter(pin_text)
+    logger.debug("lookup channel=web outcome=%s pin=%s", outcome.kind, outcome.pin_hash)
+    if outcome.kind is LookupKind.INVALID_PIN:
+        form.add_error("pin", texts.pin_error_text(outcome.pin_error))
+        return render(request, "lookup/check.html", {"form": form, "pin_shape": texts.PIN_SHAPE}, status=400)
+    # The PIN is not echoed back into the page: a fresh, empty form under the result.
+    return render(request, "lookup/check.html", {"form": CheckForm(), **_result_context(outcome)})
+
+
+@require_http_methods(["GET"])
+def where(request: HttpRequest) -> HttpResponse:
+    """Find the precinct of an address: settlement, then street and house. Two steps without JavaScript."""
+    settlements = settlements_with_precincts()
+    context: dict = {"settlements": settlements}
+    if not request.GET:
+        return render(request, "lookup/where.html", context)
+    form = WhereForm(request.GET)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "lookup/where.html", context, status=400)
+    settlement = Settlement.objects.filter(pk=form.cleaned_data["settlement"]).first()
+    if settlement is None:
+        form.add_error("settlement", _("Choose a settlement from the list."))
+        return render(request, "lookup/where.html", context, status=400)
+    context["settlement"] = settlement
+    context["streets"] = streets_of(settlement)
+    street, house = form.cleaned_data["street"], form.cleaned_data["house"]
+    if "street" in request.GET or "house" in request.GET:
+        number = house_number(house) if house else None
+        if house and number is None:
+            form.add_error("house", _("A house number starts with digits, e.g. 12 or 12А."))
+            return render(request, "lookup/where.html", context, status=400)
+        context["searched"] = True
+        context["precinct"] = precinct_for_address(settlement=settlement, street=street, house=number)
+    return render(request, "lookup/where.html", context)
+
+
+@require_http_methods(["GET"])
+def precinct_page(request: HttpRequest, number: str) -> HttpResponse:
+    precinct = public_precinct(number)
+    if precinct is None:
+        raise Http404(_("No precinct has this number."))
+    latitude = float(precinct.latitude) if precinct.latitude is not None else None
+    longitude = float(precinct.longitude) if precinct.longitude is not None else None
+    return render(request, "lookup/precinct.html", {
+        "precinct": precinct,
+        "map_url": texts.map_url(latitude=latitude, longitude=longitude, address=precinct.address),
+    })
+
+
+class OperatorLoginView(LoginView):
+    template_name = "lookup/operator_login.html"
+    redirect_authenticated_user = True
+    next_page = "lookup-operator"
+
+
+@require_POST
+def operator_logout(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("lookup-operator-login")
+
+
+def _is_operator(user) -> bool:
+    return StaffAssignment.objects.filter(user=user, role__in=OPERATOR_ROLES).exists()
+
+
+@login_required(login_url="lookup-operator-login")
+@require_http_methods(["GET", "POST"])
+def operator_console(request: HttpRequest) -> HttpResponse:
+    """The call-centre console (1255): the same lookup as the public check, every lookup audited."""
+    if not _is_operator(request.user):
+        return HttpResponseForbidden(render(request, "lookup/operator_forbidden.html").content)
+    if request.method == "GET":
+        return render(request, "lookup/operator.html", {"form": CheckForm()})
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return render(request, "lookup/operator.html", {"form": form}, status=400)
+    decision = hit("operator", f"user:{request.user.pk}")
+    if not decision.allowed:
+        response = render(request, "lookup/operator.html", {
+            "form": CheckForm(), "limit_error": _("Too many lookups from this account; wait a few minutes."),
+        }, status=429)
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+    outcome = lookup_for_operator(actor=request.user, pin_text=form.cleaned_data["pin"])
+    context: dict = {"form": CheckForm()}
+    if outcome.kind is LookupKind.INVALID_PIN:
+        context["pin_error"] = texts.pin_error_text(outcome.pin_error)
+        context["pin_shape"] = texts.PIN_SHAPE
+    else:
+        context.update(_result_context(outcome))
+    return render(request, "lookup/operator.html", context)
