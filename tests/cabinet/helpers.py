@@ -11,11 +11,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.utils import timezone
-from tests.factories import Territory, list_voter, make_citizen, make_precinct, make_territory
 
 from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import District, Precinct, Region
 from shailoo.rules.calendar import BISHKEK
+from tests.factories import Territory, list_voter, make_citizen, make_precinct, make_territory
 
 PASSWORD = "correct horse battery staple 7"
 

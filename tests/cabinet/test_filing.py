@@ -4,16 +4,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from tests.cabinet.helpers import (
-    days_before,
-    listed_citizen,
-    make_staff,
-    make_world,
-    pdf_bytes,
-    png_bytes,
-    upload,
-)
-from tests.factories import make_citizen
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.cabinet import signing
@@ -27,6 +17,16 @@ from shailoo.cabinet.services import (
 )
 from shailoo.register import services as register_services
 from shailoo.register.models import VoterListEntry
+from tests.cabinet.helpers import (
+    days_before,
+    listed_citizen,
+    make_staff,
+    make_world,
+    pdf_bytes,
+    png_bytes,
+    upload,
+)
+from tests.factories import make_citizen
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2027, 4, 9)

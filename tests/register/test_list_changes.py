@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 """The one service that changes the voter list: entry, audit entry, e-voter marking."""
 import pytest
-from tests.cabinet.helpers import listed_citizen, make_staff, make_world
-from tests.factories import make_citizen
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.audit.services import verify_chain
 from shailoo.register import services
 from shailoo.register.models import VoterListEntry
+from tests.cabinet.helpers import listed_citizen, make_staff, make_world
+from tests.factories import make_citizen
 
 pytestmark = pytest.mark.django_db
 

@@ -184,3 +184,22 @@ def file_walk_in_application(
         kind=kind, election=election, pin=pin, phone=phone, claim=claim, scan=scan, language=language,
         channel=Application.Channel.WALK_IN, actor=actor, now=now,
     )
+
+
+class InvalidToken(ValueError):
+    code = "invalid_token"
+
+
+def confirm_totp_device(*, actor: AbstractBaseUser, device, token: str) -> None:
+    """Turn on two-factor login for `actor` once they prove the authenticator app shows the right code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
+        if not device.verify_token(token.strip()):
+            raise InvalidToken("the code does not match")
+        device.confirmed = True
+        device.save()
+        TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+        record_event(kind=AuditKind.STAFF_TOTP_ENABLED, actor=actor, subject=f"user:{actor.pk}",
+                     payload={"user": actor.get_username()})

@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Every view and action of the back office, for every role: in scope it works, outside it is refused."""
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shailoo.cabinet.models import Application
+from shailoo.commission.models import BiometricCheck
+from tests.cabinet.helpers import png_bytes, upload
+from tests.commission.helpers_commission import staffed_world
+
+pytestmark = pytest.mark.django_db
+
+IN_SCOPE = {"cec", "territorial", "precinct"}
+OUT_OF_SCOPE = {"territorial_elsewhere", "precinct_elsewhere"}
+ROLES = sorted(IN_SCOPE | OUT_OF_SCOPE | {"operator", "anonymous"})
+
+APPLICATION_ACTIONS = [
+    ("get", "commission:application", {}),
+    ("get", "commission:scan", {}),
+    ("post", "commission:review", {}),
+    ("post", "commission:biometric", {"result": "match", "note": "ID card"}),
+    ("post", "commission:approve", {"reason": "checked"}),
+    ("post", "commission:reject", {"reason": "no such street"}),
+]
+
+
+@pytest.fixture
+def staffed():
+    return staffed_world()
+
+
+def client_for(staffed, role: str) -> Client:
+    client = Client()
+    if role != "anonymous":
+        client.force_login(staffed.staff[role])
+    return client
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "name", "data"), APPLICATION_ACTIONS, ids=[a[1] for a in APPLICATION_ACTIONS])
+def test_application_views_and_actions_respect_the_scope(staffed, role, method, name, data):
+    application = staffed.application
+    url = reverse(name, args=[application.pk])
+    response = getattr(client_for(staffed, role), method)(url, data)
+    after = Application.objects.get(pk=application.pk)
+    if role == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(reverse("commission:login"))
+    elif role == "operator":
+        assert response.status_code == 403
+    elif role in OUT_OF_SCOPE:
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 302, 409), response.status_code
+    if role not in IN_SCOPE:
+        assert after.status == Application.Status.FILED and not after.events.exclude(status="filed").exists()
+        assert not BiometricCheck.objects.exists()
+    elif name == "commission:scan":
+        assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == png_bytes()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_queue_shows_only_applications_in_scope(staffed, role):
+    response = client_for(staffed, role).get(reverse("commission:queue"))
+    if role == "anonymous":
+        assert response.status_code == 302
+    elif role == "operator":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+        link = reverse("commission:application", args=[staffed.application.pk]).encode()
+        assert (link in response.content) == (role in IN_SCOPE)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_walk_in_application_is_filed_only_at_a_precinct_in_scope(staffed, role):
+    world = staffed.world
+    from tests.cabinet.helpers import listed_citizen
+
+    citizen = listed_citizen(world)
+    response = client_for(staffed, role).post(reverse("commission:walk_in"), {
+        "precinct": world.precinct.pk, "election": world.election.pk, "kind": "correction", "pin": citizen.pin,
+        "phone": "0555 111 222", "language": "ky", "what_is_wrong": "name misspelt", "surname": "Абдыкадырова",
+        "scan": upload(png_bytes()),
+    })
+    filed = Application.objects.filter(pin=citizen.pin).first()
+    if role == "anonymous":
+        assert response.status_code == 302 and filed is None
+    elif role in IN_SCOPE:
+        assert response.status_code == 302 and filed.channel == "walk_in"
+        assert filed.events.get().actor == staffed.staff[role]
+    else:
+        assert response.status_code == 403 and filed is None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_two_factor_page_is_for_commission_staff(staffed, role):
+    response = client_for(staffed, role).get(reverse("commission:two_factor"))
+    expected = {"anonymous": 302, "operator": 403}.get(role, 200)
+    assert response.status_code == expected
+
+
+def test_a_user_without_any_commission_role_is_refused(staffed):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("nobody", password="x" * 12)
+    client = Client()
+    client.force_login(nobody)
+    assert client.get(reverse("commission:queue")).status_code == 403
+    url = reverse("commission:application", args=[staffed.application.pk])
+    assert client.get(url).status_code == 403
