@@ -244,3 +244,20 @@ def test_counting_the_board_gives_the_published_encrypted_tally(honest_record):
     counted = counting.sum_counted(reader, workers=2, chunk=3)
     assert counted.ballots_counted == published["ballots_counted"] == 10
     assert counted.sums == tally.sums_from_json(manifest, published["contests"], "tally.json")
+
+
+def test_a_record_whose_cheating_dealer_was_disqualified_verifies(tmp_path):
+    path = tmp_path / "cheat.zip"
+    assert simulate.main([
+        "--voters", "3", "--contests", "1of2", "--holders", "3", "--quorum", "2", "--cheat", "1:2",
+        "--seed", "3", "--out", str(path),
+    ]) == 0
+    code, report = verify_record(path)
+    assert code == 0, report.render()
+    assert "1 complaint(s), 1 dealer(s) disqualified" in report.render()
+    assert json.loads(zipfile.ZipFile(path).read("ceremony.json"))["qualified"] == [2, 3]
+
+
+def test_a_qualified_set_that_ignores_an_upheld_complaint_fails(record):
+    _edit_json(record / "ceremony.json", lambda data: data.update(qualified=[1, 2]))
+    _invalid(record, "qualified dealers are [1, 2, 3]")

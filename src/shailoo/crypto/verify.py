@@ -294,6 +294,10 @@ def verify_record(path: Path, workers: int = 1) -> tuple[int, Report]:
     except CryptoError as error:
         report.fail(error.where, error.what)
         return 1, report
+    except (KeyError, TypeError, ValueError, IndexError, StopIteration) as error:
+        # Structurally malformed content that slipped past the field checks: invalid, not a crash.
+        report.fail(str(path), f"malformed record content: {type(error).__name__}: {error}")
+        return 1, report
 
 
 def _verify_rest(
