@@ -277,15 +277,17 @@ class Staging:
             new, changed, unchanged = cursor.fetchone()
         return int(new), int(changed), int(unchanged)
 
-    def upsert_sql(self, where: str) -> str:
+    def merge_sql(self, where: str) -> list[str]:
+        """Insert the new citizens, update the changed ones; unchanged rows are not touched at all."""
         table = Citizen._meta.db_table
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in (*CITIZEN_COLUMNS[1:], "updated_at"))
         columns = ", ".join((*CITIZEN_COLUMNS, "residence", "updated_at"))
-        return (
-            f"INSERT INTO {table} ({columns}) "
-            f"SELECT {', '.join(CITIZEN_COLUMNS)}, '', %s FROM {self.TABLE} WHERE {where} "
-            f"ON CONFLICT (pin) DO UPDATE SET {assignments} WHERE {table}.row_hash <> excluded.row_hash"
-        )
+        assignments = ", ".join(f"{c} = s.{c}" for c in CITIZEN_COLUMNS[1:])
+        return [
+            f"INSERT INTO {table} ({columns}) SELECT {', '.join('s.' + c for c in CITIZEN_COLUMNS)}, '', %s "
+            f"FROM {self.TABLE} s WHERE {where} AND NOT EXISTS (SELECT 1 FROM {table} c WHERE c.pin = s.pin)",
+            f"UPDATE {table} SET {assignments}, updated_at = %s FROM {self.TABLE} s "
+            f"WHERE {table}.pin = s.pin AND {table}.row_hash <> s.row_hash AND {where}",
+        ]
 
     def merge(self, batch_size: int) -> None:
         raise NotImplementedError
@@ -309,8 +311,10 @@ class PostgresStaging(Staging):
 
     def merge(self, batch_size: int) -> None:
         # One statement, one transaction: all or nothing, and PostgreSQL plans the whole merge.
+        now = timezone.now()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(self.upsert_sql("true"), [timezone.now()])
+            for sql in self.merge_sql("true"):
+                cursor.execute(sql, [now])
 
 
 class SqliteStaging(Staging):
@@ -346,6 +350,7 @@ class SqliteStaging(Staging):
         now = timezone.now()
         for start in range(first, last + 1, batch_size):
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(self.upsert_sql("line >= %s AND line < %s"), [now, start, start + batch_size])
+                for sql in self.merge_sql("s.line >= %s AND s.line < %s"):
+                    cursor.execute(sql, [now, start, start + batch_size])
 
 
