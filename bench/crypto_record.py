@@ -15,7 +15,9 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,16 +52,30 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_measured(command: list[str]) -> tuple[int, float, int, str]:
-    """(exit code, wall seconds, peak RSS of the process tree in kB, output)."""
+@dataclass(frozen=True)
+class Measured:
+    code: int
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and the children it waited for (its workers)
+    peak_kb: int  # peak resident memory of the process tree
+    output: str
+
+
+def run_measured(command: list[str]) -> Measured:
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, _tree_rss_kb(process.pid))
-        time.sleep(0.5)
-    output = process.stdout.read() if process.stdout else ""
-    return process.returncode, time.perf_counter() - started, peak, output
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+        peak = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            peak = max(peak, _tree_rss_kb(process.pid))
+            time.sleep(0.5)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        log.seek(0)
+        output = log.read()
+    return Measured(process.returncode, time.perf_counter() - started, usage.ru_utime + usage.ru_stime, peak, output)
 
 
 def simulate(voters: int, workers: int, out: Path, reuse: bool) -> tuple[Path, float | None]:
@@ -72,10 +88,10 @@ def simulate(voters: int, workers: int, out: Path, reuse: bool) -> tuple[Path, f
         "--holders", "5", "--quorum", "3", "--revote-share", "0.1", "--challenge-share", "0.01",
         "--workers", str(workers), "--seed", "1", "--out", str(path), "--keys-out", str(keys),
     ]
-    code, seconds, _, output = run_measured(command)
-    if code != 0:
-        raise SystemExit(f"simulation failed:\n{output}")
-    return path, seconds
+    run = run_measured(command)
+    if run.code != 0:
+        raise SystemExit(f"simulation failed:\n{run.output}")
+    return path, run.wall
 
 
 def tally_and_decrypt(path: Path, workers: int) -> tuple[float, float]:
@@ -103,13 +119,11 @@ def tally_and_decrypt(path: Path, workers: int) -> tuple[float, float]:
     return summed, decrypted
 
 
-def verify(path: Path, workers: int) -> tuple[float, int, str]:
-    code, seconds, peak, output = run_measured(
-        [sys.executable, "-m", "shailoo.crypto.verify", str(path), "--workers", str(workers)]
-    )
-    if code != 0:
-        raise SystemExit(f"verification of {path} failed:\n{output}")
-    return seconds, peak, output
+def verify(path: Path, workers: int) -> Measured:
+    run = run_measured([sys.executable, "-m", "shailoo.crypto.verify", str(path), "--workers", str(workers)])
+    if run.code != 0:
+        raise SystemExit(f"verification of {path} failed:\n{run.output}")
+    return run
 
 
 def ballots_in(path: Path) -> int:
@@ -132,22 +146,24 @@ def main() -> None:
     for voters in (args.small, args.voters):
         path, simulated = simulate(voters, args.workers, args.out, args.reuse)
         summed, decrypted = tally_and_decrypt(path, args.workers)
-        seconds, peak, _ = verify(path, args.workers)
-        rows.append((voters, ballots_in(path), simulated, summed, decrypted, seconds, peak))
+        run = verify(path, args.workers)
+        cast = ballots_in(path)
+        rows.append((cast, run))
         print(
-            f"{voters} voters ({rows[-1][1]} cast ballots): simulate "
+            f"{voters} voters ({cast} cast ballots): simulate "
             f"{'reused' if simulated is None else f'{simulated:.0f} s'}, tally {summed:.1f} s + decrypt "
-            f"{decrypted:.1f} s, verify with {args.workers} worker(s) {seconds:.0f} s "
-            f"({1000 * seconds / rows[-1][1]:.1f} ms/ballot), verifier peak RSS {peak / 1024:.0f} MB",
+            f"{decrypted:.1f} s; verify with {args.workers} worker(s): {run.wall:.0f} s wall "
+            f"({1000 * run.wall / cast:.1f} ms/ballot), {run.cpu:.0f} s CPU ({1000 * run.cpu / cast:.1f} ms/ballot), "
+            f"peak RSS {run.peak_kb / 1024:.0f} MB (load average now {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     if args.scaling:
         path = args.out / f"record-{args.small}"
-        one, peak_one, _ = verify(path, 1)
-        print(f"scaling: {args.small} voters verified with 1 worker in {one:.0f} s "
-              f"vs {rows[0][5]:.0f} s with {args.workers}; peak RSS {peak_one / 1024:.0f} MB")
-    print(f"memory: peak RSS {rows[0][6] / 1024:.0f} MB at {rows[0][1]} ballots, "
-          f"{rows[1][6] / 1024:.0f} MB at {rows[1][1]} ballots")
+        one = verify(path, 1)
+        print(f"scaling: {rows[0][0]} ballots verified with 1 worker in {one.wall:.0f} s wall ({one.cpu:.0f} s CPU) "
+              f"vs {rows[0][1].wall:.0f} s wall with {args.workers}; peak RSS {one.peak_kb / 1024:.0f} MB")
+    print(f"memory: verifier peak RSS {rows[0][1].peak_kb / 1024:.0f} MB at {rows[0][0]} ballots, "
+          f"{rows[1][1].peak_kb / 1024:.0f} MB at {rows[1][0]} ballots")
     print("targets: tally and decrypt 100,000 ballots <= 60 s; verify 100,000 <= 600 s with 2 workers")
 
 
