@@ -261,3 +261,11 @@ def test_a_record_whose_cheating_dealer_was_disqualified_verifies(tmp_path):
 def test_a_qualified_set_that_ignores_an_upheld_complaint_fails(record):
     _edit_json(record / "ceremony.json", lambda data: data.update(qualified=[1, 2]))
     _invalid(record, "qualified dealers are [1, 2, 3]")
+
+
+def test_a_total_shifted_by_the_group_order_fails(record):
+    from shailoo.crypto.group import L
+
+    _edit_json(record / "results.json", lambda data: data["contests"][0]["options"][0].update(
+        total=data["contests"][0]["options"][0]["total"] + L))
+    _invalid(record, "exceeds")

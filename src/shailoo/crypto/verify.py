@@ -380,6 +380,9 @@ def _verify_rest(
     results = reader.read_json(record.RESULTS)
     codec.check_version(results, record.RESULTS)
     totals = tally.totals_from_json(manifest, codec.field(results, "contests", record.RESULTS), record.RESULTS)
+    if any(total > counted for row in totals for total in row):
+        # t and t + l have the same image t G: a total is only meaningful below the number of ballots.
+        report.fail(record.RESULTS, f"a total exceeds the {counted} counted ballots")
     tally.check_totals(points, totals)
     if codec.integer(results, "ballots_counted", record.RESULTS) != counted:
         report.fail(record.RESULTS, "ballots_counted differs from the number of counted ballots")
