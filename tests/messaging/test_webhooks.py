@@ -7,11 +7,11 @@ from urllib.parse import urlencode
 
 import pytest
 from django.test import override_settings
-from tests.factories import list_voter, make_citizen, make_territory
 
 from shailoo.messaging.models import InboundSms, OutboundSms
 from shailoo.register.models import VoterListEntry
 from shailoo.rules.eligibility import Ineligibility
+from tests.factories import list_voter, make_citizen, make_territory
 
 SECRET = "test-gateway-secret"
 HMAC_KEY = "test-hmac-key"
