@@ -95,6 +95,13 @@ def test_a_pin_repeated_in_the_file_is_rejected_after_its_first_line(register_fi
     assert Citizen.objects.get(pin=GOOD_ROWS[0][0]).surname == "Абдыкадырова"
 
 
+def test_a_pin_typed_with_spaces_or_dashes_is_stored_as_14_digits(register_file):
+    row = list(GOOD_ROWS[0])
+    row[0] = "1-1705-1990 00001"
+    assert run_command(register_file([row])) == 0
+    assert Citizen.objects.get().pin == "11705199000001"
+
+
 def test_a_bom_and_blank_lines_are_fine(register_file, tmp_path):
     path = register_file(GOOD_ROWS, encoding="utf-8-sig")
     path.write_text(path.read_text(encoding="utf-8-sig") + "\n\n", encoding="utf-8-sig")

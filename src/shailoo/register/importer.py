@@ -24,7 +24,7 @@ from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.register.models import Citizen
 from shailoo.rules.addresses import house_number, settlement_key, street_key
-from shailoo.rules.pin import Gender, InvalidPin, check_pin_agrees, parse_pin
+from shailoo.rules.pin import Gender, InvalidPin, check_pin_agrees, parse_pin, pin_matches
 
 COLUMNS = (
     "pin", "surname", "name", "patronymic", "birth_date", "gender",
@@ -33,6 +33,9 @@ COLUMNS = (
 OPTIONAL = frozenset({"patronymic", "apartment"})
 MAX_LENGTH = {f.name: f.max_length for f in Citizen._meta.get_fields() if getattr(f, "max_length", None)}
 GENDERS = {"F": Gender.FEMALE, "M": Gender.MALE}
+REQUIRED_INDEXES = tuple(index for index, name in enumerate(COLUMNS) if name not in OPTIONAL)
+# Below this length no free-text field can be too long (PIN, gender and flags are checked on their own).
+SHORTEST_LIMIT = min(MAX_LENGTH[name] for name in COLUMNS if name in MAX_LENGTH and name not in {"pin", "gender"})
 BIOMETRIC = {"1": True, "0": False}
 
 # Staging columns: the register's columns as read, then what the importer derives.
@@ -64,8 +67,9 @@ class ImportSummary:
         return f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
 
 
-def _row_hash(values: tuple) -> int:
-    digest = hashlib.blake2b("\x1f".join(map(str, values)).encode(), digest_size=8).digest()
+def _row_hash(values: tuple[str, ...]) -> int:
+    """64 bits of BLAKE2b over the row as imported: equal hashes mean an unchanged citizen."""
+    digest = hashlib.blake2b("\x1f".join(values).encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -76,35 +80,31 @@ class RowChecker:
         # Few distinct places and streets: their normalised keys are computed once.
         self._settlement_keys: dict[tuple[str, str, str], str] = {}
         self._street_keys: dict[str, str] = {}
+        self._house_numbers: dict[str, int | None] = {}
 
     def check(self, line: int, row: list[str]) -> tuple:
         if len(row) != len(COLUMNS):
             raise RowRejected(f"expected {len(COLUMNS)} columns, found {len(row)}")
         values = [value.strip() for value in row]
-        for name, value in zip(COLUMNS, values, strict=True):
-            if not value and name not in OPTIONAL:
-                raise RowRejected(f"{name} is empty")
-            if len(value) > MAX_LENGTH.get(name, 10**6):
-                raise RowRejected(f"{name} is longer than {MAX_LENGTH[name]} characters")
-        (pin_text, surname, name, patronymic, birth_text, gender_text, region, district, settlement,
+        # Fast path for the common, valid row; anything unusual is looked at field by field.
+        if not (all(values[index] for index in REQUIRED_INDEXES) and max(map(len, values)) <= SHORTEST_LIMIT):
+            self._check_fields(values)
+        (pin, surname, name, patronymic, birth_text, gender_text, region, district, settlement,
          street, house, apartment, biometric_text) = values
-        gender = GENDERS.get(gender_text.upper())
+        gender = GENDERS.get(gender_text) or GENDERS.get(gender_text.upper())
         if gender is None:
             raise RowRejected(f"gender '{gender_text}' is neither F nor M")
         biometric = BIOMETRIC.get(biometric_text)
         if biometric is None:
             raise RowRejected(f"biometric '{biometric_text}' is neither 1 nor 0")
         try:
-            birth_date = dt.date.fromisoformat(birth_text)
+            if len(birth_text) != 10:
+                raise ValueError
+            dt.date.fromisoformat(birth_text)
         except ValueError:
             raise RowRejected(f"birth_date '{birth_text}' is not a date YYYY-MM-DD") from None
-        if len(birth_text) != 10:
-            raise RowRejected(f"birth_date '{birth_text}' is not a date YYYY-MM-DD")
-        try:
-            info = parse_pin(pin_text)
-            check_pin_agrees(info, birth_date=birth_date, gender=gender)
-        except InvalidPin as error:
-            raise RowRejected(f"PIN: {error.message}") from None
+        if not pin_matches(pin, birth_date_iso=birth_text, gender=gender):
+            pin = self._explain_pin(pin, birth_text, gender)
         place = (region, district, settlement)
         place_key = self._settlement_keys.get(place)
         if place_key is None:
@@ -112,9 +112,32 @@ class RowChecker:
         street_norm = self._street_keys.get(street)
         if street_norm is None:
             street_norm = self._street_keys[street] = street_key(street)
-        register_values = (info.pin, surname, name, patronymic, birth_date.isoformat(), gender.value, region,
-                           district, settlement, street, house, apartment, biometric)
-        return (line, *register_values, place_key, street_norm, house_number(house), _row_hash(register_values))
+        as_imported = (pin, surname, name, patronymic, birth_text, gender.value, region,
+                       district, settlement, street, house, apartment, biometric_text)
+        number = self._house_numbers.get(house, -1)
+        if number == -1:
+            number = house_number(house)
+            if len(self._house_numbers) < 100_000:
+                self._house_numbers[house] = number
+        return (line, *as_imported[:-1], biometric, place_key, street_norm, number, _row_hash(as_imported))
+
+    @staticmethod
+    def _check_fields(values: list[str]) -> None:
+        for name, value in zip(COLUMNS, values, strict=True):
+            if not value and name not in OPTIONAL:
+                raise RowRejected(f"{name} is empty")
+            if len(value) > MAX_LENGTH.get(name, 10**6):
+                raise RowRejected(f"{name} is longer than {MAX_LENGTH[name]} characters")
+
+    @staticmethod
+    def _explain_pin(pin_text: str, birth_text: str, gender: Gender) -> str:
+        """The normalised PIN when only its spacing was unusual; otherwise RowRejected saying why."""
+        try:
+            info = parse_pin(pin_text)
+            check_pin_agrees(info, birth_date=dt.date.fromisoformat(birth_text), gender=gender)
+        except InvalidPin as error:
+            raise RowRejected(f"PIN: {error.message}") from None
+        return info.pin
 
 
 class RejectsWriter:

@@ -68,6 +68,21 @@ def check_pin_agrees(info: PinInfo, *, birth_date: dt.date, gender: Gender) -> N
         raise InvalidPin("gender_mismatch", "the PIN does not agree with the gender")
 
 
+def pin_matches(pin: str, *, birth_date_iso: str, gender: Gender) -> bool:
+    """The hot path of an import: True when a well-formed 14-digit PIN agrees with a date of birth
+    already known to be a real YYYY-MM-DD date, and with the gender. False says only "look closer":
+    parse_pin and check_pin_agrees then tell what is wrong."""
+    return (
+        len(pin) == 14
+        and pin.isascii()
+        and pin.isdigit()
+        and pin[0] == ("1" if gender is Gender.FEMALE else "2")
+        and pin[1:3] == birth_date_iso[8:10]
+        and pin[3:5] == birth_date_iso[5:7]
+        and pin[5:9] == birth_date_iso[0:4]
+    )
+
+
 def make_pin(*, gender: Gender, birth_date: dt.date, serial: int) -> str:
     """A PIN with the given gender, date of birth and 5-digit serial (for demo and synthetic data)."""
     if not 0 <= serial < 100_000:
