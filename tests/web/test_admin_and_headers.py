@@ -66,3 +66,9 @@ def test_pins_in_log_messages_are_replaced_by_their_keyed_hash():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "pin %s", ("11705199000123",), None)
     RedactPinsFilter().filter(record)
     assert "11705199000123" not in record.getMessage()
+
+
+@pytest.mark.parametrize(("language", "precincts"), [("ky", "Шайлоо участоктору"), ("ru", "Избирательные участки"),
+                                                      ("en", "Precincts")])
+def test_the_admin_speaks_kyrgyz_russian_and_english(admin_client, language, precincts):
+    assert precincts in admin_client.get("/admin/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
