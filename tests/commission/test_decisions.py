@@ -176,3 +176,19 @@ def test_the_queue_is_oldest_first_with_near_deadlines_highlighted(staffed):
     first_link = reverse("commission:application", args=[staffed.application.pk])
     assert html.index(first_link) < html.index(reverse("commission:application", args=[staffed.application.pk + 1]))
     assert 'class="due-soon"' in html
+
+
+def test_audit_verify_catches_a_rewritten_list_change(staffed):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    member = staffed.staff["precinct"]
+    services.record_biometric_check(application=staffed.application, actor=member, confirmed=True)
+    services.approve_application(application=staffed.application, actor=member)
+    call_command("audit_verify")
+    change = AuditEntry.objects.get(kind=AuditKind.LIST_ENTRY_CHANGED)
+    payload = dict(change.payload, after=dict(change.payload["after"], precinct="9999"))
+    AuditEntry.objects.filter(pk=change.pk).update(payload=payload)
+    with pytest.raises(CommandError) as broken:
+        call_command("audit_verify")
+    assert f"#{change.seq}" in str(broken.value)

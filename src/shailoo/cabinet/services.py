@@ -280,3 +280,31 @@ def withdraw_application(*, application: Application, pin: str, now: dt.datetime
         )
         return application
 
+
+
+def purge_expired_scans(*, now: dt.datetime | None = None, actor: AbstractBaseUser | None = None) -> dict[str, int]:
+    """Delete the passport scans of elections past their retention (election day + retention_days).
+
+    Returns the number of scans deleted per election slug; each election's purge is one audit entry.
+    """
+    today = local_day(now or timezone.now())
+    purged: dict[str, int] = {}
+    elections = Election.objects.filter(applications__scan_name__gt="").distinct()
+    for election in elections:
+        if today <= election.election_day + dt.timedelta(days=election.retention_days):
+            continue
+        with transaction.atomic():
+            applications = list(
+                Application.objects.select_for_update().filter(election=election).exclude(scan_name="")
+            )
+            for application in applications:
+                scans.delete_scan(application.scan_name)
+            Application.objects.filter(pk__in=[a.pk for a in applications]).update(
+                scan_name="", scan_purged_at=timezone.now()
+            )
+            record_event(
+                kind=AuditKind.DOCUMENTS_PURGED, actor=actor, subject=f"election:{election.slug}",
+                payload={"election": election.slug, "documents": len(applications)},
+            )
+        purged[election.slug] = len(applications)
+    return purged
