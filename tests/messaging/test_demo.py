@@ -22,3 +22,13 @@ def test_the_demo_prints_a_curl_line_with_a_listed_pin_and_the_demo_secret():
 
 def test_the_worker_command_is_there_for_runplatform_to_start():
     assert get_commands()["worker"] == "shailoo.messaging"
+
+
+@pytest.mark.parametrize(("language", "name"), [("ru", "исходящее SMS"), ("ky", "чыгуучу SMS")])
+def test_the_sms_records_are_named_in_kyrgyz_and_russian(language, name):
+    from django.utils import translation
+
+    from shailoo.messaging.models import OutboundSms
+
+    with translation.override(language):
+        assert str(OutboundSms._meta.verbose_name) == name
