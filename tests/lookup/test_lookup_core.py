@@ -166,12 +166,22 @@ def test_malformed_pin_is_reported_with_its_error_code(text, code):
     assert outcome.pin_hash == ""
 
 
-def test_lookup_of_a_listed_voter_is_one_query():
+def test_lookup_of_a_listed_voter_is_one_statement_prepared_on_postgresql():
     territory = make_territory()
     citizen = make_citizen(territory.settlement)
     list_voter(citizen, territory.election, territory.precinct)
 
     with CaptureQueriesContext(connection) as queries:
+        outcome = lookup_voter(citizen.pin)
         lookup_voter(citizen.pin)
 
-    assert len(queries) == 1
+    assert outcome.kind is LookupKind.LISTED
+    if connection.vendor == "postgresql":
+        # The statement bypasses Django's cursor: it is prepared once per connection on the server.
+        assert len(queries) == 0
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                           ["%register_voterlistentry%"])
+            assert cursor.fetchone()[0] == 1
+    else:
+        assert len(queries) == 2

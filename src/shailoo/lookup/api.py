@@ -18,7 +18,7 @@ from ninja.decorators import decorate_view
 from shailoo.api import ApiError, ErrorOut, error_response
 from shailoo.lookup import texts
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
-from shailoo.lookup.ratelimit import check, client_ip
+from shailoo.lookup.ratelimit import client_ip, enforce_limits
 from shailoo.lookup.selectors import lookup_voter, pin_hash_of
 
 logger = logging.getLogger(__name__)
@@ -146,15 +146,13 @@ def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
 )
 @decorate_view(_json_body_only)
 def lookup(request: HttpRequest, payload: LookupIn):
-    check("ip", client_ip(request))
+    pin_hash = pin_hash_of(payload.pin)
+    enforce_limits([("ip", client_ip(request))] + ([("pin", pin_hash)] if pin_hash else []))
     language = payload.lang or texts.language()
     with translation.override(language):
-        pin_hash = pin_hash_of(payload.pin)
-        if pin_hash is None:
-            outcome = lookup_voter(payload.pin)
+        outcome = lookup_voter(payload.pin)
+        if outcome.kind is LookupKind.INVALID_PIN:
             raise ApiError("invalid_pin", texts.pin_error_text(outcome.pin_error),
                            details={"reason": outcome.pin_error, "hint": str(texts.PIN_SHAPE)})
-        check("pin", pin_hash)
-        outcome = lookup_voter(payload.pin)
         logger.debug("lookup channel=api outcome=%s pin=%s", outcome.kind, outcome.pin_hash)
         return outcome_out(outcome, language=language)

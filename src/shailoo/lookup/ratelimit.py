@@ -68,18 +68,36 @@ def _key_part(identity: str) -> str:
 
 def hit(scope: str, identity: str, *, now: float | None = None, limit: Limit | None = None) -> Decision:
     """Count one attempt of `identity` in `scope` and say whether it is within the limit."""
-    limit = limit or limit_for(scope)
-    if limit.count == 0:
-        return Decision(True)
+    return hit_many([(scope, identity)], now=now, limits={scope: limit} if limit else None)[0]
+
+
+def hit_many(
+    attempts: list[tuple[str, str]], *, now: float | None = None, limits: dict[str, Limit] | None = None
+) -> list[Decision]:
+    """Count one attempt in each (scope, identity) at once (one Redis round trip), a Decision for each."""
     moment = time.time() if now is None else now
-    window = int(moment // limit.seconds)
-    elapsed = (moment - window * limit.seconds) / limit.seconds
-    base = f"rl:{scope}:{_key_part(identity)}:"
-    current, previous = _incr_and_get_previous(base + str(window), base + str(window - 1), 2 * limit.seconds)
-    estimate = previous * (1 - elapsed) + current
-    if estimate <= limit.count:
-        return Decision(True)
-    return Decision(False, _retry_after(limit, current=current, previous=previous, elapsed=elapsed))
+    plans = []
+    for scope, identity in attempts:
+        limit = (limits or {}).get(scope) or limit_for(scope)
+        if limit.count == 0:
+            plans.append((limit, None, 0.0))
+            continue
+        window = int(moment // limit.seconds)
+        elapsed = (moment - window * limit.seconds) / limit.seconds
+        base = f"rl:{scope}:{_key_part(identity)}:"
+        plans.append((limit, (base + str(window), base + str(window - 1), 2 * limit.seconds), elapsed))
+    counts = _incr_and_get_previous([keys for _, keys, _ in plans if keys is not None])
+    decisions = []
+    for limit, keys, elapsed in plans:
+        if keys is None:
+            decisions.append(Decision(True))
+            continue
+        current, previous = counts.pop(0)
+        if previous * (1 - elapsed) + current <= limit.count:
+            decisions.append(Decision(True))
+        else:
+            decisions.append(Decision(False, _retry_after(limit, current=current, previous=previous, elapsed=elapsed)))
+    return decisions
 
 
 def check(scope: str, identity: str, *, now: float | None = None) -> None:
@@ -87,6 +105,13 @@ def check(scope: str, identity: str, *, now: float | None = None) -> None:
     decision = hit(scope, identity, now=now)
     if not decision.allowed:
         raise RateLimited(scope, decision.retry_after)
+
+
+def enforce_limits(attempts: list[tuple[str, str]], *, now: float | None = None) -> None:
+    """hit_many(), raising RateLimited for the first scope over its limit."""
+    for (scope, _), decision in zip(attempts, hit_many(attempts, now=now), strict=True):
+        if not decision.allowed:
+            raise RateLimited(scope, decision.retry_after)
 
 
 def check_sms_sender(phone_number: str, *, now: float | None = None) -> Decision:
@@ -106,26 +131,32 @@ def _retry_after(limit: Limit, *, current: int, previous: int, elapsed: float) -
     return max(1, math.ceil(remaining_in_window + limit.seconds * decay))
 
 
-def _incr_and_get_previous(current_key: str, previous_key: str, timeout: int) -> tuple[int, int]:
-    if isinstance(cache, RedisCache) or isinstance(getattr(cache, "_wrapped", None), RedisCache):
-        backend = cache._wrapped if hasattr(cache, "_wrapped") else cache
-        current_full = backend.make_and_validate_key(current_key)
-        previous_full = backend.make_and_validate_key(previous_key)
-        client = backend._cache.get_client(current_full, write=True)
+def _incr_and_get_previous(keys: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
+    """For each (current key, previous key, timeout): increment the current counter, read the previous."""
+    if not keys:
+        return []
+    backend = getattr(cache, "_wrapped", cache)
+    if isinstance(backend, RedisCache):
+        client = backend._cache.get_client(None, write=True)
         pipeline = client.pipeline(transaction=False)
-        pipeline.incr(current_full)
-        pipeline.expire(current_full, timeout, nx=True)
-        pipeline.get(previous_full)
-        current, _, previous = pipeline.execute()
-        return int(current), int(previous or 0)
+        for current_key, previous_key, timeout in keys:
+            current_full = backend.make_and_validate_key(current_key)
+            pipeline.incr(current_full)
+            pipeline.expire(current_full, timeout, nx=True)
+            pipeline.get(backend.make_and_validate_key(previous_key))
+        replies = pipeline.execute()
+        return [(int(replies[i]), int(replies[i + 2] or 0)) for i in range(0, len(replies), 3)]
     # Any other cache (local memory in development and tests): add-then-incr is atomic per process.
-    cache.add(current_key, 0, timeout)
-    try:
-        current = cache.incr(current_key)
-    except ValueError:  # expired between add and incr
-        cache.add(current_key, 1, timeout)
-        current = 1
-    return int(current), int(cache.get(previous_key) or 0)
+    counts = []
+    for current_key, previous_key, timeout in keys:
+        cache.add(current_key, 0, timeout)
+        try:
+            current = cache.incr(current_key)
+        except ValueError:  # expired between add and incr
+            cache.add(current_key, 1, timeout)
+            current = 1
+        counts.append((int(current), int(cache.get(previous_key) or 0)))
+    return counts
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -7,27 +7,17 @@ one indexed query: citizen by unique PIN → their list entries of upcoming elec
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
+from django.db import connection
 from django.utils import timezone
 
 from shailoo.elections.models import Election
 from shailoo.geography.models import AddressRange, Precinct, Settlement
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome, VotingMode
-from shailoo.register.models import VoterListEntry
+from shailoo.register.models import Citizen, VoterListEntry
 from shailoo.rules.addresses import WHOLE, name_key, street_key
-from shailoo.rules.calendar import local_day
+from shailoo.rules.calendar import ElectionCalendar, local_day
 from shailoo.rules.eligibility import Ineligibility
 from shailoo.rules.pin import InvalidPin, parse_pin, pin_digest
-
-_ENTRY_FIELDS = (
-    "status", "reasons", "voting_mode",
-    "citizen__surname", "citizen__name",
-    "election__slug", "election__name_ky", "election__name_ru", "election__election_day", "election__evoting",
-    "election__check_window_opens", "election__check_window_closes", "election__corrections_until",
-    "election__enrolment_until",
-    "precinct__number", "precinct__name_ky", "precinct__name_ru", "precinct__address_ky",
-    "precinct__address_ru", "precinct__phone", "precinct__latitude", "precinct__longitude",
-)
 
 
 def hash_pin(pin: str) -> str:
@@ -53,59 +43,112 @@ def lookup_voter(pin_text: str, *, now: dt.datetime | None = None) -> LookupOutc
     today = local_day(moment)
     pin_hash = hash_pin(pin)
 
-    entry = (
-        VoterListEntry.objects.filter(citizen__pin=pin, election__election_day__gte=today)
-        .select_related("citizen", "election", "precinct")
-        .only(*_ENTRY_FIELDS)
-        # On the same day a listed entry wins over an ineligible one: the voter needs to know where to vote.
-        .order_by(
-            "election__election_day",
-            Case(When(status=VoterListEntry.Status.LISTED, then=Value(0)), default=Value(1),
-                 output_field=IntegerField()),
-        )
-        .first()
-    )
-    if entry is None or entry.status == VoterListEntry.Status.UNASSIGNED:
-        return _not_listed(pin_hash=pin_hash, moment=moment, today=today,
-                           election=entry.election if entry else None)
+    row = _entry_row(pin, today)
+    if row is None or row["status"] == VoterListEntry.Status.UNASSIGNED:
+        election = Election.objects.get(slug=row["slug"]) if row else None
+        return _not_listed(pin_hash=pin_hash, moment=moment, today=today, election=election)
 
-    election = entry.election
-    calendar = election.calendar
+    calendar = ElectionCalendar.for_election_day(
+        row["election_day"],
+        check_window_opens=row["check_window_opens"], check_window_closes=row["check_window_closes"],
+        corrections_until=row["corrections_until"], enrolment_until=row["enrolment_until"],
+    )
     common = {
         "pin_hash": pin_hash,
-        "election_slug": election.slug,
-        "election_name_ky": election.name_ky,
-        "election_name_ru": election.name_ru,
-        "election_day": election.election_day,
-        "initials_masked": entry.citizen.initials_masked,
+        "election_slug": row["slug"],
+        "election_name_ky": row["election_name_ky"],
+        "election_name_ru": row["election_name_ru"],
+        "election_day": row["election_day"],
+        # The model's own masking rule, on an unsaved instance holding only the two name parts.
+        "initials_masked": Citizen(surname=row["surname"], name=row["name"]).initials_masked,
+        "corrections_until": calendar.corrections_until,
+        "corrections_open": calendar.corrections_open(moment),
     }
-    if entry.status == VoterListEntry.Status.INELIGIBLE:
+    if row["status"] == VoterListEntry.Status.INELIGIBLE:
         return LookupOutcome(
             kind=LookupKind.INELIGIBLE,
-            reasons=tuple(Ineligibility(reason) for reason in entry.reasons.split(",") if reason),
-            corrections_until=calendar.corrections_until,
-            corrections_open=calendar.corrections_open(moment),
+            reasons=tuple(Ineligibility(reason) for reason in row["reasons"].split(",") if reason),
             **common,
         )
-    precinct = entry.precinct
-    mode = VotingMode(entry.voting_mode)
-    offers_enrolment = election.evoting and mode is VotingMode.PAPER and calendar.enrolment_open(moment)
+    mode = VotingMode(row["voting_mode"])
+    offers_enrolment = row["evoting"] and mode is VotingMode.PAPER and calendar.enrolment_open(moment)
     return LookupOutcome(
         kind=LookupKind.LISTED,
-        precinct_number=precinct.number,
-        precinct_name_ky=precinct.name_ky,
-        precinct_name_ru=precinct.name_ru,
-        precinct_address_ky=precinct.address_ky,
-        precinct_address_ru=precinct.address_ru,
-        commission_phone=precinct.phone,
-        precinct_latitude=float(precinct.latitude) if precinct.latitude is not None else None,
-        precinct_longitude=float(precinct.longitude) if precinct.longitude is not None else None,
+        precinct_number=row["number"],
+        precinct_name_ky=row["precinct_name_ky"],
+        precinct_name_ru=row["precinct_name_ru"],
+        precinct_address_ky=row["address_ky"],
+        precinct_address_ru=row["address_ru"],
+        commission_phone=row["phone"],
+        precinct_latitude=float(row["latitude"]) if row["latitude"] is not None else None,
+        precinct_longitude=float(row["longitude"]) if row["longitude"] is not None else None,
         voting_mode=mode,
         enrolment_until=calendar.enrolment_until if offers_enrolment else None,
-        corrections_until=calendar.corrections_until,
-        corrections_open=calendar.corrections_open(moment),
         **common,
     )
+
+
+_ROW_FIELDS = (
+    "status", "reasons", "voting_mode", "surname", "name", "slug", "election_name_ky", "election_name_ru",
+    "election_day", "evoting", "check_window_opens", "check_window_closes", "corrections_until",
+    "enrolment_until", "number", "precinct_name_ky", "precinct_name_ru", "address_ky", "address_ru", "phone",
+    "latitude", "longitude",
+)
+_LOOKUP_SQL = """
+SELECT e.status, e.reasons, e.voting_mode, c.surname, c.name,
+       el.slug, el.name_ky, el.name_ru, el.election_day, el.evoting, el.check_window_opens,
+       el.check_window_closes, el.corrections_until, el.enrolment_until,
+       p.number, p.name_ky, p.name_ru, p.address_ky, p.address_ru, p.phone, p.latitude, p.longitude
+FROM {entry} e
+JOIN {citizen} c ON c.id = e.citizen_id
+JOIN {election} el ON el.id = e.election_id
+LEFT JOIN {precinct} p ON p.id = e.precinct_id
+WHERE c.pin = %s AND el.election_day >= %s
+ORDER BY el.election_day, CASE WHEN e.status = 'listed' THEN 0 ELSE 1 END
+LIMIT 1
+"""
+
+
+def _lookup_sql() -> str:
+    return _LOOKUP_SQL.format(
+        entry=VoterListEntry._meta.db_table, citizen=Citizen._meta.db_table,
+        election=Election._meta.db_table, precinct=Precinct._meta.db_table,
+    )
+
+
+def _entry_row(pin: str, today: dt.date) -> dict | None:
+    """The voter's list entry of the nearest upcoming election (a listed entry first on the same day).
+
+    One statement: the PIN's unique index → the citizen's entries (index on citizen_id) → election and
+    precinct by primary key. On PostgreSQL it runs as a server-side prepared statement: planning this
+    four-table join costs several times its execution, and the check is the hottest path of the platform.
+    """
+    sql = _lookup_sql()
+    if connection.vendor == "postgresql" and settings.LOOKUP_PREPARED_STATEMENTS:
+        import psycopg
+
+        connection.ensure_connection()
+        raw = connection.connection
+        # Django opens connections with prepare_threshold=None (nothing prepared); allow explicit
+        # preparation, never automatic: Django's own cursors bind on the client and are unaffected.
+        if raw.prepare_threshold is None:
+            raw.prepare_threshold = 2**31 - 1
+        with psycopg.Cursor(raw) as cursor:
+            cursor.execute(sql, (pin, today), prepare=True)
+            found = cursor.fetchone()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [pin, today])
+            found = cursor.fetchone()
+    if found is None:
+        return None
+    row = dict(zip(_ROW_FIELDS, found, strict=True))
+    if isinstance(row["election_day"], str):  # SQLite hands dates back as text through a raw cursor
+        for field in ("election_day", "check_window_opens", "check_window_closes", "corrections_until",
+                      "enrolment_until"):
+            row[field] = dt.date.fromisoformat(row[field]) if row[field] else None
+    row["evoting"] = bool(row["evoting"])
+    return row
 
 
 def _not_listed(*, pin_hash: str, moment: dt.datetime, today: dt.date, election: Election | None) -> LookupOutcome:

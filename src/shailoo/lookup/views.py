@@ -19,7 +19,7 @@ from shailoo.lookup import captcha, texts
 from shailoo.lookup.forms import CheckForm, WhereForm
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
 from shailoo.lookup.ratelimit import client_ip as _client_ip
-from shailoo.lookup.ratelimit import hit
+from shailoo.lookup.ratelimit import hit, hit_many
 from shailoo.lookup.selectors import (
     lookup_voter,
     pin_hash_of,
@@ -80,11 +80,12 @@ def check(request: HttpRequest) -> HttpResponse:
             return _with_captcha(request, form, status=400,
                                  error=_("The answer to the picture was wrong or too late. Try this one."))
     if not solved:
-        if not hit("ip", _client_ip(request)).allowed:
+        pin_hash = pin_hash_of(pin_text)
+        by_ip, *by_pin = hit_many([("ip", _client_ip(request))] + ([("pin", pin_hash)] if pin_hash else []))
+        if not by_ip.allowed:
             return _with_captcha(request, form, status=429, error=_(
                 "Many checks came from your network. To go on, answer the question in the picture."))
-        pin_hash = pin_hash_of(pin_text)
-        if pin_hash and not hit("pin", pin_hash).allowed:
+        if by_pin and not by_pin[0].allowed:
             return _with_captcha(request, form, status=429, error=_(
                 "This PIN has been checked many times. To go on, answer the question in the picture."))
 
