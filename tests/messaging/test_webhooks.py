@@ -260,3 +260,11 @@ def test_a_pin_asked_too_often_is_refused_whatever_the_sender(client, voter):
         ]
     assert "№" in replies[0] and "№" in replies[1]
     assert "1255" in replies[2] and "№" not in replies[2]
+
+
+def test_the_log_line_of_a_message_holds_neither_the_pin_nor_the_number(client, voter, caplog):
+    citizen, _ = voter
+    with caplog.at_level("INFO", logger="shailoo.sms"):
+        kannel(client, id="log-1", **{"from": SENDER, "to": "119", "text": citizen.pin})
+    assert "SMS 119 kannel:log-1" in caplog.text
+    assert citizen.pin not in caplog.text and SENDER.lstrip("+") not in caplog.text
