@@ -257,7 +257,7 @@ def withdraw_application(*, application: Application, pin: str, now: dt.datetime
     until the enrolment deadline, and the voter votes on paper again."""
     now = now or timezone.now()
     with transaction.atomic():
-        application = Application.objects.select_for_update().select_related("election", "citizen").get(
+        application = Application.objects.select_for_update(of=("self",)).select_related("election", "citizen").get(
             pk=application.pk
         )
         if application.pin != pin:
@@ -295,7 +295,7 @@ def purge_expired_scans(*, now: dt.datetime | None = None, actor: AbstractBaseUs
             continue
         with transaction.atomic():
             applications = list(
-                Application.objects.select_for_update().filter(election=election).exclude(scan_name="")
+                Application.objects.select_for_update(of=("self",)).filter(election=election).exclude(scan_name="")
             )
             for application in applications:
                 scans.delete_scan(application.scan_name)

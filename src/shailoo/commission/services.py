@@ -28,7 +28,7 @@ from shailoo.register.models import VoterListEntry
 
 def _locked(application: Application, actor: AbstractBaseUser) -> Application:
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("election__kenesh", "citizen", "precinct__municipality")
         .get(pk=application.pk)
     )
@@ -195,7 +195,7 @@ def confirm_totp_device(*, actor: AbstractBaseUser, device, token: str) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=actor)
+        device = TOTPDevice.objects.select_for_update(of=("self",)).get(pk=device.pk, user=actor)
         if not device.verify_token(token.strip()):
             raise InvalidToken("the code does not match")
         device.confirmed = True

@@ -58,7 +58,7 @@ def _snapshot(entry: VoterListEntry | None) -> dict | None:
 
 def _locked_entry(*, election: Election, citizen: Citizen) -> VoterListEntry | None:
     return (
-        VoterListEntry.objects.select_for_update()
+        VoterListEntry.objects.select_for_update(of=("self",))
         .select_related("precinct")
         .filter(election=election, citizen=citizen)
         .first()
