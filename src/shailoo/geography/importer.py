@@ -69,6 +69,33 @@ def _coordinate(text: str, limit: int) -> Decimal | None:
     return value
 
 
+class _Places:
+    """Regions, districts, municipalities and settlements met in one import, found or created once each."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def find_or_create(self, values: dict[str, str]) -> tuple[Municipality, Settlement]:
+        region_key, district_key = name_key(values["region"]), name_key(values["district"])
+        region = self._once(("region", region_key), lambda: Region.objects.get_or_create(
+            key=region_key, defaults={"name": values["region"]})[0])
+        district = self._once(("district", region_key, district_key), lambda: District.objects.get_or_create(
+            region=region, key=district_key, defaults={"name": values["district"]})[0])
+        municipality = self._once(("municipality", region_key, district_key, values["municipality"]),
+                                  lambda: Municipality.objects.get_or_create(
+                                      district=district, name=values["municipality"],
+                                      defaults={"kind": KINDS[values["municipality_kind"]]})[0])
+        key = f"{region_key}/{district_key}/{name_key(values['settlement'])}"
+        settlement = self._once(("settlement", key), lambda: Settlement.objects.filter(key=key).first()
+                                or Settlement.objects.create(municipality=municipality, name=values["settlement"]))
+        return municipality, settlement
+
+
 class PrecinctImport:
     def __init__(self, path: str | os.PathLike, *, encoding: str = "utf-8", rejects_path: str | os.PathLike | None = None,
                  actor=None) -> None:
@@ -190,20 +217,12 @@ class PrecinctImport:
         return ""
 
     def _save(self, rows: list[_Row]) -> None:
+        places = _Places()
         precincts: dict[str, Precinct] = {}
-        cleared: set[str] = set()
+        new_ranges: list[AddressRange] = []
         for row in rows:
             values = row.values
-            region, _ = Region.objects.get_or_create(key=name_key(values["region"]), defaults={"name": values["region"]})
-            district, _ = District.objects.get_or_create(
-                region=region, key=name_key(values["district"]), defaults={"name": values["district"]}
-            )
-            municipality, _ = Municipality.objects.get_or_create(
-                district=district, name=values["municipality"], defaults={"kind": KINDS[values["municipality_kind"]]}
-            )
-            settlement = Settlement.objects.filter(
-                key=name_key(values["region"]) + "/" + name_key(values["district"]) + "/" + name_key(values["settlement"])
-            ).first() or Settlement.objects.create(municipality=municipality, name=values["settlement"])
+            municipality, settlement = places.find_or_create(values)
             number = values["number"]
             if number not in precincts:
                 precincts[number], _ = Precinct.objects.update_or_create(
@@ -214,16 +233,15 @@ class PrecinctImport:
                         "latitude": _coordinate(values["latitude"], 90), "longitude": _coordinate(values["longitude"], 180),
                     },
                 )
-            precinct = precincts[number]
-            if number not in cleared:
-                precinct.address_ranges.all().delete()
-                cleared.add(number)
-            AddressRange.objects.bulk_create(
-                AddressRange(precinct=precinct, settlement=settlement, street=values["street"], street_key=row.street_key,
-                             first_house=interval.first, last_house=interval.last)
+            new_ranges.extend(
+                AddressRange(precinct=precincts[number], settlement=settlement, street=values["street"],
+                             street_key=row.street_key, first_house=interval.first, last_house=interval.last)
                 for interval in row.intervals
             )
-            self.summary.ranges += len(row.intervals)
+        # The precincts in the file get exactly the ranges the file gives them.
+        AddressRange.objects.filter(precinct__in=precincts.values()).delete()
+        AddressRange.objects.bulk_create(new_ranges, batch_size=2000)
+        self.summary.ranges = len(new_ranges)
         self.summary.precincts = len(precincts)
 
     def _write_rejects(self) -> None:
