@@ -56,28 +56,34 @@ class SmsAnswer:
 
 
 def compose_reply(text: str, *, sender: str, now=None) -> tuple[str, str, str, Language]:
-    """(outcome, reply, pin_hash, language) for one message: rate limits, PIN, lookup, texts."""
+    """(outcome, reply, pin_hash, language) for one message: rate limits, PIN, lookup, texts.
+
+    Every message counts against its sender's limit, and one with a PIN against that PIN's limit
+    (shared with the web page and the API); both counters move in one round trip.
+    """
     language = detect_reply_language(text)
-    sender_decision = ratelimit.check_sms_sender(sender)
-    pin = ""
-    pin_error = False
-    if sender_decision.allowed:
-        try:
-            pin = sms_texts.extract_pin(text)
-        except NoPinInText:
-            return InboundSms.Outcome.HELP, sms_texts.help_text(language), "", language
-        except PinNotFound:
-            pin_error = True
-    if pin_error:
-        return InboundSms.Outcome.INVALID_PIN, sms_texts.malformed_pin(language), "", language
-    if sender_decision.allowed and not ratelimit.hit("pin", pin).allowed:
-        sender_decision = ratelimit.Decision(False, 3600)
-    if not sender_decision.allowed:
+    pin, no_digits = "", False
+    try:
+        pin = sms_texts.extract_pin(text)
+    except NoPinInText:
+        no_digits = True
+    except PinNotFound:
+        pass
+    if pin:
+        sender_decision, pin_decision = ratelimit.hit_many([("sms_sender", sender), ("pin", pin)])
+    else:
+        sender_decision, pin_decision = ratelimit.check_sms_sender(sender), ratelimit.Decision(True)
+    refusal = sender_decision if not sender_decision.allowed else pin_decision
+    if not refusal.allowed:
         # One polite refusal per window; after it the number gets no further SMS until the window passes.
         refused_key = "sms-refused:" + number_digest(sender)
-        if cache.add(refused_key, 1, timeout=max(sender_decision.retry_after, 60)):
+        if cache.add(refused_key, 1, timeout=max(refusal.retry_after, 60)):
             return InboundSms.Outcome.RATE_LIMITED, sms_texts.rate_limited(language), "", language
         return InboundSms.Outcome.SILENCED, "", "", language
+    if no_digits:
+        return InboundSms.Outcome.HELP, sms_texts.help_text(language), "", language
+    if not pin:
+        return InboundSms.Outcome.INVALID_PIN, sms_texts.malformed_pin(language), "", language
 
     outcome = lookup_voter(pin, now=now)
     if outcome.kind is LookupKind.LISTED:
