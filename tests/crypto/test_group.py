@@ -154,3 +154,12 @@ def test_hashes_are_domain_separated_and_length_prefixed():
     assert hash_to_scalar("a", b"xy", b"z") != hash_to_scalar("a", b"x", b"yz")
     assert hash_to_point("a", b"x") != hash_to_point("b", b"x")
     assert hash_to_point("a", b"x") == hash_to_point("a", b"x")
+
+
+@pytest.mark.parametrize("encoding", BAD_ENCODINGS[:6])
+def test_adding_encodings_rejects_invalid_input_like_decoding(encoding):
+    from shailoo.crypto.group import add_encodings
+
+    assert add_encodings(bytes.fromhex(SMALL_MULTIPLES[2]), bytes.fromhex(SMALL_MULTIPLES[3])).hex() == SMALL_MULTIPLES[5]
+    with pytest.raises(InvalidEncoding):
+        add_encodings(bytes.fromhex(SMALL_MULTIPLES[2]), bytes.fromhex(encoding))

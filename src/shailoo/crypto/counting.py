@@ -11,7 +11,9 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from shailoo.crypto import codec, record, tally
+from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidRecord
+from shailoo.crypto.group import Point, add_encodings
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 
 _state: dict[str, Manifest] = {}
@@ -22,20 +24,27 @@ def _init(manifest_json: dict[str, Any]) -> None:
 
 
 def _sum_lines(lines: list[str]) -> tally.Sums:
-    """Add the ciphertexts of the given ballot lines (proofs are not parsed: the board checked them)."""
+    """Add the ciphertexts of the given ballot lines (proofs are not parsed: the board checked them).
+    Encodings are checked by libsodium's decoder inside each addition."""
     manifest = _state["manifest"]
-    sums = [list(row) for row in tally.empty_sums(manifest)]
+    pads = [[bytes(32)] * len(c.options) for c in manifest.contests]
+    datas = [[bytes(32)] * len(c.options) for c in manifest.contests]
     for line in lines:
         contests = codec.items(json.loads(line)["ballot"], "contests", record.BALLOTS)
         if len(contests) != len(manifest.contests):
             raise InvalidRecord("contests differ from the manifest", record.BALLOTS)
-        for row, contest, expected in zip(sums, contests, manifest.contests, strict=True):
+        for pad_row, data_row, contest, expected in zip(pads, datas, contests, manifest.contests, strict=True):
             selections = codec.items(contest, "selections", record.BALLOTS)
             if len(selections) != len(expected.options):
                 raise InvalidRecord(f"options of {expected.contest_id} differ from the manifest", record.BALLOTS)
             for index, selection in enumerate(selections):
-                row[index] = row[index] + codec.ciphertext_from_json(selection["ciphertext"], record.BALLOTS)
-    return tuple(tuple(row) for row in sums)
+                ciphertext = selection["ciphertext"]
+                pad_row[index] = add_encodings(pad_row[index], bytes.fromhex(ciphertext["pad"]), record.BALLOTS)
+                data_row[index] = add_encodings(data_row[index], bytes.fromhex(ciphertext["data"]), record.BALLOTS)
+    return tuple(
+        tuple(Ciphertext(Point(pad), Point(data)) for pad, data in zip(pad_row, data_row, strict=True))
+        for pad_row, data_row in zip(pads, datas, strict=True)
+    )
 
 
 def counted_lines(reader: record.RecordReader) -> Iterator[str]:

@@ -127,6 +127,15 @@ class Point:
         return self.data == bytes(32)
 
 
+def add_encodings(left: bytes, right: bytes, where: str = "") -> bytes:
+    """Add two encoded points, letting libsodium's decoder reject invalid or non-canonical input (one call
+    instead of validate-then-add: what counting a large board needs)."""
+    out = ctypes.create_string_buffer(32)
+    if len(left) != 32 or len(right) != 32 or _lib.crypto_core_ristretto255_add(out, left, right) != 0:
+        raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
+    return out.raw
+
+
 def base_mul(scalar: Scalar) -> Point:
     """scalar * G with libsodium's fixed-base table (constant time)."""
     out = ctypes.create_string_buffer(32)
