@@ -52,5 +52,5 @@ class WalkInForm(forms.Form):
 
     def __init__(self, *args, precincts, elections, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["precinct"].choices = [(p.pk, f"№{p.number} {p.name}") for p in precincts]
+        self.fields["precinct"].choices = [(p.pk, p.name if p.number in p.name else f"№{p.number} {p.name}") for p in precincts]
         self.fields["election"].choices = [(e.pk, str(e)) for e in elections]
