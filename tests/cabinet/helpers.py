@@ -76,7 +76,8 @@ def listed_citizen(world: World, **fields):
     return citizen
 
 
-def make_staff(username: str, role: str, *, district=None, precinct=None, password: str = PASSWORD):
+def make_staff(username: str, role: str, *, district=None, precinct=None, password: str | None = PASSWORD):
+    """A staff member with one assignment; password None: an unusable one (no hashing cost)."""
     user = get_user_model().objects.create_user(username=username, password=password, first_name=username)
     StaffAssignment.objects.create(user=user, role=role, district=district, precinct=precinct)
     return user

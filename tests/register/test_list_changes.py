@@ -19,7 +19,7 @@ def world():
 
 @pytest.fixture
 def clerk():
-    return make_staff("clerk", "cec_admin")
+    return make_staff("clerk", "cec_admin", password=None)
 
 
 def test_moving_a_voter_changes_the_entry_and_records_before_and_after(world, clerk):
