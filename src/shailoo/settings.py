@@ -267,3 +267,11 @@ SMS_FROM = os.environ.get("SHAILOO_SMS_FROM", "119")
 SMS_DLR_BASE_URL = os.environ.get("SHAILOO_SMS_DLR_BASE_URL", "")
 SMS_MAX_ATTEMPTS = int(os.environ.get("SHAILOO_SMS_MAX_ATTEMPTS", "5"))
 SMS_DEFAULT_LANGUAGE = os.environ.get("SHAILOO_SMS_DEFAULT_LANGUAGE", "ky")
+
+# The voter's electronic signature on e-voting applications (shailoo.cabinet.signing): dotted paths of a
+# Signer and a SignatureVerifier. The demo signer (real Ed25519 keys per PIN) is refused in production.
+SHAILOO_SIGNER = os.environ.get("SHAILOO_SIGNER", "shailoo.cabinet.signing.DemoCloudSignature")
+SHAILOO_SIGNATURE_VERIFIER = os.environ.get("SHAILOO_SIGNATURE_VERIFIER", "")
+SHAILOO_DEMO_SIGNER_SECRET = os.environ.get("SHAILOO_DEMO_SIGNER_SECRET", "")
+# Largest passport scan accepted in the Voter's Cabinet and at the precinct, in bytes.
+SHAILOO_SCAN_MAX_BYTES = int(os.environ.get("SHAILOO_SCAN_MAX_BYTES", str(5 * 1024 * 1024)))
