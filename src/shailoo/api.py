@@ -5,31 +5,11 @@ its docs at /api/docs. Every error has one shape: {"error": code, "message": tex
 Apps add their routers here; an app raises `ApiError` (or a subclass) for a refusal of its own.
 """
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
+from shailoo.api_errors import ApiError, ErrorOut, error_response  # noqa: F401 - re-exported
 from shailoo.lookup.ratelimit import RateLimited
-
-
-class ErrorOut(Schema):
-    error: str
-    message: str
-    details: dict = {}
-
-
-class ApiError(Exception):
-    """A refusal with its HTTP status, stable code and human message."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str, *, status: int | None = None, details: dict | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.details = details or {}
-        if status is not None:
-            self.status = status
-
 
 api = NinjaAPI(
     title="Shailoo API",
@@ -41,19 +21,15 @@ api = NinjaAPI(
 )
 
 
-def error_response(request: HttpRequest, *, status: int, code: str, message: str, details: dict | None = None) -> HttpResponse:
-    return api.create_response(request, {"error": code, "message": message, "details": details or {}}, status=status)
-
-
 @api.exception_handler(ApiError)
 def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
-    return error_response(request, status=exc.status, code=exc.code, message=exc.message, details=exc.details)
+    return error_response(status=exc.status, code=exc.code, message=exc.message, details=exc.details)
 
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = error_response(
-        request, status=429, code="rate_limited", message="Too many requests: try again later.",
+        status=429, code="rate_limited", message="Too many requests: try again later.",
         details={"retry_after": exc.retry_after},
     )
     response["Retry-After"] = str(exc.retry_after)
@@ -67,19 +43,19 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
          "problem": error.get("type", "invalid"), "message": error.get("msg", "")}
         for error in exc.errors
     ]
-    return error_response(request, status=422, code="invalid_request",
+    return error_response(status=422, code="invalid_request",
                           message="The request does not match the schema.", details={"fields": fields})
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     if exc.status_code == 400:
-        return error_response(request, status=400, code="malformed_body", message="The body is not valid JSON.")
-    return error_response(request, status=exc.status_code, code="http_error", message=str(exc))
+        return error_response(status=400, code="malformed_body", message="The body is not valid JSON.")
+    return error_response(status=exc.status_code, code="http_error", message=str(exc))
 
 
 def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return error_response(request, status=404, code="not_found", message="No such resource.")
+    return error_response(status=404, code="not_found", message="No such resource.")
 
 
 api.add_exception_handler(Http404, _not_found)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from hashlib import sha256
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
@@ -131,21 +131,42 @@ def _retry_after(limit: Limit, *, current: int, previous: int, elapsed: float) -
     return max(1, math.ceil(remaining_in_window + limit.seconds * decay))
 
 
+# Increment each current-window counter (setting its expiry when new) and read each previous one, in
+# one round trip. KEYS: current1, previous1, current2, ...; ARGV: the expiry of each pair.
+_COUNTERS_LUA = """
+local out = {}
+for i = 1, #KEYS, 2 do
+  local current = redis.call('INCR', KEYS[i])
+  if current == 1 then redis.call('EXPIRE', KEYS[i], ARGV[(i + 1) / 2]) end
+  out[#out + 1] = current
+  out[#out + 1] = tonumber(redis.call('GET', KEYS[i + 1]) or '0') or 0
+end
+return out
+"""
+_scripts: dict[int, object] = {}
+
+
+def _redis_script(backend: RedisCache):
+    """The counters script on a client of the cache's write pool, made once per process and pool."""
+    pool = backend._cache._get_connection_pool(write=True)
+    script = _scripts.get(id(pool))
+    if script is None:
+        script = _scripts[id(pool)] = backend._cache._client(connection_pool=pool).register_script(_COUNTERS_LUA)
+    return script
+
+
 def _incr_and_get_previous(keys: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
     """For each (current key, previous key, timeout): increment the current counter, read the previous."""
     if not keys:
         return []
-    backend = getattr(cache, "_wrapped", cache)
+    backend = caches["default"]
     if isinstance(backend, RedisCache):
-        client = backend._cache.get_client(None, write=True)
-        pipeline = client.pipeline(transaction=False)
+        flat_keys, timeouts = [], []
         for current_key, previous_key, timeout in keys:
-            current_full = backend.make_and_validate_key(current_key)
-            pipeline.incr(current_full)
-            pipeline.expire(current_full, timeout, nx=True)
-            pipeline.get(backend.make_and_validate_key(previous_key))
-        replies = pipeline.execute()
-        return [(int(replies[i]), int(replies[i + 2] or 0)) for i in range(0, len(replies), 3)]
+            flat_keys += [backend.make_and_validate_key(current_key), backend.make_and_validate_key(previous_key)]
+            timeouts.append(timeout)
+        replies = _redis_script(backend)(keys=flat_keys, args=timeouts)
+        return [(int(replies[i]), int(replies[i + 1])) for i in range(0, len(replies), 2)]
     # Any other cache (local memory in development and tests): add-then-incr is atomic per process.
     counts = []
     for current_key, previous_key, timeout in keys:
