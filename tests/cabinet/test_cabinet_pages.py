@@ -131,3 +131,8 @@ def test_the_pages_speak_russian_when_asked(world):
     client = voter_client(citizen.pin)
     client.cookies["django_language"] = "ru"
     assert "Кабинет избирателя" in client.get(reverse("cabinet:home")).content.decode()
+
+
+def test_an_application_number_too_large_for_the_database_is_not_found(world):
+    citizen = listed_citizen(world)
+    assert voter_client(citizen.pin).post(reverse("cabinet:withdraw", args=[10**25])).status_code == 404

@@ -109,3 +109,12 @@ def test_a_user_without_any_commission_role_is_refused(staffed):
     assert client.get(reverse("commission:queue")).status_code == 403
     url = reverse("commission:application", args=[staffed.application.pk])
     assert client.get(url).status_code == 403
+
+
+def test_an_application_number_too_large_for_the_database_is_not_found(staffed):
+    client = client_for(staffed, "cec")
+    huge = 10**25
+    assert client.get(reverse("commission:application", args=[huge])).status_code == 404
+    assert client.post(reverse("commission:approve", args=[huge])).status_code == 404
+    response = client.post(reverse("commission:walk_in"), {"precinct": str(huge), "election": "1"})
+    assert response.status_code == 400

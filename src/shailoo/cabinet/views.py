@@ -164,7 +164,7 @@ def apply_evoting(request: HttpRequest, election_id: int) -> HttpResponse:
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     pin = current_voter_pin(request)
-    application = selectors.my_application(pin, pk)
+    application = selectors.my_application(pin, pk) if 0 < pk <= 2**63 - 1 else None
     if application is None:
         raise Http404(_("No such application."))
     try:

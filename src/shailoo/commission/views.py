@@ -38,6 +38,7 @@ PENDING_AT = "commission.pending_at"
 PENDING_NEXT = "commission.pending_next"
 PENDING_SECONDS = 300
 # Refusals that are about the application's state or time, not about what was typed.
+MAX_ID = 2**63 - 1  # larger ids in a URL are no row of ours, not a database error
 CONFLICT_CODES = {"not_open", "deadline_passed", "biometrics_needed", "already_open", "election_over"}
 
 
@@ -163,7 +164,7 @@ def _detail_context(scope: StaffScope, application: Application) -> dict:
 
 
 def _application_or_404(scope: StaffScope, pk: int) -> Application:
-    application = selectors.application_in_scope(scope, pk)
+    application = selectors.application_in_scope(scope, pk) if 0 < pk <= MAX_ID else None
     if application is None:
         raise Http404(_("No such application in your commission's area."))
     return application
@@ -271,8 +272,9 @@ def walk_in(request: HttpRequest, scope: StaffScope) -> HttpResponse:
     form = forms.WalkInForm(request.POST or None, request.FILES or None, precincts=precincts, elections=elections)
     error, status = "", 200
     if request.method == "POST":
-        precinct = Precinct.objects.select_related("municipality").filter(pk=request.POST.get("precinct") or 0).first() \
-            if (request.POST.get("precinct") or "").isdigit() else None
+        precinct_id = request.POST.get("precinct") or ""
+        precinct = Precinct.objects.select_related("municipality").filter(pk=int(precinct_id)).first() \
+            if precinct_id.isascii() and precinct_id.isdigit() and 0 < int(precinct_id) <= MAX_ID else None
         if precinct is not None and not scope.covers(precinct):
             return render(request, "commission/forbidden.html", status=403)
         if form.is_valid():
