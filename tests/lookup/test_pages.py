@@ -182,3 +182,20 @@ def test_operator_console_refuses_a_post_without_csrf_token(listed):
     strict.force_login(make_user("aigul", StaffAssignment.Role.OPERATOR))
 
     assert strict.post("/operator/", {"pin": "21705199000001"}).status_code == 403
+
+
+def test_demo_seed_creates_the_operator_once_and_prints_what_to_try(listed):
+    import io
+
+    from shailoo.lookup import demo
+
+    territory, citizen = listed
+    for _ in range(2):
+        out = io.StringIO()
+        demo.seed(election=territory.election, out=out)
+
+    text = out.getvalue()
+    assert "/api/docs" in text and "/operator/" in text and citizen.pin in text
+    operator = get_user_model().objects.get(username=demo.OPERATOR_USERNAME)
+    assert operator.check_password(demo.OPERATOR_PASSWORD)
+    assert StaffAssignment.objects.filter(user=operator, role=StaffAssignment.Role.OPERATOR).count() == 1
