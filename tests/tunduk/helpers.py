@@ -64,6 +64,12 @@ class HttpBrowser:
         self.session = requests.Session()
         self.history: list[requests.Response] = []
 
+    def __enter__(self) -> "HttpBrowser":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.close()
+
     def _url(self, url: str) -> str:
         return urljoin(self.base_url + "/", url)
 

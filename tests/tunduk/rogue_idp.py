@@ -16,9 +16,19 @@ CLIENT_ID = "rogue-client"
 CLIENT_SECRET = "rogue-secret"
 
 
+_keys: dict[str, RSAKey] = {}
+
+
+def shaped_key(kid: str) -> RSAKey:
+    """One RSA key per name for the whole run: generating them is the slow part of these tests."""
+    if kid not in _keys:
+        _keys[kid] = RSAKey.generate_key(2048, parameters={"kid": kid})
+    return _keys[kid]
+
+
 class RogueProvider:
     def __init__(self) -> None:
-        self.published_key = RSAKey.generate_key(2048, parameters={"kid": "published"})
+        self.published_key = shaped_key("published")
         self.signing_key = self.published_key
         self.claims: dict[str, Any] = {}
         self.drop_claims: set[str] = set()

@@ -11,9 +11,9 @@ import pytest
 from django.test import Client
 from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
-from tests.tunduk.rogue_idp import CLIENT_ID, CLIENT_SECRET, RogueProvider
 
 from shailoo.tunduk.models import PendingLogin
+from tests.tunduk.rogue_idp import CLIENT_ID, CLIENT_SECRET, RogueProvider, shaped_key
 
 pytestmark = pytest.mark.django_db
 
@@ -109,13 +109,15 @@ def test_the_pin_is_taken_from_the_configured_claim(client, rogue, settings):
 
 
 def test_a_token_signed_by_a_key_the_provider_does_not_publish_is_refused(client, rogue):
-    rogue.signing_key = RSAKey.generate_key(2048, parameters={"kid": "published"})
+    impostor = RSAKey.import_key({**shaped_key("impostor").as_dict(private=True), "kid": "published"})
+    assert impostor.kid == rogue.published_key.kid
+    rogue.signing_key = impostor
     assert_refused(answer(client, start_login(client, rogue)), "invalid_id_token", 502)
     assert signed_in_pin(client) is None
 
 
 def test_a_token_naming_an_unknown_key_is_refused_after_fetching_the_keys_again(client, rogue):
-    rogue.signing_key = RSAKey.generate_key(2048, parameters={"kid": "rotated-elsewhere"})
+    rogue.signing_key = shaped_key("rotated-elsewhere")
     assert_refused(answer(client, start_login(client, rogue)), "invalid_id_token", 502)
     assert signed_in_pin(client) is None
 
