@@ -183,3 +183,11 @@ def test_unreadable_is_raised_by_the_pipeline(tmp_path):
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(RegisterUnreadable):
         RegisterImport(path).run()
+
+
+def test_tabs_backslashes_and_line_breaks_inside_fields_survive_the_import(register_file):
+    row = list(GOOD_ROWS[0])
+    row[1], row[9], row[11] = "Абды\\кадырова", "Мектеп\tкөчөсү", "3\nБ"
+    assert run_command(register_file([row])) == 0
+    citizen = Citizen.objects.get()
+    assert (citizen.surname, citizen.street, citizen.apartment) == ("Абды\\кадырова", "Мектеп\tкөчөсү", "3\nБ")
