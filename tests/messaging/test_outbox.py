@@ -194,3 +194,11 @@ def test_the_sender_is_chosen_in_settings():
 
     with override_settings(SMS_SENDER="jasmin", SMS_GATEWAY_URL=""), pytest.raises(ImproperlyConfigured):
         get_sender()
+
+
+def test_the_log_sender_hashes_the_number_as_the_inbound_log_line_does(caplog):
+    from shailoo.messaging.services import number_digest
+
+    with caplog.at_level(logging.INFO, logger="shailoo.sms"):
+        LogSender().send(OutgoingSms(reference=4, to="+996555123456", text="x"))
+    assert f"tel#{number_digest('+996555123456')}" in caplog.text

@@ -164,7 +164,7 @@ def generic_inbound(request: HttpRequest) -> HttpResponse:
         "id": message_id, "reply": answer.reply, "outcome": answer.outcome, "language": answer.language,
         "duplicate": answer.duplicate, "queued": answer.reply_sms_id is not None,
         "encoding": segments.encoding.value, "parts": segments.parts,
-    })
+    }, json_dumps_params={"ensure_ascii": False})
 
 
 def _dlr_reference(request: HttpRequest, fields: dict) -> int:

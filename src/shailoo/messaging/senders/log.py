@@ -3,10 +3,7 @@
 import logging
 import uuid
 
-from django.conf import settings
-
 from shailoo.messaging.senders import OutgoingSms, SendResult
-from shailoo.rules.pin import pin_digest
 
 logger = logging.getLogger("shailoo.sms")
 
@@ -15,6 +12,8 @@ class LogSender:
     name = "log"
 
     def send(self, message: OutgoingSms) -> SendResult:
-        recipient = "tel#" + pin_digest(message.to, settings.PIN_HASH_KEY)
+        from shailoo.messaging.services import number_digest  # the same hash as in the inbound log line
+
+        recipient = "tel#" + number_digest(message.to)
         logger.info("SMS %s to %s: %s", message.reference, recipient, message.text)
         return SendResult(gateway=self.name, gateway_message_id=str(uuid.uuid4()))
