@@ -28,9 +28,10 @@ def seed(*, election, out) -> None:
         out.write(f"  a precinct page     {base}/precincts/{precinct}/")
     out.write(f"  JSON API            POST {base}/api/v1/lookup, docs {base}/api/docs")
     listed = _sample_pin(election, status=VoterListEntry.Status.LISTED, voting_mode=VoterListEntry.VotingMode.PAPER)
+    electronic = _sample_pin(election, voting_mode=VoterListEntry.VotingMode.ELECTRONIC)
     out.write(f"  PINs to try         on the list: {listed}; "
-              f"votes electronically: {_sample_pin(election, voting_mode=VoterListEntry.VotingMode.ELECTRONIC)}; "
-              f"not eligible: {_sample_pin(election, status=VoterListEntry.Status.INELIGIBLE)}; "
+              + (f"votes electronically: {electronic}; " if electronic != "—" else "")
+              + f"not eligible: {_sample_pin(election, status=VoterListEntry.Status.INELIGIBLE)}; "
               "on no list: 21705199099999")
     out.write(f"  curl                curl -s {base}/api/v1/lookup -H 'Content-Type: application/json' "
               f"-d '{{\"pin\": \"{listed}\", \"lang\": \"ru\"}}'")
@@ -42,4 +43,6 @@ def seed(*, election, out) -> None:
         user.set_password(OPERATOR_PASSWORD)
         user.save(update_fields=["password"])
     StaffAssignment.objects.get_or_create(user=user, role=StaffAssignment.Role.OPERATOR)
-    out.write(f"  call-centre console {base}/operator/  login {OPERATOR_USERNAME} / {OPERATOR_PASSWORD}")
+    # The commission's part of the demo may have made this account already, with its own password.
+    password = OPERATOR_PASSWORD if user.check_password(OPERATOR_PASSWORD) else "(the staff password above)"
+    out.write(f"  call-centre console {base}/operator/  login {OPERATOR_USERNAME} / {password}")
