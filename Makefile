@@ -25,9 +25,14 @@ setup: install messages
 	$(BIN)/shailoo migrate --noinput -v0
 	$(BIN)/shailoo collectstatic --noinput -v0
 
+# The demo signs voters in through the local test identity provider (never in production, which
+# refuses it), served by the same gunicorn: see docs/tunduk.md.
+DEMO_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+DEMO_ENV := SHAILOO_TEST_IDP=1 SHAILOO_OIDC_DISCOVERY_URL=http://$(DEMO_HOST):$(PORT)/test-idp/.well-known/openid-configuration
+
 run: setup
-	$(BIN)/shailoo demo
-	$(BIN)/shailoo runplatform --host $(HOST) --port $(PORT) --workers $(WORKERS)
+	$(DEMO_ENV) $(BIN)/shailoo demo
+	$(DEMO_ENV) $(BIN)/shailoo runplatform --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install messages
 	scripts/ensure-chromium

@@ -37,6 +37,8 @@ class TestIdpAccount(models.Model):
     no staff role, so it cannot sign in to the platform.
     """
 
+    __test__ = False  # a model, not a pytest test class, despite the name
+
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     pin = models.CharField(_("PIN"), max_length=14, unique=True)
     given_name = models.CharField(_("given name"), max_length=100)

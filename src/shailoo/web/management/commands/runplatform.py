@@ -15,9 +15,12 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--threads", type=int, default=4,
+                            help="threads per worker: the voter login calls the test identity provider, "
+                                 "served by this same gunicorn, while it waits")
         parser.add_argument("--no-worker", action="store_true", help="do not start the background worker")
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
         bin_dir = os.path.dirname(sys.executable)
         worker = None
         if not no_worker and "worker" in get_commands():
@@ -27,7 +30,8 @@ class Command(BaseCommand):
             subprocess.run(
                 [
                     os.path.join(bin_dir, "gunicorn"), "shailoo.wsgi", "--bind", f"{host}:{port}",
-                    "--workers", str(workers), "--access-logfile", "-", "--graceful-timeout", "5",
+                    "--workers", str(workers),
+                    "--worker-class", "gthread", "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
                 ],
                 check=False,
             )
