@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -308,7 +308,9 @@ class Staging:
         assignments = ", ".join(f"{c} = s.{c}" for c in CITIZEN_COLUMNS[1:])
         return [
             f"INSERT INTO {table} ({columns}) SELECT {', '.join('s.' + c for c in CITIZEN_COLUMNS)}, '', %s "
-            f"FROM {self.TABLE} s WHERE {where} AND NOT EXISTS (SELECT 1 FROM {table} c WHERE c.pin = s.pin)",
+            # In PIN order: the unique index on pin then grows at its right edge instead of everywhere.
+            f"FROM {self.TABLE} s WHERE {where} AND NOT EXISTS (SELECT 1 FROM {table} c WHERE c.pin = s.pin) "
+            f"ORDER BY s.pin",
             f"UPDATE {table} SET {assignments}, updated_at = %s FROM {self.TABLE} s "
             f"WHERE {table}.pin = s.pin AND {table}.row_hash <> s.row_hash AND {where}",
         ]
@@ -335,6 +337,19 @@ def copy_line(row: tuple) -> str:
 
 
 class PostgresStaging(Staging):
+    # Session settings for one big set-based merge on a server with stock settings: the staging table
+    # stays in memory and the anti-join hashes in memory instead of spilling to disk in batches.
+    SESSION_SETTINGS = {"temp_buffers": "512MB", "work_mem": "256MB", "maintenance_work_mem": "256MB"}
+
+    def create(self) -> None:
+        for name, value in self.SESSION_SETTINGS.items():
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+            except DatabaseError:
+                pass  # temp_buffers cannot change once this session has used temporary tables: keep it
+        super().create()
+
     def create_sql(self) -> str:
         return (
             f"CREATE TEMPORARY TABLE {self.TABLE} (line integer, pin varchar(14), surname text, name text, "
