@@ -9,6 +9,7 @@ again when the lease runs out: a message is sent at least once, rarely twice, ne
 """
 import datetime as dt
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from shailoo.messaging.models import OutboundSms
-from shailoo.messaging.senders import OutgoingSms, SendFailed, SmsSender
+from shailoo.messaging.senders import OutgoingSms, SendFailed, SendResult, SmsSender
 from shailoo.messaging.services import delivery_token
 
 logger = logging.getLogger("shailoo.sms")
@@ -72,38 +73,59 @@ def dlr_url(sms: OutboundSms, gateway: str) -> str:
     return f"{base}/sms/jasmin/dlr?{query}"
 
 
-def send_one(sms: OutboundSms, sender: SmsSender, *, now: dt.datetime | None = None) -> str:
-    """Send one claimed message and record what happened: 'sent', 'retry' or 'failed'."""
-    attempts = sms.attempts + 1
+def attempt(sms: OutboundSms, sender: SmsSender) -> SendResult | SendFailed:
+    """Hand one message to the gateway (no database access: safe in a worker thread)."""
     try:
-        result = sender.send(OutgoingSms(reference=sms.pk, to=sms.to, text=sms.text, dlr_url=dlr_url(sms, sender.name)))
+        return sender.send(OutgoingSms(reference=sms.pk, to=sms.to, text=sms.text, dlr_url=dlr_url(sms, sender.name)))
     except SendFailed as failure:
-        moment = now or timezone.now()
-        final = not failure.retryable or attempts >= settings.SMS_MAX_ATTEMPTS
+        return failure
+    except Exception as error:  # a sender's bug must not leave the message claimed until its lease ends
+        logger.exception("SMS %s: the %s sender failed unexpectedly", sms.pk, sender.name)
+        return SendFailed(f"{sender.name} sender error: {type(error).__name__}", retryable=True)
+
+
+def record_attempt(sms: OutboundSms, sender_name: str, outcome: SendResult | SendFailed, *,
+                   now: dt.datetime | None = None) -> str:
+    """Write down one attempt: 'sent', 'retry' (queued again after a backoff) or 'failed'."""
+    attempts = sms.attempts + 1
+    moment = now or timezone.now()
+    if isinstance(outcome, SendFailed):
+        final = not outcome.retryable or attempts >= settings.SMS_MAX_ATTEMPTS
         OutboundSms.objects.filter(pk=sms.pk).update(
             status=OutboundSms.Status.FAILED if final else OutboundSms.Status.QUEUED,
-            attempts=attempts, gateway=sender.name, last_error=failure.reason[:500],
+            attempts=attempts, gateway=sender_name, last_error=outcome.reason[:500],
             next_attempt_at=None if final else moment + backoff(attempts),
         )
         logger.warning("SMS %s attempt %s failed (%s): %s", sms.pk, attempts, "final" if final else "will retry",
-                       failure.reason)
+                       outcome.reason)
         return "failed" if final else "retry"
     # A delivery report may already have arrived: it is not overwritten.
     OutboundSms.objects.filter(pk=sms.pk, status=OutboundSms.Status.SENDING).update(
-        status=OutboundSms.Status.SENT, sent_at=now or timezone.now(),
+        status=OutboundSms.Status.SENT, sent_at=moment,
     )
     OutboundSms.objects.filter(pk=sms.pk).update(
-        attempts=attempts, gateway=result.gateway, gateway_message_id=result.gateway_message_id[:100],
+        attempts=attempts, gateway=outcome.gateway, gateway_message_id=outcome.gateway_message_id[:100],
         last_error="", next_attempt_at=None,
     )
     return "sent"
 
 
-def send_due(sender: SmsSender, *, limit: int = 50, now: dt.datetime | None = None) -> BatchReport:
-    """Claim and send one batch."""
+def send_one(sms: OutboundSms, sender: SmsSender, *, now: dt.datetime | None = None) -> str:
+    """Send one claimed message and record what happened: 'sent', 'retry' or 'failed'."""
+    return record_attempt(sms, sender.name, attempt(sms, sender), now=now)
+
+
+def send_due(sender: SmsSender, *, limit: int = 50, concurrency: int = 1, now: dt.datetime | None = None) -> BatchReport:
+    """Claim one batch, send it (`concurrency` gateway requests at a time), record the outcomes."""
     report = BatchReport()
-    for sms in claim_due(limit=limit, now=now):
-        result = send_one(sms, sender, now=now)
+    claimed = claim_due(limit=limit, now=now)
+    if concurrency > 1 and len(claimed) > 1:
+        with ThreadPoolExecutor(max_workers=min(concurrency, len(claimed))) as pool:
+            outcomes = list(pool.map(lambda sms: attempt(sms, sender), claimed))
+    else:
+        outcomes = [attempt(sms, sender) for sms in claimed]
+    for sms, outcome in zip(claimed, outcomes, strict=True):
+        result = record_attempt(sms, sender.name, outcome, now=now)
         if result == "sent":
             report.sent += 1
         elif result == "retry":

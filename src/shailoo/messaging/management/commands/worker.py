@@ -17,8 +17,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true", help="send what is due now, then stop")
         parser.add_argument("--batch", type=int, default=50, help="messages claimed at a time")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds to wait when nothing is due")
+        parser.add_argument("--concurrency", type=int, default=8, help="gateway requests under way at once")
 
-    def handle(self, *args, once: bool, batch: int, interval: float, **options):
+    def handle(self, *args, once: bool, batch: int, interval: float, concurrency: int, **options):
         sender = get_sender()
         stopping = False
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             self.stdout.write(f"SMS worker: sending through {sender.name}")
         while True:
             try:
-                report = send_due(sender, limit=batch)
+                report = send_due(sender, limit=batch, concurrency=concurrency)
             except Exception as error:  # noqa: BLE001 - the loop outlives a lost database connection
                 if once:
                     raise
