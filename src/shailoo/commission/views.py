@@ -156,9 +156,9 @@ def _detail_context(scope: StaffScope, application: Application) -> dict:
         "deadline": deadline,
         "days_left": (deadline - timezone.localdate()).days,
         "identity_established": services.identity_established(application),
-        "biometric_form": forms.BiometricForm(),
-        "approve_form": forms.ApproveForm(),
-        "reject_form": forms.RejectForm(),
+        "biometric_form": forms.BiometricForm(auto_id="biometric_%s"),
+        "approve_form": forms.ApproveForm(auto_id="approve_%s"),
+        "reject_form": forms.RejectForm(auto_id="reject_%s"),
         "scan_is_image": application.scan_content_type.startswith("image/"),
     }
 
