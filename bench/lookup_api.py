@@ -71,10 +71,10 @@ def database_exists(name: str) -> bool:
     return psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"  # noqa: S608 - our name
 
 
-def build_database(name: str, *, voters: int, precincts: int, env: dict[str, str]) -> None:
+def build_database(name: str, *, voters: int, precincts: int, env: dict[str, str], register: Path | None) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    register = OUT / f"register-{voters}.csv"
-    precincts_file = OUT / f"register-{voters}.precincts.csv"
+    register = register or OUT / f"register-{voters}.csv"
+    precincts_file = register.with_name(register.name.removesuffix(".csv") + ".precincts.csv")
     if not register.exists() or not precincts_file.exists():
         run("synth_register", ["synth_register", "--voters", str(voters), "--precincts", str(precincts),
                                "--out", str(register), "--precincts-out", str(precincts_file), "--seed", "1"], env)
@@ -172,6 +172,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--sample", type=int, default=20_000, help="listed PINs in the sample")
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--register", type=Path, help="an existing synthetic register CSV (its .precincts.csv beside it)")
+    parser.add_argument("--build-only", action="store_true", help="build the database, measure nothing")
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
@@ -193,7 +195,9 @@ def main() -> None:
         if options.database:
             raise SystemExit(f"database {name} does not exist")
         print(f"building {name} ...", flush=True)
-        build_database(name, voters=options.voters, precincts=options.precincts, env=env)
+        build_database(name, voters=options.voters, precincts=options.precincts, env=env, register=options.register)
+    if options.build_only:
+        return
     voters = int(psql(name, "SELECT count(*) FROM register_voterlistentry WHERE status = 'listed'"))
     pins = OUT / "lookup-pins.txt"
     listed, unknown = sample_pins(name, options.sample, pins)

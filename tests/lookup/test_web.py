@@ -169,3 +169,16 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
     response = client.get("/check/")
 
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@override_settings(LOOKUP_RATE_LIMITS={"ip": "100/60", "pin": "2/3600"})
+def test_the_per_pin_limit_is_shared_between_the_api_and_the_page(client, listed):
+    _, citizen = listed
+    spaced = f"{citizen.pin[:5]} {citizen.pin[5:]}"
+    for _ in range(2):
+        client.post("/api/v1/lookup", data={"pin": spaced}, content_type="application/json")
+
+    response = check(client, citizen.pin)
+
+    assert response.status_code == 429
+    assert "data:image/png;base64," in response.content.decode()

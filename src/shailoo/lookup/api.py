@@ -19,7 +19,7 @@ from shailoo.api_errors import ApiError, ErrorOut, error_response
 from shailoo.lookup import texts
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
 from shailoo.lookup.ratelimit import client_ip, enforce_limits
-from shailoo.lookup.selectors import lookup_voter, pin_hash_of
+from shailoo.lookup.selectors import lookup_voter, valid_pin
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["voter-list check"])
@@ -146,8 +146,9 @@ def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
 )
 @decorate_view(_json_body_only)
 def lookup(request: HttpRequest, payload: LookupIn):
-    pin_hash = pin_hash_of(payload.pin)
-    enforce_limits([("ip", client_ip(request))] + ([("pin", pin_hash)] if pin_hash else []))
+    # The per-PIN counter is shared with the other channels (SMS 119 counts the same normalised PIN).
+    pin = valid_pin(payload.pin)
+    enforce_limits([("ip", client_ip(request))] + ([("pin", pin)] if pin else []))
     language = payload.lang or texts.language()
     with translation.override(language):
         outcome = lookup_voter(payload.pin)

@@ -25,10 +25,10 @@ def hash_pin(pin: str) -> str:
     return pin_digest(pin, settings.PIN_HASH_KEY)
 
 
-def pin_hash_of(pin_text: str) -> str | None:
-    """The keyed hash of a structurally valid PIN (for per-PIN counters before the lookup), else None."""
+def valid_pin(pin_text: str) -> str | None:
+    """The 14 digits of a structurally valid PIN (the identity of the per-PIN rate limit), else None."""
     try:
-        return hash_pin(parse_pin(pin_text).pin)
+        return parse_pin(pin_text).pin
     except InvalidPin:
         return None
 

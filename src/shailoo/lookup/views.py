@@ -22,11 +22,11 @@ from shailoo.lookup.ratelimit import client_ip as _client_ip
 from shailoo.lookup.ratelimit import hit, hit_many
 from shailoo.lookup.selectors import (
     lookup_voter,
-    pin_hash_of,
     precinct_for_address,
     public_precinct,
     settlements_with_precincts,
     streets_of,
+    valid_pin,
 )
 from shailoo.lookup.services import lookup_for_operator
 from shailoo.rules.addresses import house_number
@@ -80,8 +80,8 @@ def check(request: HttpRequest) -> HttpResponse:
             return _with_captcha(request, form, status=400,
                                  error=_("The answer to the picture was wrong or too late. Try this one."))
     if not solved:
-        pin_hash = pin_hash_of(pin_text)
-        by_ip, *by_pin = hit_many([("ip", _client_ip(request))] + ([("pin", pin_hash)] if pin_hash else []))
+        pin = valid_pin(pin_text)
+        by_ip, *by_pin = hit_many([("ip", _client_ip(request))] + ([("pin", pin)] if pin else []))
         if not by_ip.allowed:
             return _with_captcha(request, form, status=429, error=_(
                 "Many checks came from your network. To go on, answer the question in the picture."))
