@@ -234,6 +234,8 @@ TUNDUK_SCOPES = os.environ.get("SHAILOO_OIDC_SCOPES", "openid profile")
 TUNDUK_REDIRECT_URI = os.environ.get("SHAILOO_OIDC_REDIRECT_URI", "")  # default: built from the request
 TUNDUK_HTTP_TIMEOUT = float(os.environ.get("SHAILOO_OIDC_TIMEOUT_SECONDS", "10"))
 VOTER_SESSION_SECONDS = int(os.environ.get("SHAILOO_VOTER_SESSION_MINUTES", "30")) * 60
+# Logins started per client address, "count/seconds" (each start writes a pending-login row).
+TUNDUK_LOGIN_RATE_LIMIT = os.environ.get("SHAILOO_RATE_LIMIT_TUNDUK_LOGIN", "20/60")
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": not PRODUCTION,
     "OIDC_RSA_PRIVATE_KEY": "" if PRODUCTION else test_idp_private_key(DATA_DIR),

@@ -277,3 +277,11 @@ def test_production_settings_refuse_the_test_provider(tmp_path):
     env["SHAILOO_TEST_IDP"] = "0"
     assert subprocess.run([sys.executable, "-c", "import shailoo.settings"], env=env, timeout=60).returncode == 0
     assert not (tmp_path / "test_idp_key.pem").exists()
+
+
+def test_an_address_that_starts_too_many_logins_is_told_to_wait(client, rogue, settings):
+    settings.TUNDUK_LOGIN_RATE_LIMIT = "2/60"
+    start_login(client, rogue)
+    start_login(client, rogue)
+    assert_refused(client.get("/login/tunduk/"), "too_many_logins", 429)
+    assert PendingLogin.objects.count() == 2

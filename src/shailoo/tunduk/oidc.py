@@ -49,6 +49,10 @@ class NotConfigured(TundukError):
     code, status = "not_configured", 503
 
 
+class TooManyLogins(TundukError):
+    code, status = "too_many_logins", 429
+
+
 class ProviderUnavailable(TundukError):
     code, status = "provider_unavailable", 503
 

@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from shailoo.lookup import ratelimit
 from shailoo.tunduk import login
-from shailoo.tunduk.oidc import TundukError
+from shailoo.tunduk.oidc import TooManyLogins, TundukError
 from shailoo.tunduk.session import current_voter_pin, end_voter_session, start_voter_session
 
 log = logging.getLogger("shailoo.tunduk")
@@ -29,6 +30,9 @@ ERROR_MESSAGES = {
     ),
     "access_denied": (
         _("Login cancelled"), _("The login was cancelled at Tunduk, so you are not signed in."),
+    ),
+    "too_many_logins": (
+        _("Too many logins"), _("Too many logins were started from your address. Please wait a minute and try again."),
     ),
     "provider_error": (_("Tunduk could not sign you in"), _("Tunduk could not complete the login.")),
     "token_exchange_failed": (
@@ -68,6 +72,11 @@ def _cookie_path() -> str:
 @require_GET
 def start(request: HttpRequest) -> HttpResponse:
     try:
+        # Each start writes a row and calls Tunduk: an address may start only so many.
+        decision = ratelimit.hit("tunduk_login", ratelimit.client_ip(request),
+                                 limit=ratelimit.Limit.parse(settings.TUNDUK_LOGIN_RATE_LIMIT))
+        if not decision.allowed:
+            raise TooManyLogins(f"retry after {decision.retry_after}s")
         url, browser_token = login.start_login(request, next_url=request.GET.get("next"))
     except TundukError as error:
         return _error_page(request, error)
