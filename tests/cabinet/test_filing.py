@@ -260,3 +260,23 @@ def test_a_walk_in_application_needs_a_commission_member(world):
                                    phone="+996555123456", claim=Claim(what_is_wrong="x"),
                                    channel=Application.Channel.WALK_IN, actor=clerk, now=days_before(DAY, 20))
     assert application.events.get().actor == clerk
+
+
+def test_a_citizen_not_18_on_election_day_cannot_apply_to_be_listed(world):
+    born = DAY.replace(year=DAY.year - 18) + dt.timedelta(days=1)
+    citizen = make_citizen(world.territory.settlement, birth_date=born)
+    with pytest.raises(ApplicationRefused) as refused:
+        file_application(kind=Application.Kind.MISSING, election=world.election, pin=citizen.pin,
+                         phone="+996700000001", claim=Claim(precinct_number=world.precinct.number),
+                         scan=upload(png_bytes()), now=days_before(DAY, 30))
+    assert refused.value.code == "under_age"
+
+
+def test_the_decision_sms_fits_two_cyrillic_parts_in_both_languages(world):
+    from shailoo.commission.services import decision_sms_text
+
+    application = Application(pk=9_999_999, language="ky")
+    for language in ("ky", "ru"):
+        application.language = language
+        for decision in ("approved", "rejected"):
+            assert len(decision_sms_text(application, decision)) <= 134

@@ -92,3 +92,15 @@ def test_enrolment_of_a_voter_not_on_the_list_is_refused(world, clerk):
     citizen = make_citizen(world.territory.settlement)
     with pytest.raises(services.NotListed):
         services.enrol_evoter(election=world.election, citizen=citizen, actor=clerk, reason="x")
+
+
+def test_a_citizen_under_18_on_election_day_is_not_listed(world, clerk):
+    import datetime as dt
+
+    day = world.election.election_day
+    born = day.replace(year=day.year - 18) + dt.timedelta(days=1)
+    citizen = make_citizen(world.territory.settlement, birth_date=born)
+    with pytest.raises(services.NotEligibleForList):
+        services.change_list_entry(
+            election=world.election, citizen=citizen, precinct=world.precinct, actor=clerk, reason="x"
+        )

@@ -25,7 +25,8 @@ from shailoo.elections.models import Election
 from shailoo.geography.models import Precinct
 from shailoo.register import services as register_services
 from shailoo.register.models import Citizen, VoterListEntry
-from shailoo.rules.calendar import local_day
+from shailoo.rules.calendar import age_on, local_day
+from shailoo.rules.eligibility import VOTING_AGE
 from shailoo.rules.pin import InvalidPin, normalise_pin, pin_digest
 
 CLAIMED_FIELDS = ("surname", "name", "patronymic", "settlement", "street", "house", "apartment")
@@ -163,6 +164,8 @@ def file_application(
             _("Only citizens with biometric registration are on the voter list. Register at a Public "
               "Service Centre (ЦОН)."),
         )
+    if age_on(citizen.birth_date, election.election_day) < VOTING_AGE:
+        raise ApplicationRefused("under_age", _("Only citizens who are 18 on election day can vote."))
     entry = VoterListEntry.objects.filter(election=election, citizen=citizen).select_related("precinct").first()
     listed = entry is not None and entry.status == VoterListEntry.Status.LISTED
     if kind == Application.Kind.CORRECTION:

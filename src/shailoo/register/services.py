@@ -15,6 +15,8 @@ from shailoo.audit.services import record_event
 from shailoo.elections.models import Election
 from shailoo.geography.models import Precinct
 from shailoo.register.models import Citizen, VoterListEntry
+from shailoo.rules.calendar import age_on
+from shailoo.rules.eligibility import VOTING_AGE
 from shailoo.rules.pin import pin_digest
 
 
@@ -88,6 +90,8 @@ def change_list_entry(
     if not citizen.biometric:
         # Only biometrically registered citizens are on a list; the others register at a Public Service Centre.
         raise NotEligibleForList("the citizen has no biometric registration")
+    if age_on(citizen.birth_date, election.election_day) < VOTING_AGE:
+        raise NotEligibleForList(f"the citizen is not {VOTING_AGE} on election day")
     if voting_mode is not None and voting_mode not in VoterListEntry.VotingMode.values:
         raise ListChangeRefused(f"unknown voting mode {voting_mode!r}")
     if voting_mode == VoterListEntry.VotingMode.ELECTRONIC and not election.evoting:
