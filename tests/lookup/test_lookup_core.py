@@ -185,3 +185,11 @@ def test_lookup_of_a_listed_voter_is_one_statement_prepared_on_postgresql():
             assert cursor.fetchone()[0] == 1
     else:
         assert len(queries) == 2
+
+
+@pytest.mark.parametrize(("surname", "name"), [("Абдыкадырова", "Бермет"), ("Ли", "Ан"), ("", "Айжан"), ("Ы", "")])
+def test_masked_initials_match_the_citizen_model(surname, name):
+    from shailoo.lookup.selectors import masked_initials
+    from shailoo.register.models import Citizen
+
+    assert masked_initials(surname, name) == Citizen(surname=surname, name=name).initials_masked
