@@ -32,6 +32,8 @@ def test_simultaneous_deliveries_of_one_message_queue_one_reply():
                 response = Client().post(f"/sms/jasmin?secret={SECRET}", data=f"id=same&from=996555000001&to=119&content={citizen.pin}",
                                          content_type="application/x-www-form-urlencoded")
             answers.append((response.status_code, response.content))
+        except Exception as error:  # shown in the assertion below, not lost in the thread
+            answers.append((0, repr(error).encode()))
         finally:
             connection.close()
 
