@@ -2,6 +2,7 @@
 """Test support for the Tunduk login: switching the test identity provider on against a live server,
 and a small HTTP "browser" (requests) that walks the login like a browser does, form_post included."""
 import re
+import threading
 from html import unescape
 from importlib import import_module
 from urllib.parse import urljoin, urlsplit
@@ -68,7 +69,15 @@ class HttpBrowser:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the kept-alive connections and let the live server's request threads finish, so that
+        none of them outlives the test (and the live server's database connection)."""
         self.session.close()
+        for thread in threading.enumerate():
+            if "process_request_thread" in thread.name:
+                thread.join(timeout=5)
 
     def _url(self, url: str) -> str:
         return urljoin(self.base_url + "/", url)

@@ -31,8 +31,7 @@ def idp(live_server, settings):
 def browser(live_server):
     browser = HttpBrowser(live_server.url)
     yield browser
-    # Closing the kept-alive connections lets the live server's threads end inside the test.
-    browser.session.close()
+    browser.close()
 
 
 def test_discovery_and_keys_describe_a_pkce_form_post_rs256_provider(idp, live_server):
