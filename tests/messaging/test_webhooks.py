@@ -11,6 +11,7 @@ from django.test import override_settings
 from shailoo.messaging.models import InboundSms, OutboundSms
 from shailoo.register.models import VoterListEntry
 from shailoo.rules.eligibility import Ineligibility
+from shailoo.rules.sms_texts import count_segments
 from tests.factories import list_voter, make_citizen, make_territory
 
 SECRET = "test-gateway-secret"
@@ -229,6 +230,7 @@ def test_each_outcome_gets_its_reply(client, voter):
         body = kannel(client, id=f"case-{number}", **{"from": f"99655500{number:04d}", "to": "119", "text": text})
         assert body.status_code == 200
         assert words in body.content.decode(), (text, body.content.decode())
+        assert count_segments(body.content.decode()).parts <= 2
         assert InboundSms.objects.get(message_id=f"case-{number}").outcome == outcome
 
 
@@ -268,3 +270,11 @@ def test_the_log_line_of_a_message_holds_neither_the_pin_nor_the_number(client, 
         kannel(client, id="log-1", **{"from": SENDER, "to": "119", "text": citizen.pin})
     assert "SMS 119 kannel:log-1" in caplog.text
     assert citizen.pin not in caplog.text and SENDER.lstrip("+") not in caplog.text
+
+
+def test_jasmin_may_deliver_with_get_as_its_connector_method(client, voter):
+    citizen, _ = voter
+    query = urlencode({"secret": SECRET, "id": "m-get", "from": SENDER, "to": "119", "content": citizen.pin})
+    response = client.get(f"/sms/jasmin?{query}")
+    assert response.content == b"ACK/Jasmin"
+    assert OutboundSms.objects.count() == 1
