@@ -166,6 +166,7 @@ def test_the_sign_in_page_speaks_the_language_asked_for(idp, browser):
     signin_page = browser.get("/login/tunduk/", next="/healthz")
     assert "Персональный идентификационный номер" in signin_page.text
     assert 'class="test-banner"' in signin_page.text
+    assert "Shailoo (tests)" in signin_page.text
 
 
 def test_the_provider_refuses_an_unregistered_redirect_uri_without_redirecting(idp, browser):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from oauth2_provider.exceptions import OAuthToolkitError
+from oauth2_provider.models import get_application_model
 from oauth2_provider.views import ConnectDiscoveryInfoView
 from oauth2_provider.views.mixins import OAuthLibMixin
 
@@ -142,7 +143,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 )
                 return response
             error = _("The PIN or the password is wrong.")
-        client_name = query.get("client_id", "")
+        application = get_application_model().objects.filter(client_id=query.get("client_id", "")).first()
+        client_name = application.name if application and application.name else query.get("client_id", "")
         return render(
             request, "tunduk/test_idp/signin.html",
             {"next": next_url, "error": error, "pin": pin_typed, "client_name": client_name,
