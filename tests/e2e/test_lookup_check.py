@@ -1,30 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
 """The public check in a real browser (Debian's Chromium), JavaScript off, driven by the keyboard."""
-import os
-
 import pytest
 
 from tests.factories import list_voter, make_citizen, make_territory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test data is written before it starts.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
-        yield context.new_page()
-        context.close()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+def page(chromium, live_server):
+    """A phone-sized page with JavaScript off, in the session's one Chromium (tests/e2e/conftest.py)."""
+    context = chromium.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    yield context.new_page()
+    context.close()
 
 
 def test_a_voter_checks_by_keyboard_on_a_phone_without_javascript_in_russian(live_server, page):
