@@ -250,7 +250,8 @@ def test_the_form_post_answer_needs_no_csrf_token(rogue, settings):
     assert signed_in_pin(browser) == PIN
 
 
-@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", ""])
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "",
+                                      "/cabinet/?" + "x" * 2000])
 def test_next_never_leaves_the_site(client, rogue, next_url):
     response = answer(client, start_login(client, rogue, next_url=next_url))
     assert response.status_code == 302 and response["Location"] == "/cabinet/"

@@ -42,6 +42,7 @@ BROWSER_COOKIE = "shailoo_tunduk_login"
 LOGIN_TIMEOUT_SECONDS = 600
 METADATA_CACHE_SECONDS = 3600
 DEFAULT_NEXT = "/cabinet/"
+MAX_NEXT_LENGTH = PendingLogin._meta.get_field("next_url").max_length
 # Tunduk speaks Kyrgyz and Russian; an English page asks for English, then Russian.
 UI_LOCALES = {"ky": "ky ru", "ru": "ru ky", "en": "en ru"}
 # Errors by which the provider says the citizen did not (or could not) consent.
@@ -88,7 +89,7 @@ def provider_key_set(jwks_uri: str, *, refresh: bool = False) -> dict[str, Any]:
 def safe_next(request: HttpRequest, next_url: str | None) -> str:
     """Only a path on this site: a login must never send the voter somewhere else."""
     if (
-        next_url and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
+        next_url and len(next_url) <= MAX_NEXT_LENGTH and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     ):
         return next_url
