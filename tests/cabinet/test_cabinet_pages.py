@@ -30,6 +30,7 @@ def test_the_voter_sees_their_precinct_voting_mode_and_deadlines(world):
     html = voter_client(citizen.pin).get(reverse("cabinet:home")).content.decode()
     calendar = world.election.calendar
     assert f"№{world.precinct.number}" in html
+    assert 'id="my-data"' in html and citizen.surname in html and citizen.birth_date.strftime("%d.%m.%Y") in html
     assert calendar.corrections_until.strftime("%d.%m.%Y") in html
     assert calendar.enrolment_until.strftime("%d.%m.%Y") in html
     assert reverse("cabinet:evoting", args=[world.election.pk]) in html
