@@ -167,6 +167,8 @@ def main() -> None:
     parser.add_argument("--database", help="an already built database to use (default bench_lookup_<voters>)")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the database even if it exists")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--gthreads", type=int, default=0,
+                        help="threads per worker (gthread worker class, keep-alive); 0: sync workers")
     parser.add_argument("--duration", type=int, default=20, help="seconds of each measured run")
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
@@ -207,9 +209,10 @@ def main() -> None:
     subprocess.run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], check=True, capture_output=True)
     base = f"http://127.0.0.1:{options.port}"
     log = open(OUT / "lookup-gunicorn.log", "w")  # noqa: SIM115 - open for the server's lifetime
+    worker_class = ["--worker-class", "gthread", "--threads", str(options.gthreads)] if options.gthreads else []
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "shailoo.wsgi", "--bind", f"127.0.0.1:{options.port}", "--workers",
-         str(options.workers), "--backlog", "2048"],
+         str(options.workers), "--backlog", "2048", *worker_class],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
@@ -238,7 +241,7 @@ def main() -> None:
     verdict = "met" if api["rps"] >= 1000 and api["p99"] <= 50 else "NOT met"
     print(f"target ≥ 1,000 req/s with p99 ≤ 50 ms: {verdict}")
     print(f"reproduce: .venv/bin/python bench/lookup_api.py --voters {options.voters} --workers {options.workers} "
-          f"--duration {options.duration} --connections {options.connections}"
+          f"--gthreads {options.gthreads} --duration {options.duration} --connections {options.connections}"
           + (f" --database {options.database}" if options.database else ""))
 
 

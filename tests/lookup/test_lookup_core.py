@@ -193,3 +193,39 @@ def test_masked_initials_match_the_citizen_model(surname, name):
     from shailoo.register.models import Citizen
 
     assert masked_initials(surname, name) == Citizen(surname=surname, name=name).initials_masked
+
+
+def test_eligible_voter_whose_address_no_precinct_serves_is_told_to_apply_like_anyone_not_listed():
+    territory = make_territory()
+    citizen = make_citizen(territory.settlement, street="Жаңы", house="3")
+    VoterListEntry.objects.create(election=territory.election, citizen=citizen,
+                                  status=VoterListEntry.Status.UNASSIGNED)
+
+    outcome = lookup_voter(citizen.pin)
+
+    assert outcome.kind is LookupKind.NOT_LISTED
+    assert outcome.election_slug == territory.election.slug
+    assert outcome.corrections_until == territory.election.calendar.corrections_until
+
+
+def test_a_correction_deadline_set_by_the_cec_overrides_the_computed_one():
+    territory = make_territory()
+    territory.election.corrections_until = territory.election.election_day - dt.timedelta(days=20)
+    territory.election.save()
+    citizen = make_citizen(territory.settlement, biometric=False)
+    VoterListEntry.objects.create(election=territory.election, citizen=citizen,
+                                  status=VoterListEntry.Status.INELIGIBLE, reasons="no_biometrics,under_age")
+
+    outcome = lookup_voter(citizen.pin)
+
+    assert outcome.corrections_until == territory.election.election_day - dt.timedelta(days=20)
+    assert outcome.reasons == (Ineligibility.NO_BIOMETRICS, Ineligibility.UNDER_AGE)
+
+
+def test_after_the_correction_deadline_the_outcome_says_it_is_closed():
+    make_territory(election_day=timezone.localdate() + dt.timedelta(days=3))
+
+    outcome = lookup_voter("21705199099999")
+
+    assert outcome.kind is LookupKind.NOT_LISTED
+    assert outcome.corrections_open is False
