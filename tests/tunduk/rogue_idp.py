@@ -36,6 +36,8 @@ class RogueProvider:
         self.access_token = "access-token-1"
         self.token_requests: list[dict[str, str]] = []
         self.token_status = 200
+        self.userinfo: dict[str, Any] | None = None
+        self.userinfo_requests: list[str] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -81,11 +83,20 @@ class RogueProvider:
 
             def do_GET(self) -> None:  # noqa: N802
                 if self.path == "/.well-known/openid-configuration":
-                    self._json(200, {
+                    document = {
                         "issuer": provider.url, "authorization_endpoint": f"{provider.url}/authorize",
                         "token_endpoint": f"{provider.url}/token", "jwks_uri": f"{provider.url}/jwks",
                         "code_challenge_methods_supported": ["S256"],
-                    })
+                    }
+                    if provider.userinfo is not None:
+                        document["userinfo_endpoint"] = f"{provider.url}/userinfo"
+                    self._json(200, document)
+                elif self.path == "/userinfo" and provider.userinfo is not None:
+                    provider.userinfo_requests.append(self.headers.get("Authorization", ""))
+                    if self.headers.get("Authorization") != f"Bearer {provider.access_token}":
+                        self._json(401, {"error": "invalid_token"})
+                    else:
+                        self._json(200, provider.userinfo)
                 elif self.path == "/jwks":
                     self._json(200, {"keys": [provider.published_key.as_dict(private=False)]})
                 else:

@@ -286,3 +286,24 @@ def test_an_address_that_starts_too_many_logins_is_told_to_wait(client, rogue, s
     start_login(client, rogue)
     assert_refused(client.get("/login/tunduk/"), "too_many_logins", 429)
     assert PendingLogin.objects.count() == 2
+
+
+def test_a_pin_given_only_in_userinfo_is_taken_from_there(client, rogue):
+    rogue.drop_claims = {"pin"}
+    rogue.userinfo = {"sub": "citizen-1", "pin": "11705199000077"}
+    answer(client, start_login(client, rogue))
+    assert signed_in_pin(client) == "11705199000077"
+    assert rogue.userinfo_requests == [f"Bearer {rogue.access_token}"]
+
+
+def test_userinfo_about_another_citizen_is_refused(client, rogue):
+    rogue.drop_claims = {"pin"}
+    rogue.userinfo = {"sub": "someone-else", "pin": "11705199000077"}
+    assert_refused(answer(client, start_login(client, rogue)), "invalid_pin_claim", 502)
+    assert signed_in_pin(client) is None
+
+
+def test_userinfo_is_not_asked_when_the_id_token_has_the_pin(client, rogue):
+    rogue.userinfo = {"sub": "citizen-1", "pin": "11705199000077"}
+    answer(client, start_login(client, rogue))
+    assert signed_in_pin(client) == PIN and rogue.userinfo_requests == []

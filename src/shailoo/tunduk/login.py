@@ -34,6 +34,8 @@ from shailoo.tunduk.oidc import (
     exchange_code,
     fetch_key_set,
     fetch_provider_metadata,
+    fetch_userinfo,
+    identity_from,
     verify_id_token,
 )
 
@@ -160,10 +162,14 @@ def finish_login(request: HttpRequest, answer: Mapping[str, str]) -> tuple[Verif
     tokens = exchange_code(
         metadata, client, code=code, redirect_uri=pending.redirect_uri, code_verifier=pending.code_verifier
     )
-    identity = verify_id_token(
+    claims = verify_id_token(
         tokens["id_token"], key_set=provider_key_set(metadata.jwks_uri),
         refetch_key_set=lambda: provider_key_set(metadata.jwks_uri, refresh=True),
         issuer=metadata.issuer, client_id=client.client_id, nonce=pending.nonce,
-        access_token=tokens.get("access_token"), pin_claim=client.pin_claim,
+        access_token=tokens.get("access_token"),
     )
-    return identity, pending.next_url
+    userinfo = None
+    if client.pin_claim not in claims and metadata.userinfo_endpoint and tokens.get("access_token"):
+        userinfo = fetch_userinfo(metadata, access_token=tokens["access_token"], subject=str(claims["sub"]),
+                                  timeout=client.timeout)
+    return identity_from(claims, pin_claim=client.pin_claim, userinfo=userinfo), pending.next_url

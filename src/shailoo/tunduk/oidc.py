@@ -218,10 +218,10 @@ def _decode(id_token: str, key_set: dict[str, Any]) -> Any:
 
 def verify_id_token(
     id_token: str, *, key_set: dict[str, Any], refetch_key_set: Any, issuer: str, client_id: str,
-    nonce: str, access_token: str | None, pin_claim: str, now: int | None = None,
-) -> VerifiedIdentity:
+    nonce: str, access_token: str | None, now: int | None = None,
+) -> dict[str, Any]:
     """Check the ID token's signature against the provider's keys, then iss, aud, exp, iat, nonce,
-    azp and at_hash; return the citizen with the PIN from `pin_claim`, checked as a PIN.
+    azp, at_hash and sub; return its claims.
 
     `refetch_key_set()` is called once when the token names a key we do not have (key rotation).
     """
@@ -257,14 +257,36 @@ def verify_id_token(
     except JoseError as error:
         raise InvalidIdToken("claims", f"the ID token's claims do not hold: {error.error}") from error
 
-    raw_pin = claims.get(pin_claim)
+    return dict(claims)
+
+
+def fetch_userinfo(metadata: ProviderMetadata, *, access_token: str, subject: str, timeout: float) -> dict[str, Any]:
+    """The userinfo claims, for a provider that puts the PIN there rather than in the ID token.
+    They must be about the same citizen as the ID token (OIDC Core 5.3.2: the same `sub`)."""
+    try:
+        response = requests.get(metadata.userinfo_endpoint, timeout=timeout,
+                                headers={"Authorization": f"Bearer {access_token}", "Accept": "application/json"})
+        response.raise_for_status()
+        userinfo = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise ProviderUnavailable(f"userinfo endpoint: {error.__class__.__name__}") from error
+    if not isinstance(userinfo, dict) or userinfo.get("sub") != subject:
+        raise InvalidPinClaim("the userinfo answer is about another subject")
+    return userinfo
+
+
+def identity_from(claims: dict[str, Any], *, pin_claim: str, userinfo: dict[str, Any] | None = None) -> VerifiedIdentity:
+    """The citizen named by verified claims, the PIN from `pin_claim` (in the ID token, else in the
+    userinfo answer), checked as a PIN."""
+    merged = {**(userinfo or {}), **claims}
+    raw_pin = merged.get(pin_claim)
     if not isinstance(raw_pin, str):
-        raise InvalidPinClaim(f"the ID token has no {pin_claim!r} claim")
+        raise InvalidPinClaim(f"neither the ID token nor userinfo has a {pin_claim!r} claim")
     try:
         pin = parse_pin(raw_pin).pin
     except InvalidPin as error:
         raise InvalidPinClaim(f"the {pin_claim!r} claim is not a PIN: {error.code}") from error
     return VerifiedIdentity(
-        pin=pin, subject=str(claims.get("sub", "")), given_name=str(claims.get("given_name", "")),
-        family_name=str(claims.get("family_name", "")), claims=dict(claims),
+        pin=pin, subject=str(merged.get("sub", "")), given_name=str(merged.get("given_name", "")),
+        family_name=str(merged.get("family_name", "")), claims=merged,
     )
