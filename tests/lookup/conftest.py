@@ -11,3 +11,9 @@ def listed(db):
     citizen = make_citizen(territory.settlement, surname="Абдыкадырова", name="Бермет")
     list_voter(citizen, territory.election, territory.precinct)
     return territory, citizen
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Operator accounts are made in many tests; the production hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
