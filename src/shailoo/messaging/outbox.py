@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from shailoo.messaging.models import OutboundSms
@@ -99,13 +99,11 @@ def record_attempt(sms: OutboundSms, sender_name: str, outcome: SendResult | Sen
         logger.warning("SMS %s attempt %s failed (%s): %s", sms.pk, attempts, "final" if final else "will retry",
                        outcome.reason)
         return "failed" if final else "retry"
-    # A delivery report may already have arrived: it is not overwritten.
-    OutboundSms.objects.filter(pk=sms.pk, status=OutboundSms.Status.SENDING).update(
-        status=OutboundSms.Status.SENT, sent_at=moment,
-    )
     OutboundSms.objects.filter(pk=sms.pk).update(
-        attempts=attempts, gateway=outcome.gateway, gateway_message_id=outcome.gateway_message_id[:100],
-        last_error="", next_attempt_at=None,
+        # A delivery report may already have arrived: its state is not overwritten.
+        status=Case(When(status=OutboundSms.Status.SENDING, then=Value(OutboundSms.Status.SENT)), default=F("status")),
+        sent_at=moment, attempts=attempts, gateway=outcome.gateway,
+        gateway_message_id=outcome.gateway_message_id[:100], last_error="", next_attempt_at=None,
     )
     return "sent"
 
@@ -124,12 +122,28 @@ def send_due(sender: SmsSender, *, limit: int = 50, concurrency: int = 1, now: d
             outcomes = list(pool.map(lambda sms: attempt(sms, sender), claimed))
     else:
         outcomes = [attempt(sms, sender) for sms in claimed]
-    for sms, outcome in zip(claimed, outcomes, strict=True):
-        result = record_attempt(sms, sender.name, outcome, now=now)
-        if result == "sent":
-            report.sent += 1
-        elif result == "retry":
-            report.retried += 1
-        else:
-            report.failed += 1
+    moment = now or timezone.now()
+    sent = []
+    with transaction.atomic():  # one commit for the batch's outcomes
+        for sms, outcome in zip(claimed, outcomes, strict=True):
+            if isinstance(outcome, SendFailed):
+                if record_attempt(sms, sender.name, outcome, now=moment) == "retry":
+                    report.retried += 1
+                else:
+                    report.failed += 1
+                continue
+            sent.append((sms.pk, outcome.gateway, outcome.gateway_message_id[:100]))
+        if sent:
+            # Set-based for the whole batch; a delivery report that already arrived keeps its state.
+            OutboundSms.objects.filter(pk__in=[pk for pk, _, _ in sent]).update(
+                status=Case(When(status=OutboundSms.Status.SENDING, then=Value(OutboundSms.Status.SENT)),
+                            default=F("status")),
+                attempts=F("attempts") + 1, sent_at=moment, gateway=sent[0][1], last_error="", next_attempt_at=None,
+            )
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {OutboundSms._meta.db_table} SET gateway_message_id = %s WHERE id = %s",  # noqa: S608
+                    [(gateway_message_id, pk) for pk, _, gateway_message_id in sent],
+                )
+        report.sent = len(sent)
     return report

@@ -5,6 +5,7 @@ A delivery report is requested with dlr=yes, dlr-url, dlr-level=2 (handset), dlr
 import re
 
 import requests
+import requests.adapters
 
 from shailoo.messaging.senders import OutgoingSms, SendFailed, SendResult
 from shailoo.rules.sms_texts import Encoding, count_segments
@@ -21,6 +22,9 @@ class JasminHttpSender:
         self.url = url.rstrip("/") + ("" if url.rstrip("/").endswith("/send") else "/send")
         self.username, self.password, self.sender_id, self.timeout = username, password, sender_id, timeout
         self.session = requests.Session()
+        # Room for the worker's concurrent requests (shailoo worker --concurrency).
+        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+        self.session.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=32))
 
     def send(self, message: OutgoingSms) -> SendResult:
         params = {"username": self.username, "password": self.password, "to": message.to}

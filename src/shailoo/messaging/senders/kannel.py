@@ -3,6 +3,7 @@
 answer is 202 `0: Accepted for delivery` or `3: Queued for later delivery`. Kannel returns no message
 id: the delivery-report URL carries ours (dlr-mask=31: delivered, failed, buffered, submitted, rejected)."""
 import requests
+import requests.adapters
 
 from shailoo.messaging.senders import OutgoingSms, SendFailed, SendResult
 from shailoo.rules.sms_texts import Encoding, count_segments
@@ -18,6 +19,9 @@ class KannelSender:
         self.url = base if base.endswith("/sendsms") else base + "/cgi-bin/sendsms"
         self.username, self.password, self.sender_id, self.timeout = username, password, sender_id, timeout
         self.session = requests.Session()
+        # Room for the worker's concurrent requests (shailoo worker --concurrency).
+        self.session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=32))
+        self.session.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=32))
 
     def send(self, message: OutgoingSms) -> SendResult:
         ucs2 = count_segments(message.text).encoding is Encoding.UCS2
