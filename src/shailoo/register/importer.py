@@ -275,12 +275,10 @@ class Staging:
                 f"GROUP BY pin HAVING COUNT(*) > 1) f ON f.pin = s.pin WHERE s.line > f.first_line ORDER BY s.line"
             )
             repeated = [(row[0], [self._as_text(v) for v in row[1:-1]], row[-1]) for row in cursor.fetchall()]
-            if repeated:
-                cursor.execute(
-                    f"DELETE FROM {self.TABLE} WHERE line IN (SELECT s.line FROM {self.TABLE} s JOIN "
-                    f"(SELECT pin, MIN(line) AS first_line FROM {self.TABLE} GROUP BY pin HAVING COUNT(*) > 1) f "
-                    f"ON f.pin = s.pin WHERE s.line > f.first_line)"
-                )
+            lines = [line for line, _, _ in repeated]
+            for start in range(0, len(lines), 500):
+                batch = lines[start:start + 500]
+                cursor.execute(f"DELETE FROM {self.TABLE} WHERE line IN ({', '.join(['%s'] * len(batch))})", batch)
         return repeated
 
     @staticmethod
