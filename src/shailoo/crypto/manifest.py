@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from shailoo.crypto.errors import InvalidEncoding
@@ -50,6 +50,12 @@ class Manifest:
     title: str
     contests: tuple[Contest, ...]
     max_voters: int
+    #: The manifest hash Q: SHA-512 (domain "manifest") of the canonical JSON; computed once, since every
+    #: proof check needs it.
+    digest: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "digest", hash_bytes("manifest", canonical_json(self.to_json())))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -70,10 +76,6 @@ class Manifest:
             ],
         }
 
-    @property
-    def digest(self) -> bytes:
-        """The manifest hash Q: SHA-512 (domain "manifest") of the canonical JSON."""
-        return hash_bytes("manifest", canonical_json(self.to_json()))
 
     def contest(self, contest_id: str) -> Contest:
         for contest in self.contests:
