@@ -6,8 +6,9 @@ memory ≤ 500 MB; compile_list for 4.3 M voters ≤ 3 min on PostgreSQL.
 
     .venv/bin/python bench/register_import.py [--voters 4300000] [--precincts 2500] [--backend postgresql sqlite]
 
-Each step runs as its own `shailoo` process on a fresh database; wall time and the process's peak
-resident memory (from wait4) are printed. The register file is generated once into bench/out/.
+Each step runs as its own `shailoo` process on a fresh database; wall time, the process's own CPU time
+and peak resident memory (from wait4), and the machine's load average are printed: on a shared machine
+the wall time is only meaningful together with the load. The register file is generated once into bench/out/.
 """
 import argparse
 import os
@@ -46,9 +47,12 @@ def run(step: str, args: list[str], env: dict[str, str]) -> tuple[float, float, 
     if os.waitstatus_to_exitcode(status) not in (0, 1):
         raise SystemExit(f"{step} failed:\n{output}")
     peak_mb = usage.ru_maxrss / 1024
+    cpu = usage.ru_utime + usage.ru_stime
     lines = output.strip().splitlines()
     last = next((line for line in lines if line.startswith(("imported", "compiled", "precincts", "wrote"))), lines[-1] if lines else "")
-    print(f"  {step:<28} {seconds:8.1f} s   peak {peak_mb:6.0f} MB   {last}", flush=True)
+    load = os.getloadavg()[0]
+    print(f"  {step:<26} {seconds:7.1f} s wall {cpu:7.1f} s cpu (ours)  peak {peak_mb:4.0f} MB  load {load:4.1f}  {last}",
+          flush=True)
     return seconds, peak_mb, output
 
 
