@@ -192,3 +192,24 @@ def test_audit_verify_catches_a_rewritten_list_change(staffed):
     with pytest.raises(CommandError) as broken:
         call_command("audit_verify")
     assert f"#{change.seq}" in str(broken.value)
+
+
+def test_a_walk_in_evoting_application_needs_the_biometric_check_and_the_voters_own_precinct(staffed):
+    world = staffed.world
+    citizen = listed_citizen(world)
+    with pytest.raises(OutOfScope):
+        services.file_walk_in_application(
+            actor=staffed.staff["precinct_elsewhere"], precinct=world.second_precinct, kind="evoting",
+            election_id=world.election.pk, pin=citizen.pin, phone="+996555000115", claim=Claim(),
+        )
+    member = staffed.staff["precinct"]
+    application = services.file_walk_in_application(
+        actor=member, precinct=world.precinct, kind="evoting", election_id=world.election.pk, pin=citizen.pin,
+        phone="+996555000115", claim=Claim(),
+    )
+    with pytest.raises(ApplicationRefused) as refused:
+        services.approve_application(application=application, actor=member)
+    assert refused.value.code == "biometrics_needed"
+    services.record_biometric_check(application=application, actor=member, confirmed=True)
+    services.approve_application(application=application, actor=member)
+    assert VoterListEntry.objects.get(citizen=citizen).voting_mode == "electronic"
