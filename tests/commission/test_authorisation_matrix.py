@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.cabinet.models import Application
 from shailoo.commission.models import BiometricCheck
 from tests.cabinet.helpers import png_bytes, upload
@@ -57,6 +58,11 @@ def test_application_views_and_actions_respect_the_scope(staffed, role, method, 
         assert not BiometricCheck.objects.exists()
     elif name == "commission:scan":
         assert response["Content-Type"] == "image/png" and b"".join(response.streaming_content) == png_bytes()
+    viewed = AuditEntry.objects.filter(kind=AuditKind.SCAN_VIEWED)
+    if name == "commission:scan" and role in IN_SCOPE:
+        assert viewed.get().actor == staffed.staff[role]
+    else:
+        assert not viewed.exists()
 
 
 @pytest.mark.parametrize("role", ROLES)

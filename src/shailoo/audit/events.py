@@ -15,6 +15,7 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.STAFF_CHANGED: frozenset({"user", "role", "scope"}),
     AuditKind.DOCUMENTS_PURGED: frozenset({"election", "documents"}),
     AuditKind.STAFF_TOTP_ENABLED: frozenset({"user"}),
+    AuditKind.SCAN_VIEWED: frozenset({"application"}),
 }
 
 

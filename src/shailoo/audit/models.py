@@ -20,6 +20,7 @@ class AuditKind(models.TextChoices):
     STAFF_CHANGED = "staff.changed", _("staff role changed")
     DOCUMENTS_PURGED = "documents.purged", _("uploaded documents deleted after retention")
     STAFF_TOTP_ENABLED = "staff.totp_enabled", _("two-factor login enabled")
+    SCAN_VIEWED = "document.viewed", _("passport scan viewed")
 
 
 class AuditEntry(models.Model):

@@ -186,6 +186,19 @@ def file_walk_in_application(
     )
 
 
+def open_scan(*, application: Application, actor: AbstractBaseUser):
+    """The passport scan's file, opened for a staff member in scope; each viewing is in the audit log."""
+    from shailoo.cabinet import scans
+
+    require_scope(actor, application.precinct)
+    if not application.has_scan:
+        raise FileNotFoundError("no scan")
+    handle = open(scans.scan_path(application.scan_name), "rb")  # noqa: SIM115 (the response closes it)
+    record_event(kind=AuditKind.SCAN_VIEWED, actor=actor, subject=f"application:{application.pk}",
+                 payload={"application": application.pk})
+    return handle
+
+
 class InvalidToken(ValueError):
     code = "invalid_token"
 

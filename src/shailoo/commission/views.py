@@ -8,6 +8,7 @@ is not revealed).
 import base64
 import functools
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import qrcode
@@ -179,14 +180,11 @@ def application_detail(request: HttpRequest, scope: StaffScope, pk: int) -> Http
 @staff_view
 def application_scan(request: HttpRequest, scope: StaffScope, pk: int) -> HttpResponse:
     application = _application_or_404(scope, pk)
-    if not application.has_scan:
-        raise Http404(_("This application has no scan."))
     try:
-        path = scans.scan_path(application.scan_name)
-        handle = open(path, "rb")  # noqa: SIM115 (FileResponse closes it)
+        handle = services.open_scan(application=application, actor=request.user)
     except (scans.InvalidScan, FileNotFoundError):
         raise Http404(_("This application has no scan.")) from None
-    extension = path.suffix
+    extension = Path(application.scan_name).suffix
     response = FileResponse(handle, content_type=application.scan_content_type)
     response["Content-Disposition"] = f'inline; filename="application-{application.pk}{extension}"'
     response["Cache-Control"] = "private, no-store"
