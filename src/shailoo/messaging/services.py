@@ -5,6 +5,7 @@ SMS 119 answers are public reads of the voter list, like the web page: they are 
 audit log (whose appends are serialised), but each inbound message is kept with its outcome, the
 keyed hashes of the sender's number and of the PIN, and the reply.
 """
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -205,3 +206,29 @@ def record_delivery_report(*, reference: int, delivered: bool | None, report: st
                 fields += ["status", "last_error"]
         sms.save(update_fields=fields)
         return sms
+
+
+# ---------------------------------------------------------------------------------------------------
+# Retention
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    inbound_deleted: int
+    outbound_deleted: int
+
+
+def purge_old_sms(*, older_than_days: int, now=None) -> PurgeReport:
+    """Delete SMS records older than the retention period: inbound messages (hashes and replies) and
+    outbound messages that reached a final state (their recipients' numbers with them). Queued and
+    in-flight messages are kept whatever their age."""
+    if older_than_days < 1:
+        raise ValueError("keep SMS records at least one day")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=older_than_days)
+    with transaction.atomic():
+        inbound_deleted, _ = InboundSms.objects.filter(received_at__lt=cutoff).delete()
+        outbound_deleted, _ = OutboundSms.objects.filter(
+            created_at__lt=cutoff,
+            status__in=[OutboundSms.Status.SENT, OutboundSms.Status.DELIVERED, OutboundSms.Status.FAILED],
+        ).delete()
+    return PurgeReport(inbound_deleted=inbound_deleted, outbound_deleted=outbound_deleted)
