@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Serve the platform: gunicorn for the web, and the background worker beside it."""
 import os
+import signal
 import subprocess
 import sys
 
@@ -26,18 +27,26 @@ class Command(BaseCommand):
         if not no_worker and "worker" in get_commands():
             worker = subprocess.Popen([os.path.join(bin_dir, "shailoo"), "worker"])
         self.stdout.write(f"Shailoo is served on http://{host}:{port}/ (Ctrl+C stops it)")
+        server = subprocess.Popen([
+            os.path.join(bin_dir, "gunicorn"), "shailoo.wsgi", "--bind", f"{host}:{port}", "--workers", str(workers),
+            "--worker-class", "gthread", "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
+        ])
+        children = [child for child in (server, worker) if child is not None]
+
+        def stop(signum, frame):
+            # Pass SIGTERM/SIGINT on, so a service manager's stop ends gunicorn and the worker cleanly.
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
         try:
-            subprocess.run(
-                [
-                    os.path.join(bin_dir, "gunicorn"), "shailoo.wsgi", "--bind", f"{host}:{port}",
-                    "--workers", str(workers),
-                    "--worker-class", "gthread", "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
-                ],
-                check=False,
-            )
-        except KeyboardInterrupt:
-            pass
+            server.wait()
         finally:
             if worker is not None:
-                worker.terminate()
+                if worker.poll() is None:
+                    worker.terminate()
                 worker.wait(timeout=10)
+        if server.returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
+            raise SystemExit(server.returncode)
