@@ -98,9 +98,11 @@ def main() -> None:
         env = database_env(backend, str(options.voters))
         run("migrate", ["migrate", "-v0"], env)
         run("import_precincts", ["import_precincts", str(precincts)], env)
-        first, peak, _ = run("import_register (new)", ["import_register", str(register), "--rejects",
-                                                        str(OUT / f"rejects-{backend}.csv")], env)
-        again, peak_again, _ = run("import_register (re-run)", ["import_register", str(register)], env)
+        first, peak, output = run("import_register (new)", ["import_register", str(register), "-v", "2", "--rejects",
+                                                             str(OUT / f"rejects-{backend}.csv")], env)
+        print("    " + next((line for line in output.splitlines() if line.startswith("phases")), ""))
+        again, peak_again, output = run("import_register (re-run)", ["import_register", str(register), "-v", "2"], env)
+        print("    " + next((line for line in output.splitlines() if line.startswith("phases")), ""))
         run("create elections", ["shell", "-c", MAKE_ELECTIONS], env)
         compiled, compile_peak, _ = run("compile_list --day", ["compile_list", "--day", ELECTION_DAY], env)
         results[backend] = (first, again, max(peak, peak_again), compiled)

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,7 @@ class ImportSummary:
     unchanged: int = 0
     rejected: int = 0
     rejects: list[tuple[int, str]] = field(default_factory=list)  # the first few, for the report
+    seconds: dict[str, float] = field(default_factory=dict)  # how long each phase took
 
     def __str__(self) -> str:
         return f"imported {self.imported}, updated {self.updated}, unchanged {self.unchanged}, rejected {self.rejected}"
@@ -177,12 +179,24 @@ class RegisterImport:
     def run(self) -> ImportSummary:
         rejects = RejectsWriter(self.rejects_path)
         try:
+            started = time.perf_counter()
+
+            def phase(name: str) -> None:
+                nonlocal started
+                now = time.perf_counter()
+                self.summary.seconds[name] = now - started
+                started = now
+
             self.staging.create()
             self.staging.load(self._good_rows(rejects))
+            phase("read, check and stage")
             for line, pin_row, first_line in self.staging.repeated_pins():
                 self._reject(rejects, line, f"PIN repeated: first on line {first_line}", pin_row)
+            phase("repeated PINs")
             self.summary.imported, self.summary.updated, self.summary.unchanged = self.staging.count_changes()
+            phase("count changes")
             self.staging.merge(self.batch_size)
+            phase("merge")
             with transaction.atomic():
                 record_event(
                     kind=AuditKind.REGISTER_IMPORTED, actor=self.actor, subject=self.path.name,

@@ -24,6 +24,8 @@ class Command(BaseCommand):
             self.stderr.write(f"cannot import {file}: {error}; nothing was written")
             sys.exit(2)
         self.stdout.write(str(summary))
+        if options["verbosity"] >= 2:
+            self.stdout.write("phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in summary.seconds.items()))
         for line, reason in summary.rejects:
             self.stderr.write(f"line {line}: {reason}")
         if summary.rejected > len(summary.rejects):
