@@ -40,13 +40,15 @@ def _compile_sql(vendor: str) -> str:
     true = "true" if vendor == "postgresql" else "1"
     concat = "||"
     trim = "BTRIM" if vendor == "postgresql" else "TRIM"
-    # The precinct serving an address: its street's range first, then a whole-settlement range.
-    precinct = (
-        f"(SELECT r.precinct_id FROM {address_range} r WHERE r.settlement_id = s.id "
-        f"AND r.street_key IN (c.street_key, '{WHOLE}') AND r.first_house <= COALESCE(c.house_number, 0) "
-        f"AND (r.last_house IS NULL OR r.last_house >= COALESCE(c.house_number, 0)) "
-        f"ORDER BY CASE WHEN r.street_key = '{WHOLE}' THEN 1 ELSE 0 END, r.first_house DESC LIMIT 1)"
+    # The precinct serving an address: the range of its street, else the whole-settlement range. The
+    # precinct import lets no two ranges overlap, so each outer join finds at most one row.
+    house = "COALESCE(c.house_number, 0)"
+    street_range = (
+        f"LEFT JOIN {address_range} r ON r.settlement_id = s.id AND r.street_key = c.street_key "
+        f"AND r.first_house <= {house} AND (r.last_house IS NULL OR r.last_house >= {house}) "
     )
+    settlement_range = f"LEFT JOIN {address_range} w ON w.settlement_id = s.id AND w.street_key = '{WHOLE}' "
+    precinct = "COALESCE(r.precinct_id, w.precinct_id)"
     under_age = "c.birth_date > %(latest_birth_date)s"
     no_biometrics = f"c.biometric <> {true}"
     reasons = (
@@ -60,6 +62,7 @@ def _compile_sql(vendor: str) -> str:
         f"x.reasons, 'paper', 'compiled', %(now)s FROM ("
         f"SELECT c.id AS citizen_id, {precinct} AS precinct_id, ({under_age} OR {no_biometrics}) AS ineligible, "
         f"{reasons} AS reasons FROM {citizen} c JOIN {settlement} s ON s.key = c.settlement_key "
+        f"{street_range}{settlement_range}"
         f"WHERE s.municipality_id = %(territory)s AND NOT EXISTS (SELECT 1 FROM {entry} d WHERE d.election_id = "
         f"%(election)s AND d.citizen_id = c.id AND d.source = 'decision')) x"
     )
