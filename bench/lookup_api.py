@@ -14,7 +14,8 @@ Steps:
    already (or --database names one built by another benchmark, e.g. bench_sms_4300000).
 2. A sample of listed PINs plus 10 % PINs on no list is drawn into bench/out/lookup-pins.txt and into the
    table bench_lookup_pins (for pgbench).
-3. gunicorn serves the platform (sync workers, persistent database connections) with Redis for the
+3. gunicorn serves the platform (--preload; sync workers, or gthread with --gthreads; persistent database
+   connections; a 5-second warm-up so every worker has connected and prepared) with Redis for the
    rate-limit counters: the limits stay on, raised above the offered load, so each request still pays its
    two counter round trips (per IP, per PIN).
 4. wrk (apt-get install wrk) POSTs random PINs with bench/lookup_api.lua; we report requests/s, p50/p90/p99
@@ -212,7 +213,7 @@ def main() -> None:
     worker_class = ["--worker-class", "gthread", "--threads", str(options.gthreads)] if options.gthreads else []
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "shailoo.wsgi", "--bind", f"127.0.0.1:{options.port}", "--workers",
-         str(options.workers), "--backlog", "2048", *worker_class],
+         str(options.workers), "--backlog", "2048", "--preload", *worker_class],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     try:
@@ -222,7 +223,8 @@ def main() -> None:
         print(f"sanity: POST /api/v1/lookup → {status} {body.get('outcome') or body.get('error')}", flush=True)
         if status != 200:
             raise SystemExit(f"the API does not answer 200: {body}")
-        wrk(base, pins, duration=3, connections=options.connections, threads=options.threads)  # warm-up
+        # Warm-up: every worker connects, prepares the statement and loads its translations.
+        wrk(base, pins, duration=5, connections=options.connections, threads=options.threads)
         api = wrk(base, pins, duration=options.duration, connections=options.connections, threads=options.threads)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
