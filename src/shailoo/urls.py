@@ -3,7 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from shailoo.api import api, docs as api_docs
+from shailoo.api import api
+from shailoo.api import docs as api_docs
 
 urlpatterns = [
     path("admin/", admin.site.urls),
