@@ -8,6 +8,8 @@ import sys
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
 
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+
 
 class Command(BaseCommand):
     help = "Serve Shailoo with gunicorn and run the background worker (SMS outbox) beside it."
@@ -29,7 +31,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Shailoo is served on http://{host}:{port}/ (Ctrl+C stops it)")
         server = subprocess.Popen([
             os.path.join(bin_dir, "gunicorn"), "shailoo.wsgi", "--bind", f"{host}:{port}", "--workers", str(workers),
-            "--worker-class", "gthread", "--threads", str(threads), "--access-logfile", "-", "--graceful-timeout", "5",
+            "--worker-class", "gthread", "--threads", str(threads), "--graceful-timeout", "5",
+            # The path without its query: a gateway's GET callback carries a PIN and a phone number there.
+            "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
         ])
         children = [child for child in (server, worker) if child is not None]
 
