@@ -3,17 +3,7 @@
 from django.contrib import admin
 
 from shailoo.cabinet.models import Application, ApplicationEvent
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from shailoo.web.admin import ReadOnlyAdmin
 
 
 class ApplicationEventInline(admin.TabularInline):

@@ -5,6 +5,7 @@ from django.contrib import admin
 from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.commission.models import BiometricCheck, StaffAssignment
+from shailoo.web.admin import ReadOnlyAdmin
 
 
 @admin.register(StaffAssignment)
@@ -33,16 +34,7 @@ class StaffAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BiometricCheck)
-class BiometricCheckAdmin(admin.ModelAdmin):
+class BiometricCheckAdmin(ReadOnlyAdmin):
     list_display = ("application", "result", "performed_by_label", "performed_at")
     list_filter = ("result",)
     readonly_fields = ("application", "performed_by", "performed_by_label", "performed_at", "result", "note")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,21 +3,11 @@
 from django.contrib import admin
 
 from shailoo.messaging.models import InboundSms, OutboundSms
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from shailoo.web.admin import ReadOnlyAdmin
 
 
 @admin.register(InboundSms)
-class InboundSmsAdmin(ReadOnly):
+class InboundSmsAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "gateway", "message_id", "outcome", "language", "sender_hash"]
     list_filter = ["gateway", "outcome", "language"]
     search_fields = ["message_id", "sender_hash", "pin_hash"]
@@ -25,7 +15,7 @@ class InboundSmsAdmin(ReadOnly):
 
 
 @admin.register(OutboundSms)
-class OutboundSmsAdmin(ReadOnly):
+class OutboundSmsAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "status", "attempts", "gateway", "gateway_message_id", "delivery_report"]
     list_filter = ["status", "gateway"]
     search_fields = ["gateway_message_id", "dedup_key"]
