@@ -70,32 +70,40 @@ def _filed(request: HttpRequest, application: Application) -> HttpResponseRedire
     return HttpResponseRedirect(reverse("cabinet:home"))
 
 
-@never_cache
-@voter_required
-@require_http_methods(["GET", "POST"])
-def apply_correction(request: HttpRequest, election_id: int) -> HttpResponse:
-    pin = current_voter_pin(request)
-    mine = _my_election(pin, election_id)
-    form = forms.CorrectionForm(request.POST or None, request.FILES or None)
+def _apply(request: HttpRequest, form, file_it, context: dict) -> HttpResponse:
+    """One application form: on a valid POST `file_it(cleaned_data)` files it; a refusal or an invalid
+    form shows the form again with the reason and the status that says why."""
     error, status = "", 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                application = file_application(
-                    kind=Application.Kind.CORRECTION, election=mine.election, pin=pin,
-                    phone=form.cleaned_data["phone"], claim=_claim_from(form.cleaned_data),
-                    scan=form.cleaned_data["scan"], language=_language(),
-                )
+                application = file_it(form.cleaned_data)
             except ApplicationRefused as refused:
                 error, status = refused.message, _status_of(refused)
             else:
                 return _filed(request, application)
         else:
             status = 400
-    return render(request, "cabinet/apply.html", {
-        "form": form, "error": error, "mine": mine, "title": _("Correct my data"), "upload": True,
+    return render(request, "cabinet/apply.html", {"form": form, "error": error, **context}, status=status)
+
+
+@never_cache
+@voter_required
+@require_http_methods(["GET", "POST"])
+def apply_correction(request: HttpRequest, election_id: int) -> HttpResponse:
+    pin = current_voter_pin(request)
+    mine = _my_election(pin, election_id)
+
+    def file_it(data: dict) -> Application:
+        return file_application(
+            kind=Application.Kind.CORRECTION, election=mine.election, pin=pin, phone=data["phone"],
+            claim=_claim_from(data), scan=data["scan"], language=_language(),
+        )
+
+    return _apply(request, forms.CorrectionForm(request.POST or None, request.FILES or None), file_it, {
+        "mine": mine, "title": _("Correct my data"), "upload": True,
         "deadline": mine.corrections_until, "open": mine.corrections_open,
-    }, status=status)
+    })
 
 
 @never_cache
@@ -104,26 +112,16 @@ def apply_correction(request: HttpRequest, election_id: int) -> HttpResponse:
 def apply_missing(request: HttpRequest) -> HttpResponse:
     pin = current_voter_pin(request)
     elections = list(selectors.open_elections(now=timezone.now()))
+
+    def file_it(data: dict) -> Application:
+        election = next(e for e in elections if e.pk == data["election"])
+        return file_application(
+            kind=Application.Kind.MISSING, election=election, pin=pin, phone=data["phone"],
+            claim=_claim_from(data), scan=data["scan"], language=_language(),
+        )
+
     form = forms.MissingForm(request.POST or None, request.FILES or None, elections=elections)
-    error, status = "", 200
-    if request.method == "POST":
-        if form.is_valid():
-            election = next(e for e in elections if e.pk == form.cleaned_data["election"])
-            try:
-                application = file_application(
-                    kind=Application.Kind.MISSING, election=election, pin=pin,
-                    phone=form.cleaned_data["phone"], claim=_claim_from(form.cleaned_data),
-                    scan=form.cleaned_data["scan"], language=_language(),
-                )
-            except ApplicationRefused as refused:
-                error, status = refused.message, _status_of(refused)
-            else:
-                return _filed(request, application)
-        else:
-            status = 400
-    return render(request, "cabinet/apply.html", {
-        "form": form, "error": error, "title": _("I am missing from the voter list"), "upload": True,
-    }, status=status)
+    return _apply(request, form, file_it, {"title": _("I am missing from the voter list"), "upload": True})
 
 
 @never_cache
@@ -135,29 +133,21 @@ def apply_evoting(request: HttpRequest, election_id: int) -> HttpResponse:
     mine = _my_election(pin, election_id)
     if not mine.election.evoting:
         raise Http404(_("This election offers no electronic voting."))
-    form = forms.EvotingForm(request.POST or None)
-    error, status = "", 200
     now = timezone.now()
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                phone = normalise_phone(form.cleaned_data["phone"])
-                statement = evoting_statement(election=mine.election, pin=pin, phone=phone, at=now)
-                signature = signing.get_signer().sign(pin=pin, statement=statement.encode())
-                application = file_application(
-                    kind=Application.Kind.EVOTING, election=mine.election, pin=pin, phone=phone,
-                    signed_statement=statement, signature=signature, language=_language(), now=now,
-                )
-            except ApplicationRefused as refused:
-                error, status = refused.message, _status_of(refused)
-            else:
-                return _filed(request, application)
-        else:
-            status = 400
-    return render(request, "cabinet/apply.html", {
-        "form": form, "error": error, "mine": mine, "title": _("Vote electronically"), "upload": False,
+
+    def file_it(data: dict) -> Application:
+        phone = normalise_phone(data["phone"])
+        statement = evoting_statement(election=mine.election, pin=pin, phone=phone, at=now)
+        signature = signing.get_signer().sign(pin=pin, statement=statement.encode())
+        return file_application(
+            kind=Application.Kind.EVOTING, election=mine.election, pin=pin, phone=phone,
+            signed_statement=statement, signature=signature, language=_language(), now=now,
+        )
+
+    return _apply(request, forms.EvotingForm(request.POST or None), file_it, {
+        "mine": mine, "title": _("Vote electronically"), "upload": False,
         "deadline": mine.enrolment_until, "open": mine.enrolment_open, "evoting": True,
-    }, status=status)
+    })
 
 
 @voter_required
