@@ -14,10 +14,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_correction_filed_online_and_approved_moves_the_voter_in_the_public_check(
-    chromium, browser_page, live_server, test_idp_client, settings, tmp_path
+    chromium, browser_page, live_server, test_idp_client
 ):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     world = make_world()
     citizen = listed_citizen(world)  # listed at the first precinct
     new_precinct = world.second_precinct
