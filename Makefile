@@ -31,11 +31,13 @@ DEMO_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 DEMO_ENV := SHAILOO_TEST_IDP=1 SHAILOO_OIDC_DISCOVERY_URL=http://$(DEMO_HOST):$(PORT)/test-idp/.well-known/openid-configuration
 
 run: setup
+	scripts/ensure-libdecaf
 	$(DEMO_ENV) $(BIN)/shailoo demo
 	$(DEMO_ENV) $(BIN)/shailoo runplatform --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install messages
 	scripts/ensure-chromium
+	scripts/ensure-libdecaf
 	$(BIN)/pytest
 
 lint: install

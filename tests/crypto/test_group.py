@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""ristretto255 against RFC 9496 appendix A, and the group laws."""
+"""ristretto255 (libdecaf) against RFC 9496 appendix A, the group laws, and every multiplication path
+(constant-time ladder, precomputed tables, variable-time double multiplication) against the others."""
 import hashlib
 
 import pytest
@@ -9,13 +10,19 @@ from shailoo.crypto.errors import InvalidEncoding
 from shailoo.crypto.group import (
     GENERATOR,
     IDENTITY,
+    ONE,
+    ZERO,
+    FixedBase,
     L,
     Point,
+    PointSum,
     Scalar,
     base_mul,
+    fixed_base,
     hash_to_point,
     hash_to_scalar,
     point_from_uniform,
+    public_combination,
 )
 
 from .strategies import scalars
@@ -157,9 +164,79 @@ def test_hashes_are_domain_separated_and_length_prefixed():
 
 
 @pytest.mark.parametrize("encoding", BAD_ENCODINGS[:6])
-def test_adding_encodings_rejects_invalid_input_like_decoding(encoding):
-    from shailoo.crypto.group import add_encodings
-
-    assert add_encodings(bytes.fromhex(SMALL_MULTIPLES[2]), bytes.fromhex(SMALL_MULTIPLES[3])).hex() == SMALL_MULTIPLES[5]
+def test_a_running_sum_of_encodings_rejects_invalid_input_like_decoding(encoding):
+    total = PointSum()
+    total.add_encoding(bytes.fromhex(SMALL_MULTIPLES[2]))
+    total.add_encoding(bytes.fromhex(SMALL_MULTIPLES[3]))
+    assert total.total().hex() == SMALL_MULTIPLES[5]
+    with pytest.raises(InvalidEncoding) as caught:
+        total.add_encoding(bytes.fromhex(encoding), "ballots.jsonl")
+    assert caught.value.where == "ballots.jsonl"
     with pytest.raises(InvalidEncoding):
-        add_encodings(bytes.fromhex(SMALL_MULTIPLES[2]), bytes.fromhex(encoding))
+        total.add_encoding(bytes(31))
+    assert total.total().hex() == SMALL_MULTIPLES[5]
+
+
+def test_an_empty_running_sum_is_the_identity():
+    assert PointSum().total() == IDENTITY
+
+
+@settings(max_examples=25, deadline=None)
+@given(scalars, scalars, scalars)
+def test_variable_time_double_multiplication_agrees_with_the_constant_time_path(a, b, c):
+    point = base_mul(c)
+    expected = base_mul(a) + point * b
+    assert public_combination(a, point, b) == expected
+    assert public_combination(a, point, -b) == base_mul(a) - point * b
+    assert public_combination(ZERO, point, b) == point * b
+
+
+@settings(max_examples=25, deadline=None)
+@given(scalars, scalars)
+def test_a_precomputed_table_multiplies_like_the_generic_ladder(a, b):
+    point = base_mul(a)
+    assert FixedBase(point).mul(b) == point * b == base_mul(a * b)
+    assert fixed_base(point) is fixed_base(Point.from_bytes(point.data))
+    assert FixedBase(GENERATOR).mul(b) == base_mul(b) == GENERATOR * b
+
+
+@pytest.mark.parametrize("multiple", range(16))
+def test_every_path_gives_the_rfc_9496_small_multiples(multiple):
+    count = Scalar(multiple)
+    expected = SMALL_MULTIPLES[multiple]
+    assert FixedBase(GENERATOR).mul(count).hex() == expected
+    assert public_combination(count, IDENTITY, Scalar(5)).hex() == expected
+    assert public_combination(ZERO, GENERATOR, count).hex() == expected
+    assert (Point.from_hex(SMALL_MULTIPLES[3]) * count).hex() == base_mul(Scalar(3 * multiple)).hex()
+
+
+def test_edge_scalars_multiply_correctly_on_every_path():
+    for value in (0, 1, 2, L - 1, L - 2, 2**252, 2**252 - 1):
+        scalar = Scalar(value)
+        point = base_mul(Scalar(7))
+        expected = base_mul(Scalar(7 * value))
+        assert point * scalar == expected
+        assert FixedBase(point).mul(scalar) == expected
+        assert public_combination(ZERO, point, scalar) == expected
+        assert public_combination(scalar, IDENTITY, ZERO) == base_mul(scalar)
+    assert base_mul(Scalar(L - 1)) == -GENERATOR
+
+
+def test_decoded_and_encoded_forms_agree():
+    point = base_mul(Scalar(12345))
+    same = Point(point.data)  # trusted encoding, decoded on first use
+    assert same + GENERATOR == point + GENERATOR
+    assert hash(same) == hash(point) and same == point
+    assert point != point.data
+    with pytest.raises(InvalidEncoding):
+        Point(bytes.fromhex(BAD_ENCODINGS[0])) + GENERATOR
+
+
+def test_a_zero_point_scalar_keeps_the_generator_part():
+    # libdecaf 1.0.2's variable-time double multiplication drops a G + 0 P to the identity.
+    assert public_combination(ONE, base_mul(Scalar(9)), ZERO) == GENERATOR
+    assert public_combination(Scalar(5), IDENTITY, ZERO) == base_mul(Scalar(5))
+
+
+def test_precomputed_table_of_the_identity_gives_the_identity():
+    assert FixedBase(IDENTITY).mul(Scalar(L - 1)) == IDENTITY

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import GENERATOR, Point, Scalar, base_mul, hash_to_scalar
+from shailoo.crypto.group import GENERATOR, Point, Scalar, base_mul, hash_to_scalar, public_combination
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,13 @@ class ChaumPedersenProof:
 
 def _times(base: Point, scalar: Scalar) -> Point:
     return base_mul(scalar) if base == GENERATOR else base * scalar
+
+
+def _recomputed_commitment(base: Point, public: Point, proof: ChaumPedersenProof) -> Point:
+    """v base - c public, in one variable-time double multiplication when the base is G (all public)."""
+    if base == GENERATOR:
+        return public_combination(proof.response, public, -proof.challenge)
+    return base * proof.response - public * proof.challenge
 
 
 def _challenge(context: bytes, label: bytes, points: tuple[Point, ...]) -> Scalar:
@@ -46,8 +53,8 @@ def verify_equal_logs(
     where: str,
 ) -> None:
     """Raise InvalidProof unless log_{base1}(public1) = log_{base2}(public2) is proven."""
-    commitment1 = _times(base1, proof.response) - public1 * proof.challenge
-    commitment2 = _times(base2, proof.response) - public2 * proof.challenge
+    commitment1 = _recomputed_commitment(base1, public1, proof)
+    commitment2 = _recomputed_commitment(base2, public2, proof)
     expected = _challenge(context, label, (base1, public1, base2, public2, commitment1, commitment2))
     if expected != proof.challenge:
         raise InvalidProof("Chaum-Pedersen proof does not verify", where)

@@ -13,7 +13,7 @@ from typing import Any
 from shailoo.crypto import codec, record, tally
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidRecord
-from shailoo.crypto.group import Point, add_encodings
+from shailoo.crypto.group import PointSum
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 
 _state: dict[str, Manifest] = {}
@@ -25,10 +25,10 @@ def _init(manifest_json: dict[str, Any]) -> None:
 
 def _sum_lines(lines: list[str]) -> tally.Sums:
     """Add the ciphertexts of the given ballot lines (proofs are not parsed: the board checked them).
-    Encodings are checked by libsodium's decoder inside each addition."""
+    Each encoding is validated by the decoder as it is added."""
     manifest = _state["manifest"]
-    pads = [[bytes(32)] * len(c.options) for c in manifest.contests]
-    datas = [[bytes(32)] * len(c.options) for c in manifest.contests]
+    pads = [[PointSum() for _ in c.options] for c in manifest.contests]
+    datas = [[PointSum() for _ in c.options] for c in manifest.contests]
     for line in lines:
         contests = codec.items(json.loads(line)["ballot"], "contests", record.BALLOTS)
         if len(contests) != len(manifest.contests):
@@ -39,10 +39,10 @@ def _sum_lines(lines: list[str]) -> tally.Sums:
                 raise InvalidRecord(f"options of {expected.contest_id} differ from the manifest", record.BALLOTS)
             for index, selection in enumerate(selections):
                 ciphertext = selection["ciphertext"]
-                pad_row[index] = add_encodings(pad_row[index], bytes.fromhex(ciphertext["pad"]), record.BALLOTS)
-                data_row[index] = add_encodings(data_row[index], bytes.fromhex(ciphertext["data"]), record.BALLOTS)
+                pad_row[index].add_encoding(bytes.fromhex(ciphertext["pad"]), record.BALLOTS)
+                data_row[index].add_encoding(bytes.fromhex(ciphertext["data"]), record.BALLOTS)
     return tuple(
-        tuple(Ciphertext(Point(pad), Point(data)) for pad, data in zip(pad_row, data_row, strict=True))
+        tuple(Ciphertext(pad.total(), data.total()) for pad, data in zip(pad_row, data_row, strict=True))
         for pad_row, data_row in zip(pads, datas, strict=True)
     )
 

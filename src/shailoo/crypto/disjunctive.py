@@ -10,7 +10,15 @@ from dataclasses import dataclass
 
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import Point, Scalar, base_mul, encode_int, hash_to_scalar, small_multiple
+from shailoo.crypto.group import (
+    Point,
+    Scalar,
+    base_mul,
+    encode_int,
+    fixed_base,
+    hash_to_scalar,
+    public_combination,
+)
 
 #: Largest number of branches accepted, so that a hostile record cannot make the verifier loop for long.
 MAX_BRANCHES = 256
@@ -57,9 +65,10 @@ def prove_range(
     challenges: list[Scalar] = []
     responses: list[Scalar] = []
     real_nonce = Scalar.random()
+    key = fixed_base(public_key)
     for branch in range(low, high + 1):
         if branch == value:
-            commitments += [base_mul(real_nonce), public_key * real_nonce]
+            commitments += [base_mul(real_nonce), key.mul(real_nonce)]
             challenges.append(Scalar(0))
             responses.append(Scalar(0))
             continue
@@ -67,7 +76,7 @@ def prove_range(
         # b = tK + c (j - m) G; knowing r lets us build them without the four generic multiplications.
         challenge, blind = Scalar.random(), Scalar.random()
         shift = base_mul(challenge * Scalar(branch - value))
-        commitments += [base_mul(blind), public_key * blind + shift]
+        commitments += [base_mul(blind), key.mul(blind) + shift]
         challenges.append(challenge)
         responses.append(blind + challenge * nonce)
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
@@ -95,12 +104,14 @@ def verify_range(
     if len(proof.challenges) != branches or len(proof.responses) != branches:
         raise InvalidProof(f"expected {branches} branches, got {len(proof.challenges)}", where)
     commitments: list[Point] = []
+    key = fixed_base(public_key)
     for offset in range(branches):
         challenge, response = proof.challenges[offset], proof.responses[offset]
-        branch = low + offset
-        shifted = ciphertext.data - small_multiple(branch) if branch else ciphertext.data
-        commitments.append(base_mul(response) - ciphertext.pad * challenge)
-        commitments.append(public_key * response - shifted * challenge)
+        # a = v G - c alpha; b = v K - c (beta - j G) = v K + (c j) G - c beta. All public: the G-and-point
+        # parts are one variable-time double multiplication each, v K uses the key's table.
+        commitments.append(public_combination(response, ciphertext.pad, -challenge))
+        shift = public_combination(challenge * Scalar(low + offset), ciphertext.data, -challenge)
+        commitments.append(key.mul(response) + shift)
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
     if Scalar(sum(c.value for c in proof.challenges)) != total:
         raise InvalidProof(f"range proof for {low}..{high} does not verify", where)

@@ -6,7 +6,17 @@ import math
 from dataclasses import dataclass
 
 from shailoo.crypto.errors import CryptoError
-from shailoo.crypto.group import GENERATOR, IDENTITY, Point, Scalar, base_mul, small_multiple
+from shailoo.crypto.group import (
+    GENERATOR,
+    IDENTITY,
+    ZERO,
+    Point,
+    Scalar,
+    base_mul,
+    fixed_base,
+    public_combination,
+    small_multiple,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +30,11 @@ class Ciphertext:
         return Ciphertext(self.pad + other.pad, self.data + other.data)
 
     def scale(self, factor: int) -> Ciphertext:
-        """An encryption of factor * m (used for the weight of an "against all" mark)."""
+        """An encryption of factor * m (used for the public weight of an "against all" mark)."""
         if factor == 1:
             return self
         scalar = Scalar(factor)
-        return Ciphertext(self.pad * scalar, self.data * scalar)
+        return Ciphertext(public_combination(ZERO, self.pad, scalar), public_combination(ZERO, self.data, scalar))
 
     def to_bytes(self) -> bytes:
         return self.pad.data + self.data.data
@@ -47,10 +57,11 @@ class KeyPair:
 
 
 def encrypt(message: int, public_key: Point, nonce: Scalar) -> Ciphertext:
-    """Encrypt the small non-negative integer ``message`` with the given nonce r."""
+    """Encrypt the small non-negative integer ``message`` with the given nonce r (the key's precomputed table
+    makes r K as cheap as r G)."""
     if message < 0:
         raise ValueError("exponential ElGamal encrypts non-negative integers")
-    data = public_key * nonce
+    data = fixed_base(public_key).mul(nonce)
     if message:
         data = data + small_multiple(message)
     return Ciphertext(base_mul(nonce), data)

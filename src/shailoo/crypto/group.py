@@ -1,25 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The ristretto255 group (RFC 9496) through libsodium: scalars mod l, points with canonical 32-byte encodings.
+"""The ristretto255 group (RFC 9496) through libdecaf: scalars mod l, points with canonical 32-byte encodings.
 
-libsodium's ristretto255 scalar multiplication does not clamp (it only clears bit 255, which every reduced
-scalar already has clear) and is constant time; we call it directly through the ctypes handle that rbcl loads
-to avoid rbcl's per-call argument checks, falling back on rbcl's public functions for validation.
+Multiplications are constant time (libdecaf's ladder and precomputed tables) except ``public_combination``,
+the variable-time double multiplication that verifiers use on public scalars.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import rbcl
-from rbcl._sodium import _sodium as _libsodium
-
+from shailoo.crypto import decaf
 from shailoo.crypto.errors import InvalidEncoding
 
-_lib: Any = _libsodium
+_lib: Any = decaf.lib
 
 #: Order of the ristretto255 group (RFC 9496, section 4.4).
 L = 2**252 + 27742317777372353535851937790883648493
@@ -81,11 +77,54 @@ class Scalar:
         return Scalar(pow(self.value, -1, L))
 
 
-@dataclass(frozen=True, slots=True)
 class Point:
-    """A ristretto255 element held as its canonical 32-byte encoding (validated on decode)."""
+    """A ristretto255 element: an immutable value, equal to another iff their canonical encodings are equal.
 
-    data: bytes
+    It holds its 32-byte encoding, its decoded form (libdecaf's extended coordinates), or both, and computes
+    the missing one once, when first needed: arithmetic works on decoded points, hashing and JSON on
+    encodings, and each conversion costs an inverse square root (about 4 us). So a verifier decodes each
+    ballot point once and encodes each recomputed commitment once. ``Point(data)`` trusts ``data`` (our
+    constants); ``Point.from_bytes`` validates.
+    """
+
+    __slots__ = ("_encoding", "_owner", "_decoded")
+
+    def __init__(self, data: bytes) -> None:
+        self._encoding: bytes | None = data
+        self._owner: Any = None
+        self._decoded: Any = None
+
+    @staticmethod
+    def _wrap(owner: Any, decoded: Any) -> Point:
+        point = Point.__new__(Point)
+        point._encoding, point._owner, point._decoded = None, owner, decoded
+        return point
+
+    @property
+    def data(self) -> bytes:
+        """The canonical encoding (RFC 9496 4.3.2)."""
+        if self._encoding is None:
+            self._encoding = decaf.encode(self._decoded)
+        return self._encoding
+
+    def decoded(self) -> Any:
+        """libdecaf's form of the point (for group and decaf only)."""
+        if self._decoded is None:
+            self._owner, self._decoded = _decode(self.data, "")
+        return self._decoded
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Point) and self.data == other.data
+
+    def __hash__(self) -> int:
+        return hash(self.data)
+
+    def __repr__(self) -> str:
+        return f"Point({self.data.hex()})"
+
+    def __reduce__(self) -> tuple[type[Point], tuple[bytes]]:
+        """Pickled as the encoding (worker processes send sums back): libdecaf's buffers cannot be."""
+        return (Point, (self.data,))
 
     def hex(self) -> str:
         return self.data.hex()
@@ -95,58 +134,114 @@ class Point:
         """Decode; rejects wrong lengths and every non-canonical or invalid encoding (RFC 9496 4.3.1)."""
         if len(data) != POINT_BYTES:
             raise InvalidEncoding(f"point must be 32 bytes, got {len(data)}", where)
-        if data != bytes(32) and _lib.crypto_core_ristretto255_is_valid_point(data) != 1:
-            raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
-        return Point(bytes(data))
+        point = Point(bytes(data))
+        point._owner, point._decoded = _decode(point.data, where)
+        return point
 
     @staticmethod
     def from_hex(text: str, where: str = "") -> Point:
         return Point.from_bytes(_unhex(text, where), where)
 
     def __add__(self, other: Point) -> Point:
-        out = ctypes.create_string_buffer(32)
-        _lib.crypto_core_ristretto255_add(out, self.data, other.data)
-        return Point(out.raw)
+        owner, out = decaf.allocate(decaf.POINT_SIZE)
+        _lib.decaf_255_point_add(out, self.decoded(), other.decoded())
+        return Point._wrap(owner, out)
 
     def __sub__(self, other: Point) -> Point:
-        out = ctypes.create_string_buffer(32)
-        _lib.crypto_core_ristretto255_sub(out, self.data, other.data)
-        return Point(out.raw)
+        owner, out = decaf.allocate(decaf.POINT_SIZE)
+        _lib.decaf_255_point_sub(out, self.decoded(), other.decoded())
+        return Point._wrap(owner, out)
 
     def __neg__(self) -> Point:
         return IDENTITY - self
 
     def __mul__(self, scalar: Scalar) -> Point:
-        """Constant-time scalar multiplication (no clamping); the identity when the product is zero."""
-        out = ctypes.create_string_buffer(32)
-        # libsodium returns -1 and leaves zeros (the identity's encoding) when the result is the identity.
-        _lib.crypto_scalarmult_ristretto255(out, scalar.to_bytes(), self.data)
-        return Point(out.raw)
+        """Constant-time scalar multiplication (secrets may be the scalar)."""
+        owner, out = decaf.allocate(decaf.POINT_SIZE)
+        _lib.decaf_255_point_scalarmul(out, self.decoded(), scalar.to_bytes())
+        return Point._wrap(owner, out)
 
     def is_identity(self) -> bool:
         return self.data == bytes(32)
 
 
-def add_encodings(left: bytes, right: bytes, where: str = "") -> bytes:
-    """Add two encoded points, letting libsodium's decoder reject invalid or non-canonical input (one call
-    instead of validate-then-add: what counting a large board needs)."""
-    out = ctypes.create_string_buffer(32)
-    if len(left) != 32 or len(right) != 32 or _lib.crypto_core_ristretto255_add(out, left, right) != 0:
+def _decode(data: bytes, where: str) -> tuple[Any, Any]:
+    owner, out = decaf.allocate(decaf.POINT_SIZE)
+    if _lib.decaf_255_point_decode(out, data, decaf.TRUE) != decaf.SUCCESS:
         raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
-    return out.raw
+    return owner, out
+
+
+class PointSum:
+    """A running sum of encoded points for counting a board: each addend is decoded (and so validated) into
+    one scratch buffer and added in place, without creating a Point per addend."""
+
+    __slots__ = ("_owner", "_sum", "_scratch_owner", "_scratch")
+
+    def __init__(self) -> None:
+        self._owner, self._sum = _decode(bytes(32), "")
+        self._scratch_owner, self._scratch = decaf.allocate(decaf.POINT_SIZE)
+
+    def add_encoding(self, data: bytes, where: str = "") -> None:
+        if len(data) != POINT_BYTES or _lib.decaf_255_point_decode(self._scratch, data, decaf.TRUE) != decaf.SUCCESS:
+            raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
+        _lib.decaf_255_point_add(self._sum, self._sum, self._scratch)
+
+    def total(self) -> Point:
+        return Point(decaf.encode(self._sum))
 
 
 def base_mul(scalar: Scalar) -> Point:
-    """scalar * G with libsodium's fixed-base table (constant time)."""
-    out = ctypes.create_string_buffer(32)
-    _lib.crypto_scalarmult_ristretto255_base(out, scalar.to_bytes())
-    return Point(out.raw)
+    """scalar * G with libdecaf's precomputed table for G (constant time)."""
+    owner, out = decaf.allocate(decaf.POINT_SIZE)
+    _lib.decaf_255_precomputed_scalarmul(out, decaf.BASE_TABLE, scalar.to_bytes())
+    return Point._wrap(owner, out)
+
+
+class FixedBase:
+    """A point used as the base of many multiplications (the election key K), with libdecaf's precomputed
+    table: a constant-time multiplication then costs about what one by G does, a third of a generic one."""
+
+    __slots__ = ("point", "_owner", "_table")
+
+    def __init__(self, point: Point) -> None:
+        self.point = point
+        self._owner, self._table = decaf.allocate(decaf.TABLE_SIZE)
+        _lib.decaf_255_precompute(self._table, point.decoded())
+
+    def mul(self, scalar: Scalar) -> Point:
+        """scalar * point (constant time)."""
+        owner, out = decaf.allocate(decaf.POINT_SIZE)
+        _lib.decaf_255_precomputed_scalarmul(out, self._table, scalar.to_bytes())
+        return Point._wrap(owner, out)
+
+
+@lru_cache(maxsize=16)
+def fixed_base(point: Point) -> FixedBase:
+    """The table of a point used over and over (9 KB each; an election has one key)."""
+    return FixedBase(point)
+
+
+def public_combination(base_scalar: Scalar, point: Point, point_scalar: Scalar) -> Point:
+    """base_scalar * G + point_scalar * point in VARIABLE time: only for public scalars (verification),
+    never for a nonce or a key share. One double multiplication costs about one single one."""
+    if point_scalar.value == 0:
+        # libdecaf 1.0.2 returns the identity whenever the point's scalar is zero, ignoring G's part: a
+        # proof with a zero challenge would otherwise be checked against the wrong commitment.
+        return base_mul(base_scalar)
+    owner, out = decaf.allocate(decaf.POINT_SIZE)
+    _lib.decaf_255_base_double_scalarmul_non_secret(
+        out, base_scalar.to_bytes(), point.decoded(), point_scalar.to_bytes()
+    )
+    return Point._wrap(owner, out)
 
 
 @lru_cache(maxsize=4096)
 def small_multiple(count: int) -> Point:
     """count * G for small public counts (cached: ballots and proofs use 0..max marks over and over)."""
-    return base_mul(Scalar(count))
+    point = base_mul(Scalar(count))
+    point.data  # noqa: B018 - encoded once, while cached
+    return point
 
 
 def _unhex(text: str, where: str) -> bytes:
@@ -162,7 +257,9 @@ def point_from_uniform(data: bytes) -> Point:
     """RFC 9496 one-way map from 64 uniform bytes to a group element."""
     if len(data) != 64:
         raise ValueError("the one-way map takes 64 bytes")
-    return Point(rbcl.crypto_core_ristretto255_from_hash(data))
+    owner, out = decaf.allocate(decaf.POINT_SIZE)
+    _lib.decaf_255_point_from_hash_uniform(out, data)
+    return Point._wrap(owner, out)
 
 
 IDENTITY = Point(bytes(32))

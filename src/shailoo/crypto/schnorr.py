@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import Point, Scalar, base_mul, hash_to_scalar
+from shailoo.crypto.group import Point, Scalar, base_mul, hash_to_scalar, public_combination
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,6 @@ def prove_knowledge(secret: Scalar, public: Point, context: bytes, label: bytes)
 
 def verify_knowledge(proof: SchnorrProof, public: Point, context: bytes, label: bytes, where: str) -> None:
     """Raise InvalidProof unless the proof shows knowledge of log_G(public) for this context and label."""
-    commitment = base_mul(proof.response) - public * proof.challenge
+    commitment = public_combination(proof.response, public, -proof.challenge)
     if _challenge(context, label, public, commitment) != proof.challenge:
         raise InvalidProof("Schnorr proof does not verify", where)

@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Binding to libdecaf (Debian's libdecaf0), whose ``decaf_255_*`` functions are ristretto255 (RFC 9496).
+
+Only what shailoo.crypto.group needs, through cffi's ABI mode (no compiler at install time). Points live in
+buffers allocated here in their decoded form (extended coordinates, 256 bytes, 32-byte aligned as the
+library declares them); scalars are passed as their 32-byte little-endian encoding, which is also libdecaf's
+in-memory form of a reduced scalar (4 little-endian 64-bit limbs), so no conversion call is needed.
+scripts/ensure-libdecaf installs the library.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import cffi
+
+_DECLARATIONS = """
+int decaf_255_point_decode(void *point, const uint8_t *encoding, uint64_t allow_identity);
+void decaf_255_point_encode(uint8_t *encoding, const void *point);
+void decaf_255_point_add(void *sum, const void *left, const void *right);
+void decaf_255_point_sub(void *difference, const void *left, const void *right);
+void decaf_255_point_scalarmul(void *product, const void *base, const void *scalar);
+void decaf_255_base_double_scalarmul_non_secret(void *combination, const void *base_scalar,
+                                                const void *point, const void *point_scalar);
+void decaf_255_precompute(void *table, const void *point);
+void decaf_255_precomputed_scalarmul(void *product, const void *table, const void *scalar);
+void decaf_255_point_from_hash_uniform(void *point, const uint8_t *uniform_bytes);
+extern const void *decaf_255_precomputed_base;
+extern size_t decaf_255_sizeof_precomputed_s;
+"""
+
+#: decaf_error_t: DECAF_SUCCESS is -1 (all bits set), DECAF_FAILURE 0; decaf_bool_t true is all bits set.
+SUCCESS = -1
+TRUE = 0xFFFF_FFFF_FFFF_FFFF
+POINT_SIZE = 256
+_ALIGN = 32
+
+ffi = cffi.FFI()
+ffi.cdef(_DECLARATIONS)
+try:
+    lib: Any = ffi.dlopen("libdecaf.so.0")
+except OSError as error:  # pragma: no cover - depends on the machine
+    raise ImportError(
+        "shailoo.crypto needs libdecaf (Debian package libdecaf0): run scripts/ensure-libdecaf"
+    ) from error
+
+TABLE_SIZE = int(lib.decaf_255_sizeof_precomputed_s)
+BASE_TABLE: Any = lib.decaf_255_precomputed_base
+
+
+def allocate(size: int) -> tuple[Any, Any]:
+    """(owner, pointer): zeroed memory of ``size`` bytes aligned to 32; keep the owner alive with the pointer."""
+    owner = ffi.new("uint8_t[]", size + _ALIGN)
+    address = int(ffi.cast("uintptr_t", owner))
+    return owner, owner + (-address % _ALIGN)
+
+
+def encode(point: Any) -> bytes:
+    out = ffi.new("uint8_t[32]")
+    lib.decaf_255_point_encode(out, point)
+    return bytes(ffi.buffer(out))
