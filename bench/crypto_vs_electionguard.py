@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from shailoo.crypto import ceremony, tally  # noqa: E402
-from shailoo.crypto.ballot import encrypt_ballot, verify_ballot  # noqa: E402
+from shailoo.crypto.ballot import ballot_from_json, ballot_to_json, encrypt_ballot, verify_ballot  # noqa: E402
 from shailoo.crypto.manifest import Contest, Manifest, Option  # noqa: E402
 
 EG_VENV = ROOT / ".venv-eg"
@@ -59,10 +59,11 @@ def bench_shailoo(ballots: int, tally_size: int) -> dict[str, float]:
         started = time.process_time()
         ballot, _ = encrypt_ballot(MANIFEST, key, random_choices(rng), f"voter-{i}")
         encrypt_times.append(time.process_time() - started)
-        encrypted.append(ballot)
-    for ballot in encrypted:
+        encrypted.append(json.dumps(ballot_to_json(ballot)))
+    for text in encrypted:
+        # From the ballot's published JSON, as a verifier gets it: parsing and decoding every point included.
         started = time.process_time()
-        verify_ballot(MANIFEST, key, ballot, "bench")
+        verify_ballot(MANIFEST, key, ballot_from_json(json.loads(text), "bench"), "bench")
         verify_times.append(time.process_time() - started)
 
     # Cast and tally: encrypt, verify on casting, add up, 3 of 5 holders decrypt with proofs, verify the
@@ -176,10 +177,10 @@ def ensure_eg_venv() -> Path:
     python = EG_VENV / "bin" / "python"
     if python.exists():
         return python
-    interpreter = os.environ.get("PYTHON310") or shutil.which("python3.10")
-    if interpreter is None:
-        candidates = sorted(Path.home().glob(".pyenv/versions/3.10*/bin/python3.10"))
-        interpreter = str(candidates[-1]) if candidates else None
+    # pyenv's shim for python3.10 exists even when 3.10 is not the selected version (and then fails): prefer
+    # an installed pyenv 3.10 over whatever is on the PATH.
+    candidates = sorted(Path.home().glob(".pyenv/versions/3.10*/bin/python3.10"))
+    interpreter = os.environ.get("PYTHON310") or (str(candidates[-1]) if candidates else shutil.which("python3.10"))
     if interpreter is None:
         raise SystemExit("ElectionGuard 1.4.0 needs Python 3.10: set PYTHON310 to its interpreter")
     subprocess.run([interpreter, "-m", "venv", str(EG_VENV)], check=True)
@@ -213,7 +214,7 @@ def main() -> None:
     print(f"{'measure':<40}{'Shailoo':>14}{'ElectionGuard':>16}{'ratio':>10}")
     rows = [
         ("encrypt a ballot with proofs (median)", "encrypt_ms", "ms"),
-        ("verify a ballot's proofs (median)", "verify_ms", "ms"),
+        ("verify a ballot from its JSON (median)", "verify_ms", "ms"),
         (f"cast and tally (Shailoo {ours['tally_ballots']:.0f} ballots)", "cast_and_tally_s", "s"),
     ]
     for title, key, unit in rows:

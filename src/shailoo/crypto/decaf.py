@@ -45,16 +45,18 @@ except OSError as error:  # pragma: no cover - depends on the machine
 
 TABLE_SIZE = int(lib.decaf_255_sizeof_precomputed_s)
 BASE_TABLE: Any = lib.decaf_255_precomputed_base
+# Parsed once: cffi parses a type given as text on every call.
+_BYTES = ffi.typeof("uint8_t[]")
+_ADDRESS = ffi.typeof("uintptr_t")
 
 
 def allocate(size: int) -> tuple[Any, Any]:
     """(owner, pointer): zeroed memory of ``size`` bytes aligned to 32; keep the owner alive with the pointer."""
-    owner = ffi.new("uint8_t[]", size + _ALIGN)
-    address = int(ffi.cast("uintptr_t", owner))
-    return owner, owner + (-address % _ALIGN)
+    owner = ffi.new(_BYTES, size + _ALIGN)
+    return owner, owner + (-int(ffi.cast(_ADDRESS, owner)) % _ALIGN)
 
 
 def encode(point: Any) -> bytes:
-    out = ffi.new("uint8_t[32]")
+    out = ffi.new(_BYTES, 32)
     lib.decaf_255_point_encode(out, point)
-    return bytes(ffi.buffer(out))
+    return ffi.buffer(out)[:]  # type: ignore[no-any-return]
