@@ -6,7 +6,7 @@ the verifier's peak memory (resident set of the verifier and its workers) at two
         [--out bench/out] [--reuse] [--scaling]
 
 Records go to bench/out/record-<voters> (gitignored); --reuse keeps an existing record instead of
-simulating again. --scaling also verifies the small record with 1 worker, to show scaling with workers.
+simulating again. --scaling also verifies both records with 1 worker, to show scaling with workers.
 """
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--reuse", action="store_true", help="reuse records already simulated")
-    parser.add_argument("--scaling", action="store_true", help="also verify the small record with 1 worker")
+    parser.add_argument("--scaling", action="store_true", help="also verify both records with 1 worker")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
@@ -158,10 +158,11 @@ def main() -> None:
             flush=True,
         )
     if args.scaling:
-        path = args.out / f"record-{args.small}"
-        one = verify(path, 1)
-        print(f"scaling: {rows[0][0]} ballots verified with 1 worker in {one.wall:.0f} s wall ({one.cpu:.0f} s CPU) "
-              f"vs {rows[0][1].wall:.0f} s wall with {args.workers}; peak RSS {one.peak_kb / 1024:.0f} MB")
+        for voters, (cast, run) in zip((args.small, args.voters), rows, strict=True):
+            one = verify(args.out / f"record-{voters}", 1)
+            print(f"scaling: {cast} ballots verified with 1 worker in {one.wall:.0f} s wall ({one.cpu:.0f} s CPU) "
+                  f"vs {run.wall:.0f} s wall with {args.workers}; peak RSS {one.peak_kb / 1024:.0f} MB "
+                  f"(load average now {os.getloadavg()[0]:.1f})", flush=True)
     print(f"memory: verifier peak RSS {rows[0][1].peak_kb / 1024:.0f} MB at {rows[0][0]} ballots, "
           f"{rows[1][1].peak_kb / 1024:.0f} MB at {rows[1][0]} ballots")
     print("targets: tally and decrypt 100,000 ballots <= 60 s; verify 100,000 <= 600 s with 2 workers")

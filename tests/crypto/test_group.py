@@ -2,6 +2,7 @@
 """ristretto255 (libdecaf) against RFC 9496 appendix A, the group laws, and every multiplication path
 (constant-time ladder, precomputed tables, variable-time double multiplication) against the others."""
 import hashlib
+import pickle
 
 import pytest
 from hypothesis import given, settings
@@ -240,3 +241,9 @@ def test_a_zero_point_scalar_keeps_the_generator_part():
 
 def test_precomputed_table_of_the_identity_gives_the_identity():
     assert FixedBase(IDENTITY).mul(Scalar(L - 1)) == IDENTITY
+
+
+def test_points_pickle_as_their_encoding():
+    point = base_mul(Scalar(77))
+    copy = pickle.loads(pickle.dumps(point))  # noqa: S301 - our own bytes, as between worker processes
+    assert copy == point and copy + GENERATOR == base_mul(Scalar(78))

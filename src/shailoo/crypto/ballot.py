@@ -95,7 +95,7 @@ def encrypt_ballot(
             weight = contest.weight(option_id)
             weighted_nonce = weighted_nonce + nonce * Scalar(weight)
             weighted_value += weight * value
-        # The sum is computed from the nonces (cheaper than adding points); it equals contest_sum().
+        # The proof needs the sum's nonce anyway; encrypting with it gives the same ciphertext as contest_sum().
         total = encrypt(weighted_value, public_key, weighted_nonce)
         proof = prove_range(
             total, weighted_value, weighted_nonce, public_key, contest.min_marks, contest.max_marks, context,
