@@ -96,6 +96,19 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The hottest public endpoints (voter-list check API, SMS 119 webhooks) are served through this short chain
+# (shailoo.web.lean): anonymous or gateway-authenticated, they use no session, cookie, CSRF token or login.
+# SHAILOO_LEAN_PATHS=0 sends them through MIDDLEWARE like every other path.
+LEAN_PATHS = (
+    ["/api/v1/lookup", "/sms/kannel", "/sms/jasmin", "/sms/inbound"] if env_bool("SHAILOO_LEAN_PATHS", True) else []
+)
+LEAN_MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "shailoo.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
 ROOT_URLCONF = "shailoo.urls"
 WSGI_APPLICATION = "shailoo.wsgi.application"
 

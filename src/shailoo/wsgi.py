@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn (the hot public endpoints take a short middleware chain: shailoo.web.lean)."""
 import os
 
-from django.core.wsgi import get_wsgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shailoo.settings")
-application = get_wsgi_application()
+
+from shailoo.web.lean import application_from_settings  # noqa: E402 - after the settings module is named
+
+application = application_from_settings()
