@@ -6,7 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from shailoo.elections.models import Election
-from shailoo.register.compilation import compile_voter_list, unassigned_voters
+from shailoo.register.compilation import compile_voter_lists, unassigned_voters
 
 
 class Command(BaseCommand):
@@ -29,10 +29,13 @@ class Command(BaseCommand):
             slugs = ", ".join(Election.objects.values_list("slug", flat=True)[:20]) or "none"
             raise CommandError(f"no such election (elections: {slugs})")
         started, unserved_rows, total = time.perf_counter(), {}, 0
-        for each in elections.order_by("slug"):
-            summary = compile_voter_list(election=each)
+        elections = list(elections.order_by("slug"))
+        # One transaction and one statement for all the elections of the day.
+        summaries = compile_voter_lists(elections=elections)
+        for each in elections:
+            summary = summaries[each]
             total += summary.listed + summary.ineligible + summary.unassigned
-            if elections.count() <= 20:
+            if len(elections) <= 20:
                 self.stdout.write(f"{each.slug}: {summary}")
             if summary.unassigned:
                 for entry in unassigned_voters(each).iterator(chunk_size=5000):
