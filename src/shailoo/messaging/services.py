@@ -5,6 +5,7 @@ SMS 119 answers are public reads of the voter list, like the web page: they are 
 audit log (whose appends are serialised), but each inbound message is kept with its outcome, the
 keyed hashes of the sender's number and of the PIN, and the reply.
 """
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
@@ -130,18 +131,9 @@ def answer_inbound_sms(
         gateway=gateway, message_id=message_id, sender_hash=number_digest(sender), recipient=recipient,
         language=language.value, outcome=outcome, pin_hash=pin_hash, reply=reply, received_at=now or timezone.now(),
     )
-    reply_sms = None
+    outbox = (sender, reply, f"sms119:{gateway}:{message_id}") if reply and reply_through_outbox else None
     try:
-        if reply and reply_through_outbox:
-            with transaction.atomic():
-                reply_sms = OutboundSms.objects.create(
-                    to=sender, text=reply, dedup_key=f"sms119:{gateway}:{message_id}"
-                )
-                inbound.reply_sms = reply_sms
-                inbound.save(force_insert=True)
-        else:
-            # One statement: no transaction needed (and none taken, on the busiest path).
-            inbound.save(force_insert=True)
+        reply_sms_id = _store_answer(inbound, outbox)
     except IntegrityError:
         # The same message arrived twice at once: the first one's answer stands.
         existing = _answered(gateway, message_id)
@@ -149,13 +141,62 @@ def answer_inbound_sms(
             raise
         return existing
     logger.info(
-        "SMS 119 %s:%s from tel#%s: %s pin#%s", gateway, message_id[:40], number_digest(sender), outcome,
+        "SMS 119 %s:%s from tel#%s: %s pin#%s", gateway, message_id[:40], inbound.sender_hash, outcome,
         pin_hash or "-",
     )
     return SmsAnswer(
-        reply=reply, outcome=outcome, language=language.value, duplicate=False,
-        reply_sms_id=reply_sms.pk if reply_sms else None,
+        reply=reply, outcome=outcome, language=language.value, duplicate=False, reply_sms_id=reply_sms_id
     )
+
+
+# The inbound message and its queued reply in one statement, so one round trip and one commit: a
+# statement is atomic, and the unique (gateway, message_id) makes a concurrent duplicate fail as a whole.
+_STORE_WITH_REPLY_SQL = """
+WITH reply AS (
+    INSERT INTO {outbound} ("to", text, dedup_key, status, attempts, gateway, gateway_message_id, last_error,
+                            delivery_report, created_at)
+    VALUES (%s, %s, %s, %s, 0, '', '', '', '', %s)
+    RETURNING id
+)
+INSERT INTO {inbound} (gateway, message_id, sender_hash, recipient, language, outcome, pin_hash, reply,
+                       received_at, reply_sms_id)
+SELECT %s, %s, %s, %s, %s, %s, %s, %s, %s, reply.id FROM reply
+RETURNING reply_sms_id
+"""
+_STORE_SQL = """
+INSERT INTO {inbound} (gateway, message_id, sender_hash, recipient, language, outcome, pin_hash, reply, received_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
+"""
+
+
+def _store_answer(inbound: InboundSms, outbox: tuple[str, str, str] | None) -> int | None:
+    """Write an answered message and, given (to, text, dedup key), its reply in the outbox; the reply's id.
+
+    On PostgreSQL one plain statement, the busiest write of the platform; elsewhere (SQLite in
+    development) the same rows through the ORM in one transaction.
+    """
+    if connection.vendor != "postgresql":
+        if outbox is None:
+            inbound.save(force_insert=True)
+            return None
+        with transaction.atomic():
+            to, text, dedup_key = outbox
+            inbound.reply_sms = OutboundSms.objects.create(to=to, text=text, dedup_key=dedup_key)
+            inbound.save(force_insert=True)
+        return inbound.reply_sms.pk
+    fields = [inbound.gateway, inbound.message_id, inbound.sender_hash, inbound.recipient, inbound.language,
+              inbound.outcome, inbound.pin_hash, inbound.reply, inbound.received_at]
+    tables = {"inbound": InboundSms._meta.db_table, "outbound": OutboundSms._meta.db_table}
+    # Inside a caller's transaction a savepoint keeps it usable after a duplicate; outside, none is needed.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
+    with guard, connection.cursor() as cursor:
+        if outbox is None:
+            cursor.execute(_STORE_SQL.format(**tables), fields)
+            return None
+        to, text, dedup_key = outbox
+        cursor.execute(_STORE_WITH_REPLY_SQL.format(**tables),
+                       [to, text, dedup_key, OutboundSms.Status.QUEUED.value, inbound.received_at, *fields])
+        return cursor.fetchone()[0]
 
 
 def _answered(gateway: str, message_id: str) -> SmsAnswer | None:
