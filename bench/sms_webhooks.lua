@@ -1,6 +1,6 @@
 -- SPDX-License-Identifier: Apache-2.0
 -- wrk script for bench/sms_webhooks.py: each request is a new SMS to 119 (a unique gateway id, a sender
--- number of its own) carrying a PIN drawn from a sample file. Arguments: kannel|jasmin SECRET PINS_FILE RUN
+-- number of its own) carrying a PIN drawn from a sample file. Arguments: kannel|jasmin|inbound SECRET PINS_FILE RUN
 local threads = {}
 
 function setup(thread)
@@ -24,6 +24,10 @@ function request()
   if mode == "kannel" then
     return wrk.format("GET", "/sms/kannel?secret=" .. secret .. "&id=" .. id .. "&from=" .. from ..
       "&to=119&text=RU+" .. pin)
+  end
+  if mode == "inbound" then
+    return wrk.format("POST", "/sms/inbound", {["Content-Type"] = "application/json", ["X-Shailoo-Secret"] = secret},
+      '{"id": "' .. id .. '", "from": "' .. from .. '", "to": "119", "text": "RU ' .. pin .. '"}')
   end
   local body = "id=" .. id .. "&from=" .. from .. "&to=119&coding=0&content=" .. pin
   return wrk.format("POST", "/sms/jasmin?secret=" .. secret,
