@@ -46,14 +46,9 @@ def lookup_voter(pin_text: str, *, now: dt.datetime | None = None) -> LookupOutc
 
     row = _entry_row(pin, today)
     if row is None or row["status"] == VoterListEntry.Status.UNASSIGNED:
-        election = Election.objects.get(slug=row["slug"]) if row else None
-        return _not_listed(pin_hash=pin_hash, moment=moment, today=today, election=election)
+        return _not_listed(pin_hash=pin_hash, moment=moment, today=today, entry=row)
 
-    calendar = ElectionCalendar.for_election_day(
-        row["election_day"],
-        check_window_opens=row["check_window_opens"], check_window_closes=row["check_window_closes"],
-        corrections_until=row["corrections_until"], enrolment_until=row["enrolment_until"],
-    )
+    calendar = _calendar(row)
     common = {
         "pin_hash": pin_hash,
         "election_slug": row["slug"],
@@ -128,10 +123,32 @@ def _entry_row(pin: str, today: dt.date) -> dict | None:
     """The voter's list entry of the nearest upcoming election (a listed entry first on the same day).
 
     One statement: the PIN's unique index → the citizen's entries (index on citizen_id) → election and
-    precinct by primary key. On PostgreSQL it runs as a server-side prepared statement: planning this
-    four-table join costs several times its execution, and the check is the hottest path of the platform.
+    precinct by primary key.
     """
-    sql = _lookup_sql()
+    rows = _fetch(_lookup_sql(), (pin, today), _ROW_FIELDS)
+    return rows[0] if rows else None
+
+
+_ELECTION_FIELDS = ("slug", "election_name_ky", "election_name_ru", "election_day", "check_window_opens",
+                    "check_window_closes", "corrections_until", "enrolment_until")
+_DATE_FIELDS = ("election_day", "check_window_opens", "check_window_closes", "corrections_until", "enrolment_until")
+
+
+@functools.cache
+def _upcoming_sql() -> str:
+    return (
+        "SELECT slug, name_ky, name_ru, election_day, check_window_opens, check_window_closes, "  # noqa: S608
+        f"corrections_until, enrolment_until FROM {Election._meta.db_table} "
+        "WHERE election_day >= %s ORDER BY election_day, id LIMIT 2"
+    )
+
+
+def _fetch(sql: str, params: tuple, fields: tuple[str, ...]) -> list[dict]:
+    """Rows of a statement of the public check, as dicts with dates as dates.
+
+    On PostgreSQL it runs as a server-side prepared statement: planning the lookup's four-table join
+    costs several times its execution, and the check is the hottest path of the platform.
+    """
     if connection.vendor == "postgresql" and settings.LOOKUP_PREPARED_STATEMENTS:
         import psycopg
 
@@ -142,47 +159,53 @@ def _entry_row(pin: str, today: dt.date) -> dict | None:
         if raw.prepare_threshold is None:
             raw.prepare_threshold = 2**31 - 1
         with psycopg.Cursor(raw) as cursor:
-            cursor.execute(sql, (pin, today), prepare=True)
-            found = cursor.fetchone()
+            cursor.execute(sql, params, prepare=True)
+            found = cursor.fetchall()
     else:
         with connection.cursor() as cursor:
-            cursor.execute(sql, [pin, today])
-            found = cursor.fetchone()
-    if found is None:
-        return None
-    row = dict(zip(_ROW_FIELDS, found, strict=True))
-    if isinstance(row["election_day"], str):  # SQLite hands dates back as text through a raw cursor
-        for field in ("election_day", "check_window_opens", "check_window_closes", "corrections_until",
-                      "enrolment_until"):
-            row[field] = dt.date.fromisoformat(row[field]) if row[field] else None
-    row["evoting"] = bool(row["evoting"])
-    return row
+            cursor.execute(sql, list(params))
+            found = cursor.fetchall()
+    rows = [dict(zip(fields, values, strict=True)) for values in found]
+    for row in rows:
+        if isinstance(row["election_day"], str):  # SQLite hands dates back as text through a raw cursor
+            for field in _DATE_FIELDS:
+                row[field] = dt.date.fromisoformat(row[field]) if row[field] else None
+        if "evoting" in row:
+            row["evoting"] = bool(row["evoting"])
+    return rows
 
 
-def _not_listed(*, pin_hash: str, moment: dt.datetime, today: dt.date, election: Election | None) -> LookupOutcome:
+def _calendar(election: dict) -> ElectionCalendar:
+    return ElectionCalendar.for_election_day(
+        election["election_day"],
+        check_window_opens=election["check_window_opens"], check_window_closes=election["check_window_closes"],
+        corrections_until=election["corrections_until"], enrolment_until=election["enrolment_until"],
+    )
+
+
+def _not_listed(*, pin_hash: str, moment: dt.datetime, today: dt.date, entry: dict | None) -> LookupOutcome:
     """The same answer whether or not the PIN is in the register, so the check cannot test PINs.
 
-    The deadline is that of the nearest upcoming election; its name is given only when no other
-    election falls on the same day (local elections are held on one day across the country).
+    The deadline is that of the nearest upcoming election (the entry's, for an entry without a
+    precinct); its name is given only when no other election falls on the same day (local elections
+    are held on one day across the country).
     """
-    if election is None:
-        upcoming = list(
-            Election.objects.filter(election_day__gte=today).order_by("election_day", "pk")[:2]
-        )
+    if entry is None:
+        upcoming = _fetch(_upcoming_sql(), (today,), _ELECTION_FIELDS)
         if not upcoming:
             return LookupOutcome(kind=LookupKind.NOT_LISTED, pin_hash=pin_hash)
         election = upcoming[0]
-        named = len(upcoming) == 1 or upcoming[1].election_day != election.election_day
+        named = len(upcoming) == 1 or upcoming[1]["election_day"] != election["election_day"]
     else:
-        named = True
-    calendar = election.calendar
+        election, named = entry, True
+    calendar = _calendar(election)
     return LookupOutcome(
         kind=LookupKind.NOT_LISTED,
         pin_hash=pin_hash,
-        election_slug=election.slug if named else "",
-        election_name_ky=election.name_ky if named else "",
-        election_name_ru=election.name_ru if named else "",
-        election_day=election.election_day,
+        election_slug=election["slug"] if named else "",
+        election_name_ky=election["election_name_ky"] if named else "",
+        election_name_ru=election["election_name_ru"] if named else "",
+        election_day=election["election_day"],
         corrections_until=calendar.corrections_until,
         corrections_open=calendar.corrections_open(moment),
     )
