@@ -162,8 +162,10 @@ def _incr_and_get_previous(keys: list[tuple[str, str, int]]) -> list[tuple[int, 
     backend = caches["default"]
     if isinstance(backend, RedisCache):
         flat_keys, timeouts = [], []
+        # make_key, not make_and_validate_key: our keys are short ASCII (scope and hex digest), and the
+        # validation walks every character of every key on the hottest path.
         for current_key, previous_key, timeout in keys:
-            flat_keys += [backend.make_and_validate_key(current_key), backend.make_and_validate_key(previous_key)]
+            flat_keys += [backend.make_key(current_key), backend.make_key(previous_key)]
             timeouts.append(timeout)
         replies = _redis_script(backend)(keys=flat_keys, args=timeouts)
         return [(int(replies[i]), int(replies[i + 1])) for i in range(0, len(replies), 2)]
