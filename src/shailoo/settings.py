@@ -105,8 +105,9 @@ LEAN_PATHS = (
 LEAN_MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "shailoo.web.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # outside Common: on its 400s too
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.common.CommonMiddleware",  # ALLOWED_HOSTS is checked here, and Content-Length set
 ]
 
 ROOT_URLCONF = "shailoo.urls"

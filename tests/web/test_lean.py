@@ -105,6 +105,13 @@ def test_a_lookup_on_the_lean_path_answers_with_the_security_headers_and_no_cook
     assert json.loads(content)["outcome"] == "listed"
     assert_security_headers(headers)
     assert "set-cookie" not in headers
+    assert headers["content-length"] == [str(len(content))]  # no chunked answers to gateways and clients
+
+
+def test_the_lean_path_refuses_a_host_that_is_not_allowed(application, citizen):
+    status, headers, _ = lookup(application, {"pin": citizen.pin}, HTTP_HOST="evil.example")
+    assert status == 400
+    assert_security_headers(headers)
 
 
 def test_the_lean_path_answers_in_the_language_the_browser_asks_for(application, citizen):

@@ -4,8 +4,9 @@
 The voter-list check API and the SMS 119 webhooks are anonymous or gateway-authenticated, keep no
 session and set no cookie, so sessions, CSRF, authentication, OTP, messages, axes, WhiteNoise and the
 common middleware only cost time there (about 0.05 ms of CPU per request, a quarter of a bare refusal).
-They go through settings.LEAN_MIDDLEWARE instead: the security headers, the clickjacking header and the
-language of the request. Everything else, including the same paths with another spelling (a trailing
+They go through settings.LEAN_MIDDLEWARE instead: the security headers, the clickjacking header, the
+language of the request, and the common middleware (the Host header checked against ALLOWED_HOSTS, a
+Content-Length on every answer). Everything else, including the same paths with another spelling (a trailing
 slash), goes through settings.MIDDLEWARE. The same URL map and views serve both.
 """
 from collections.abc import Callable, Iterable
