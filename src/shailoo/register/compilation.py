@@ -11,11 +11,10 @@ through decisions, and a recompilation does not undo them.
 All elections of a day are compiled by one statement. A recompilation merges: compiled entries that
 are no longer right are updated or deleted, unchanged entries are not written. The first compilation
 of large lists on PostgreSQL loads into the table without its secondary indexes and foreign keys and
-rebuilds them afterwards (see `_bulk_load`): checking the foreign keys row by row cost more than the rest.
+rebuilds them afterwards (`shailoo.register.bulk`): checking the foreign keys row by row cost more than the rest.
 """
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -25,6 +24,7 @@ from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.elections.models import Election, Kenesh
 from shailoo.geography.models import AddressRange, Settlement
+from shailoo.register.bulk import without_secondary_structures
 from shailoo.register.models import Citizen, VoterListEntry
 from shailoo.rules.addresses import WHOLE
 from shailoo.rules.eligibility import Ineligibility, latest_birth_date_to_vote
@@ -122,51 +122,13 @@ def _count_planned_sql(election_count: int) -> str:
     )
 
 
-@contextmanager
-def _without_secondary_structures(cursor, table: str) -> Iterator[None]:
-    """Drop the table's unique constraints, secondary indexes and foreign keys; rebuild them on exit.
-
-    Each is rebuilt from its own definition in the catalogue, under its own name, so the schema
-    after is the schema before. All of it is inside the caller's transaction: a failure rolls back
-    to the table as it was.
-    """
-    quote = connection.ops.quote_name
-    # PostgreSQL alters no table with foreign-key checks still queued in this transaction (a caller's
-    # earlier writes): run them now; Django's constraints are all deferred again below.
-    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    cursor.execute(
-        "SELECT conname, contype, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname", [table])
-    constraints = cursor.fetchall()  # unique ('u') before foreign keys ('f'): the order of rebuilding
-    cursor.execute(
-        "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY c.relname", [table])
-    indexes = cursor.fetchall()
-    for name, _, _ in constraints:
-        cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-    for name, _ in indexes:
-        cursor.execute(f"DROP INDEX {quote(name)}")
-    yield
-    for name, kind, definition in constraints:
-        if kind == "u":
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-    for _, definition in indexes:
-        cursor.execute(definition)
-    # A foreign key added to a full table is checked by one join, not by a trigger per row.
-    for name, kind, definition in constraints:
-        if kind == "f":
-            cursor.execute(f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}")
-    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-
-
 def _bulk_load(cursor, params: dict, election_count: int) -> None:
     """First compilation on PostgreSQL: load without indexes and foreign keys, then rebuild them.
 
     Takes the voter-list table's exclusive lock until commit (readers wait): see docs/operations.md.
     """
     entry = VoterListEntry._meta.db_table
-    with _without_secondary_structures(cursor, entry):
+    with without_secondary_structures(cursor, entry):
         cursor.execute(
             f"INSERT INTO {entry} ({ENTRY_COLUMNS}) SELECT {COMPILED_VALUES} "
             f"FROM ({_compiled_entries_sql('postgresql', election_count)}) x ORDER BY x.election_id, x.citizen_id",
