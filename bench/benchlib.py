@@ -6,6 +6,7 @@ machine's load and the web layer's CPU per request, without which a figure from 
 import os
 import random
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -167,21 +168,58 @@ def workers_cpu_seconds(master_pid: int) -> float:
     return total / ticks
 
 
+def _process_cpu_seconds(names: set[str]) -> float:
+    """CPU time so far of every process whose command name is in `names` (e.g. all PostgreSQL backends)."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, tail = stat.read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.partition("(")[2] in names:
+            fields = tail.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds all cores spent on anything but idle and I/O wait, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
 def run_wrk(args: list[str], *, duration: int, connections: int, threads: int, master_pid: int) -> tuple[str, dict]:
-    """wrk for `duration` seconds; its output, and the load average before and after and gunicorn's
-    worker CPU per request (needs the script to print `requests=N`, or wrk's own request count)."""
-    before_cpu, before_load = workers_cpu_seconds(master_pid), load()
+    """wrk for `duration` seconds; its output, the load average before and after, and where the machine's
+    CPU went meanwhile: gunicorn's workers (also per request), PostgreSQL, Redis, wrk, everything else."""
+    before = {"gunicorn": workers_cpu_seconds(master_pid), "postgres": _process_cpu_seconds({"postgres"}),
+              "redis": _process_cpu_seconds({"redis-server"}), "machine": _machine_busy_seconds()}
+    before_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before_load, started = load(), time.monotonic()
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
                              "--timeout", "5s", *args], check=True, capture_output=True, text=True)
-    cpu = workers_cpu_seconds(master_pid) - before_cpu
+    seconds = time.monotonic() - started
+    after_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
+    used = {
+        "gunicorn": workers_cpu_seconds(master_pid) - before["gunicorn"],
+        "postgres": _process_cpu_seconds({"postgres"}) - before["postgres"],
+        "redis": _process_cpu_seconds({"redis-server"}) - before["redis"],
+        "wrk": (after_wrk.ru_utime + after_wrk.ru_stime) - (before_wrk.ru_utime + before_wrk.ru_stime),
+    }
+    busy = _machine_busy_seconds() - before["machine"]
+    used["other"] = max(busy - sum(used.values()), 0.0)
     requests = int(re.search(r"(\d+) requests in", result.stdout).group(1))
-    return result.stdout, {"load_before": before_load, "load_after": load(), "requests": requests,
-                           "cpu_ms": cpu * 1000 / max(requests, 1)}
+    cores = os.cpu_count() or 1
+    shares = "  ".join(f"{name} {value / seconds:.2f}" for name, value in used.items())
+    return result.stdout, {
+        "load_before": before_load, "load_after": load(), "requests": requests,
+        "cpu_ms": used["gunicorn"] * 1000 / max(requests, 1),
+        "cpu": f"cores busy {busy / seconds:.2f} of {cores}: {shares}",
+    }
 
 
 def pgbench_lookup(database: str, count: int, *, duration: int, clients: int, mode: str = "prepared",

@@ -119,6 +119,7 @@ def main() -> None:
           f"p99 {api['p99']:.1f} ms   statuses {api['statuses']} {api['errors']}")
     print(f"     gunicorn worker CPU {api['cpu_ms']:.2f} ms per request; load average before {api['load_before']}, "
           f"after {api['load_after']}")
+    print(f"     during the run, {api['cpu']}")
     print(f"SQL  pgbench (simple)     {sql_simple:8.0f} q/s   (load average before {sql_load_before})")
     print(f"SQL  pgbench (prepared)   {sql_prepared:8.0f} q/s   (load average after {benchlib.load()})")
     print(f"share of the raw SQL rate kept by the web layer: {api['rps'] / sql_prepared:.0%} of the prepared "

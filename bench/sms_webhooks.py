@@ -129,7 +129,8 @@ def main() -> None:
             print(f"  {mode:<7} {figures['rps']:8.0f} webhooks/s   p50 {figures['p50_us'] / 1000:6.1f} ms   "
                   f"p99 {figures['p99_us'] / 1000:6.1f} ms   non-2xx {figures['non2xx']}   "
                   f"socket errors {figures['socket_errors']}   gunicorn CPU {figures['cpu_ms']:.2f} ms/webhook   "
-                  f"load average before {figures['load_before']}, after {figures['load_after']}", flush=True)
+                  f"load average before {figures['load_before']}, after {figures['load_after']}\n"
+                  f"          during the run, {figures['cpu']}", flush=True)
 
     outcomes = psql(name, "SELECT gateway || ':' || outcome || '=' || count(*) FROM messaging_inboundsms "
                           "WHERE message_id LIKE 'run%' GROUP BY gateway, outcome ORDER BY 1")
