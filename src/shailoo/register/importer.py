@@ -453,15 +453,24 @@ class SqliteStaging(Staging):
                 raw.executemany(sql, batch)
 
     def merge(self, batch_size: int, *, bulk: bool | None = None) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MIN(line), MAX(line) FROM {self.TABLE}")
-            first, last = cursor.fetchone()
-        if first is None:
-            return
+        # Batches of consecutive PINs, not of consecutive lines: a batch's new citizens then extend the
+        # register's PIN index at one place instead of touching (and writing to the WAL at each
+        # commit) every page of it.
+        bounds = self._pin_bounds(batch_size)
         now = timezone.now()
-        for start in range(first, last + 1, batch_size):
+        for start, end in zip(bounds, [*bounds[1:], None], strict=True):
+            where, params = ("s.pin >= %s", [start]) if end is None else ("s.pin >= %s AND s.pin < %s", [start, end])
             with transaction.atomic(), connection.cursor() as cursor:
-                for sql in self.merge_sql("s.line >= %s AND s.line < %s"):
-                    cursor.execute(sql, [now, start, start + batch_size])
+                for sql in self.merge_sql(where):
+                    cursor.execute(sql, [now, *params])
 
-
+    def _pin_bounds(self, batch_size: int) -> list[str]:
+        """The first PIN of each batch, in PIN order (staging's PINs are unique by now)."""
+        connection.ensure_connection()
+        raw = connection.connection
+        bounds: list[str] = []
+        # The (pin, line) index made for the repeated PINs covers this: no sort, no table read.
+        for index, (pin,) in enumerate(raw.execute(f"SELECT pin FROM {self.TABLE} ORDER BY pin")):
+            if index % batch_size == 0:
+                bounds.append(pin)
+        return bounds
