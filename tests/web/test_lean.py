@@ -168,3 +168,15 @@ def test_other_paths_still_take_the_full_chain(application):
     assert status == 200
     assert_security_headers(headers)
     assert "csrftoken" in " ".join(headers.get("set-cookie", []))  # the web page's form has its CSRF token
+
+
+@override_settings(SMS_INBOUND=GATEWAYS)
+def test_the_lean_path_logs_no_pin(application, citizen, caplog):
+    query = {"secret": "wrong", "id": "lean-3", "from": "996555000003", "to": "119", "text": f"RU {citizen.pin}"}
+    with caplog.at_level("DEBUG"):
+        assert call(application, "GET", "/sms/kannel?" + urlencode(query))[0] == 401
+        assert lookup(application, {"pin": citizen.pin}, HTTP_HOST="evil.example")[0] == 400
+        assert call(application, "GET", "/sms/kannel?" + urlencode({**query, "secret": SECRET}))[0] == 200
+
+    assert caplog.records
+    assert citizen.pin not in caplog.text and "996555000003" not in caplog.text
