@@ -8,11 +8,11 @@ import datetime as dt
 import functools
 
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from shailoo.elections.models import Election
 from shailoo.geography.models import AddressRange, Precinct, Settlement
+from shailoo.lookup import prepared
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome, VotingMode
 from shailoo.register.models import Citizen, VoterListEntry
 from shailoo.rules.addresses import WHOLE, name_key, street_key
@@ -144,27 +144,8 @@ def _upcoming_sql() -> str:
 
 
 def _fetch(sql: str, params: tuple, fields: tuple[str, ...]) -> list[dict]:
-    """Rows of a statement of the public check, as dicts with dates as dates.
-
-    On PostgreSQL it runs as a server-side prepared statement: planning the lookup's four-table join
-    costs several times its execution, and the check is the hottest path of the platform.
-    """
-    if connection.vendor == "postgresql" and settings.LOOKUP_PREPARED_STATEMENTS:
-        import psycopg
-
-        connection.ensure_connection()
-        raw = connection.connection
-        # Django opens connections with prepare_threshold=None (nothing prepared); allow explicit
-        # preparation, never automatic: Django's own cursors bind on the client and are unaffected.
-        if raw.prepare_threshold is None:
-            raw.prepare_threshold = 2**31 - 1
-        with psycopg.Cursor(raw) as cursor:
-            cursor.execute(sql, params, prepare=True)
-            found = cursor.fetchall()
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute(sql, list(params))
-            found = cursor.fetchall()
+    """Rows of a statement of the public check (prepared on PostgreSQL), as dicts with dates as dates."""
+    found = prepared.run(sql, params)
     rows = [dict(zip(fields, values, strict=True)) for values in found]
     for row in rows:
         if isinstance(row["election_day"], str):  # SQLite hands dates back as text through a raw cursor

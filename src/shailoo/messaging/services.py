@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from shailoo.lookup import ratelimit
+from shailoo.lookup import prepared, ratelimit
 from shailoo.lookup.outcomes import LookupKind
 from shailoo.lookup.selectors import lookup_voter
 from shailoo.messaging.models import InboundSms, OutboundSms
@@ -172,7 +172,7 @@ VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)
 def _store_answer(inbound: InboundSms, outbox: tuple[str, str, str] | None) -> int | None:
     """Write an answered message and, given (to, text, dedup key), its reply in the outbox; the reply's id.
 
-    On PostgreSQL one plain statement, the busiest write of the platform; elsewhere (SQLite in
+    On PostgreSQL one prepared statement, the busiest write of the platform; elsewhere (SQLite in
     development) the same rows through the ORM in one transaction.
     """
     if connection.vendor != "postgresql":
@@ -189,28 +189,26 @@ def _store_answer(inbound: InboundSms, outbox: tuple[str, str, str] | None) -> i
     tables = {"inbound": InboundSms._meta.db_table, "outbound": OutboundSms._meta.db_table}
     # Inside a caller's transaction a savepoint keeps it usable after a duplicate; outside, none is needed.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
-    with guard, connection.cursor() as cursor:
+    with guard:
         if outbox is None:
-            cursor.execute(_STORE_SQL.format(**tables), fields)
+            prepared.run(_STORE_SQL.format(**tables), fields)
             return None
         to, text, dedup_key = outbox
-        cursor.execute(_STORE_WITH_REPLY_SQL.format(**tables),
-                       [to, text, dedup_key, OutboundSms.Status.QUEUED.value, inbound.received_at, *fields])
-        return cursor.fetchone()[0]
+        rows = prepared.run(_STORE_WITH_REPLY_SQL.format(**tables),
+                            [to, text, dedup_key, OutboundSms.Status.QUEUED.value, inbound.received_at, *fields])
+        return rows[0][0]
 
 
 def _answered(gateway: str, message_id: str) -> SmsAnswer | None:
     # Plain SQL on the hottest path: one probe of the (gateway, message_id) unique index per message.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT reply, outcome, language, reply_sms_id FROM {InboundSms._meta.db_table} "  # noqa: S608
-            "WHERE gateway = %s AND message_id = %s",
-            [gateway, message_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
+    rows = prepared.run(
+        f"SELECT reply, outcome, language, reply_sms_id FROM {InboundSms._meta.db_table} "  # noqa: S608
+        "WHERE gateway = %s AND message_id = %s",
+        (gateway, message_id),
+    )
+    if not rows:
         return None
-    reply, outcome, language, reply_sms_id = row
+    reply, outcome, language, reply_sms_id = rows[0]
     return SmsAnswer(reply=reply, outcome=outcome, language=language, duplicate=True, reply_sms_id=reply_sms_id)
 
 
