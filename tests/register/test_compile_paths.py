@@ -96,3 +96,25 @@ def test_all_elections_of_a_day_are_compiled_together(territory):
 
 def entry_of(citizen, election):
     return VoterListEntry.objects.get(citizen=citizen, election=election)
+
+
+def test_a_compilation_that_fails_midway_leaves_the_list_and_the_table_as_they_were(territory):
+    before = schema(VoterListEntry._meta.db_table)
+    blocked = Citizen.objects.order_by("pk").last().pk
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE FUNCTION refuse_entry() RETURNS trigger AS $$ BEGIN IF NEW.citizen_id = {blocked} THEN "
+                "RAISE EXCEPTION 'power cut'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql")
+            cursor.execute("CREATE TRIGGER refuse BEFORE INSERT ON register_voterlistentry "
+                           "FOR EACH ROW EXECUTE FUNCTION refuse_entry()")
+        else:
+            cursor.execute(f"CREATE TRIGGER refuse BEFORE INSERT ON register_voterlistentry WHEN NEW.citizen_id = {blocked} "
+                           "BEGIN SELECT RAISE(ABORT, 'power cut'); END")
+    with pytest.raises(Exception, match="power cut"):
+        compile_voter_list(election=territory.election, bulk=True)
+    assert not VoterListEntry.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER refuse" + (" ON register_voterlistentry" if connection.vendor == "postgresql" else ""))
+    assert schema(VoterListEntry._meta.db_table) == before
+    assert compile_voter_list(election=territory.election, bulk=True).listed == 2

@@ -174,7 +174,7 @@ class RegisterImport:
         self.rejects_path = Path(rejects_path) if rejects_path else None
         self.batch_size = batch_size or settings.REGISTER_IMPORT_BATCH
         self.actor = actor
-        self.bulk = bulk  # None: the bulk load when the register is empty (PostgreSQL); False: always merge
+        self.bulk = bulk  # None or True: the bulk load if the register is empty (PostgreSQL); False: always merge
         self.summary = ImportSummary()
         self.staging = Staging.for_connection()
 
@@ -402,9 +402,9 @@ class PostgresStaging(Staging):
     def merge(self, batch_size: int, *, bulk: bool | None = None) -> None:
         """One transaction: all or nothing, and PostgreSQL plans the whole merge.
 
-        Into an empty register (`bulk` None: found out here) the rows are inserted without the
-        secondary indexes, which are rebuilt afterwards: a sort per index instead of millions of
-        insertions into B-trees larger than the server's buffers.
+        Into an empty register (found out here, under a lock; `bulk` False merges all the same) the
+        rows are inserted without the secondary indexes, which are rebuilt afterwards: a sort per index
+        instead of millions of insertions into B-trees larger than the server's buffers.
         """
         now = timezone.now()
         table = Citizen._meta.db_table
