@@ -222,7 +222,8 @@ LOOKUP_RATE_LIMITS = {
 }
 # How many reverse proxies in front of gunicorn append to X-Forwarded-For (0: use the peer address).
 LOOKUP_PROXY_HOPS = int(os.environ.get("SHAILOO_PROXY_HOPS", "0"))
-# The voter lookup as a server-side prepared statement on PostgreSQL; switch off behind a pooler that
+# The voter lookup and the SMS 119 statements as server-side prepared statements on PostgreSQL
+# (shailoo.lookup.prepared); switch off behind a pooler that
 # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
 LOOKUP_PREPARED_STATEMENTS = env_bool("SHAILOO_LOOKUP_PREPARED_STATEMENTS", True)
 # Seconds a CAPTCHA of the public check stays valid (each can be solved once).
