@@ -29,12 +29,12 @@ def test_a_lookup_gives_the_same_outcome_prepared_or_not(prepare):
 
 
 @pytest.mark.parametrize("prepare", [True, False])
-def test_a_statement_without_rows_returns_none_and_a_violation_is_djangos_integrity_error(prepare):
+def test_a_statement_without_rows_returns_nothing_and_a_violation_is_djangos_integrity_error(prepare):
     table = InboundSms._meta.db_table
     insert = (f"INSERT INTO {table} (gateway, message_id, sender_hash, recipient, language, outcome, pin_hash, "  # noqa: S608
               "reply, received_at) VALUES (%s, %s, 'h', '119', 'ru', 'help', '', '', CURRENT_TIMESTAMP)")
     with override_settings(LOOKUP_PREPARED_STATEMENTS=prepare):
-        assert prepared.run(insert, ("kannel", "p-1")) == []
+        assert prepared.run(insert, ("kannel", "p-1"), rows=False) == []
         with pytest.raises(IntegrityError), transaction.atomic():
-            prepared.run(insert, ("kannel", "p-1"))
+            prepared.run(insert, ("kannel", "p-1"), rows=False)
         assert prepared.run(f"SELECT message_id FROM {table} WHERE gateway = %s", ("kannel",)) == [("p-1",)]  # noqa: S608

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import connection
 
 
-def run(sql: str, params: tuple | list) -> list[tuple]:
-    """Execute one statement with %s placeholders; its rows (none for a statement without RETURNING).
+def run(sql: str, params: tuple | list, *, rows: bool = True) -> list[tuple]:
+    """Execute one statement with %s placeholders; its rows, or [] with `rows=False` (a statement that
+    returns none: asking psycopg whether there are any costs as much as the lookup's own Python).
 
     Database errors come out as Django's (IntegrityError, …), as from a Django cursor.
     """
@@ -27,7 +28,7 @@ def run(sql: str, params: tuple | list) -> list[tuple]:
             raw.prepare_threshold = 2**31 - 1
         with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
             cursor.execute(sql, params, prepare=True)
-            return cursor.fetchall() if cursor.description else []
+            return cursor.fetchall() if rows else []
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
-        return cursor.fetchall() if cursor.description else []
+        return cursor.fetchall() if rows else []

@@ -191,7 +191,7 @@ def _store_answer(inbound: InboundSms, outbox: tuple[str, str, str] | None) -> i
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     with guard:
         if outbox is None:
-            prepared.run(_STORE_SQL.format(**tables), fields)
+            prepared.run(_STORE_SQL.format(**tables), fields, rows=False)
             return None
         to, text, dedup_key = outbox
         rows = prepared.run(_STORE_WITH_REPLY_SQL.format(**tables),
