@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	scripts/ensure-libdecaf
 
 messages: install
 	@if command -v msgfmt >/dev/null; then cd src/shailoo && ../../$(BIN)/shailoo compilemessages -v0; \
@@ -31,13 +32,11 @@ DEMO_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
 DEMO_ENV := SHAILOO_TEST_IDP=1 SHAILOO_OIDC_DISCOVERY_URL=http://$(DEMO_HOST):$(PORT)/test-idp/.well-known/openid-configuration
 
 run: setup
-	scripts/ensure-libdecaf
 	$(DEMO_ENV) $(BIN)/shailoo demo
 	$(DEMO_ENV) $(BIN)/shailoo runplatform --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install messages
 	scripts/ensure-chromium
-	scripts/ensure-libdecaf
 	$(BIN)/pytest
 
 lint: install
