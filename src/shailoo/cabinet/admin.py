@@ -24,7 +24,7 @@ class ApplicationEventInline(admin.TabularInline):
 class ApplicationAdmin(ReadOnlyAdmin):
     list_display = ("pk", "kind", "election", "precinct", "status", "channel", "filed_at")
     list_filter = ("kind", "status", "channel", "election")
-    search_fields = ("=pin", "=pk")
+    search_fields = ("pin__exact", "pk__exact")
     exclude = ("signed_statement", "signature")
     readonly_fields = ("scan_name", "scan_content_type", "scan_size", "scan_sha256", "scan_purged_at", "signer_key_id")
     inlines = [ApplicationEventInline]

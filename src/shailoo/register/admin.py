@@ -11,8 +11,9 @@ from shailoo.web.admin import ReadOnlyAdmin
 class CitizenAdmin(ReadOnlyAdmin):
     list_display = ["pin", "surname", "name", "birth_date", "gender", "settlement", "biometric"]
     list_filter = ["biometric", "gender"]
-    # Exact PIN only: no browsing the register by partial numbers or names.
-    search_fields = ["=pin"]
+    # Exact PIN only: no browsing the register by partial numbers or names. `__exact`, not `=` (which is
+    # iexact): PostgreSQL answers an exact match from the PIN index, a case-insensitive one by a full scan.
+    search_fields = ["pin__exact"]
     show_full_result_count = False
 
     def get_queryset(self, request):
@@ -23,7 +24,7 @@ class CitizenAdmin(ReadOnlyAdmin):
 class VoterListEntryAdmin(ReadOnlyAdmin):
     list_display = ["citizen", "election", "precinct", "status", "reasons_display", "voting_mode", "source"]
     list_filter = ["election", "status", "voting_mode", "source"]
-    search_fields = ["=citizen__pin", "=precinct__number"]
+    search_fields = ["citizen__pin__exact", "precinct__number__exact"]
     list_select_related = ["citizen", "election", "precinct"]
     show_full_result_count = False
 
