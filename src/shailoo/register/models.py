@@ -66,7 +66,8 @@ class VoterListEntry(models.Model):
         COMPILED = "compiled", _("compiled from the register")
         DECISION = "decision", _("changed by a commission decision")
 
-    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="list_entries")
+    # No index of its own: the unique (election, citizen) and the (election, precinct, status) indexes lead with it.
+    election = models.ForeignKey(Election, on_delete=models.CASCADE, related_name="list_entries", db_index=False)
     citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="list_entries")
     precinct = models.ForeignKey(Precinct, on_delete=models.PROTECT, null=True, blank=True, related_name="list_entries")
     status = models.CharField(max_length=12, choices=Status.choices)
