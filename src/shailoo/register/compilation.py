@@ -47,10 +47,27 @@ class CompilationSummary:
                 f"unassigned (no precinct serves the address) {self.unassigned}, kept by decision {self.kept}")
 
 
+def _elections_in(election_count: int) -> str:
+    """The placeholders of the elections' ids, %(election_0)s …, as the statements' parameters name them."""
+    return ", ".join(f"%(election_{index})s" for index in range(election_count))
+
+
+def _territory_sql(election_count: int) -> str:
+    """FROM … WHERE of the citizens (c) registered in the territory of the elections (e), with their
+    settlement (s): the voters a compilation considers."""
+    citizen, settlement = Citizen._meta.db_table, Settlement._meta.db_table
+    kenesh, election = Kenesh._meta.db_table, Election._meta.db_table
+    return (
+        f"FROM {citizen} c JOIN {settlement} s ON s.key = c.settlement_key "
+        f"JOIN {kenesh} k ON k.territory_id = s.municipality_id JOIN {election} e ON e.kenesh_id = k.id "
+        "{address_joins}"
+        f"WHERE e.id IN ({_elections_in(election_count)})"
+    )
+
+
 def _compiled_entries_sql(vendor: str, election_count: int) -> str:
     """SELECT election_id, citizen_id, precinct_id, status, reasons: the compiled list of the elections."""
-    citizen, settlement, address_range = Citizen._meta.db_table, Settlement._meta.db_table, AddressRange._meta.db_table
-    kenesh, election = Kenesh._meta.db_table, Election._meta.db_table
+    address_range = AddressRange._meta.db_table
     true = "true" if vendor == "postgresql" else "1"
     trim = "BTRIM" if vendor == "postgresql" else "TRIM"
     # The precinct serving an address: the range of its street, else the whole-settlement range. The
@@ -67,16 +84,13 @@ def _compiled_entries_sql(vendor: str, election_count: int) -> str:
         f"{trim}((CASE WHEN {under_age} THEN '{Ineligibility.UNDER_AGE}' ELSE '' END || ',' || "
         f"CASE WHEN {no_biometrics} THEN '{Ineligibility.NO_BIOMETRICS}' ELSE '' END), ',')"
     )
-    elections = ", ".join(f"%(election_{index})s" for index in range(election_count))
+    territory = _territory_sql(election_count).format(address_joins=street_range + settlement_range)
     return (
         f"SELECT x.election_id, x.citizen_id, CASE WHEN x.ineligible THEN NULL ELSE x.precinct_id END AS precinct_id, "
         f"CASE WHEN x.ineligible THEN 'ineligible' WHEN x.precinct_id IS NULL THEN 'unassigned' ELSE 'listed' END "
         f"AS status, x.reasons FROM ("
         f"SELECT e.id AS election_id, c.id AS citizen_id, COALESCE(r.precinct_id, w.precinct_id) AS precinct_id, "
-        f"({under_age} OR {no_biometrics}) AS ineligible, {reasons} AS reasons "
-        f"FROM {citizen} c JOIN {settlement} s ON s.key = c.settlement_key "
-        f"JOIN {kenesh} k ON k.territory_id = s.municipality_id JOIN {election} e ON e.kenesh_id = k.id "
-        f"{street_range}{settlement_range}WHERE e.id IN ({elections})) x"
+        f"({under_age} OR {no_biometrics}) AS ineligible, {reasons} AS reasons {territory}) x"
     )
 
 
@@ -104,22 +118,16 @@ def _insert_sql(vendor: str, election_count: int) -> str:
 def _delete_stale_sql(vendor: str, election_count: int) -> str:
     """Delete the compiled entries of citizens who are no longer in the territory (or the register)."""
     entry = VoterListEntry._meta.db_table
-    elections = ", ".join(f"%(election_{index})s" for index in range(election_count))
     return (
-        f"DELETE FROM {entry} WHERE election_id IN ({elections}) AND source = 'compiled' AND NOT EXISTS ("
+        f"DELETE FROM {entry} WHERE election_id IN ({_elections_in(election_count)}) AND source = 'compiled' AND NOT EXISTS ("
         f"SELECT 1 FROM ({_compiled_entries_sql(vendor, election_count)}) x "
         f"WHERE x.election_id = {entry}.election_id AND x.citizen_id = {entry}.citizen_id)"
     )
 
 
 def _count_planned_sql(election_count: int) -> str:
-    citizen, settlement, kenesh = Citizen._meta.db_table, Settlement._meta.db_table, Kenesh._meta.db_table
-    elections = ", ".join(f"%(election_{index})s" for index in range(election_count))
-    return (
-        f"SELECT COUNT(*) FROM {citizen} c JOIN {settlement} s ON s.key = c.settlement_key "
-        f"JOIN {kenesh} k ON k.territory_id = s.municipality_id JOIN {Election._meta.db_table} e ON e.kenesh_id = k.id "
-        f"WHERE e.id IN ({elections})"
-    )
+    """How many entries the compilation will write (one per citizen of each election's territory)."""
+    return f"SELECT COUNT(*) {_territory_sql(election_count).format(address_joins='')}"
 
 
 def _bulk_load(cursor, params: dict, election_count: int) -> None:
@@ -198,8 +206,8 @@ def compile_voter_lists(*, elections: Sequence[Election], actor=None, bulk: bool
 
 def _bulk_load_fits(cursor, params: dict, election_count: int, bulk: bool | None) -> bool:
     entry = VoterListEntry._meta.db_table
-    elections = ", ".join(f"%(election_{index})s" for index in range(election_count))
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {entry} WHERE election_id IN ({elections}))", params)
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {entry} WHERE election_id IN ({_elections_in(election_count)}))",
+                   params)
     if cursor.fetchone()[0]:
         return False  # a recompilation: merge, so that unchanged entries are not rewritten
     if bulk:
