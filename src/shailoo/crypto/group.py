@@ -167,9 +167,14 @@ class Point:
 
 def _decode(data: bytes, where: str) -> tuple[Any, Any]:
     owner, out = decaf.allocate(decaf.POINT_SIZE)
-    if _lib.decaf_255_point_decode(out, data, decaf.TRUE) != decaf.SUCCESS:
-        raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
+    _decode_into(out, data, where)
     return owner, out
+
+
+def _decode_into(buffer: Any, data: bytes, where: str) -> None:
+    """Decode into libdecaf's buffer, rejecting wrong lengths and invalid or non-canonical encodings."""
+    if len(data) != POINT_BYTES or _lib.decaf_255_point_decode(buffer, data, decaf.TRUE) != decaf.SUCCESS:
+        raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
 
 
 class PointSum:
@@ -183,8 +188,7 @@ class PointSum:
         self._scratch_owner, self._scratch = decaf.allocate(decaf.POINT_SIZE)
 
     def add_encoding(self, data: bytes, where: str = "") -> None:
-        if len(data) != POINT_BYTES or _lib.decaf_255_point_decode(self._scratch, data, decaf.TRUE) != decaf.SUCCESS:
-            raise InvalidEncoding("invalid or non-canonical ristretto255 encoding", where)
+        _decode_into(self._scratch, data, where)
         _lib.decaf_255_point_add(self._sum, self._sum, self._scratch)
 
     def total(self) -> Point:
