@@ -41,9 +41,24 @@ def queue_sms(*, to: str, text: str, dedup_key: str | None = None) -> OutboundSm
         return OutboundSms.objects.get(dedup_key=dedup_key)
 
 
+COUNTRY_CODE = "996"
+
+
+def canonical_number(number: str) -> str:
+    """One spelling per subscriber: `+996700222333`, `996700222333`, `00996700222333` and the national
+    `0700222333` are all `996700222333`, so that a rate limit or a hash cannot be dodged by the prefix."""
+    digits = number.strip().replace(" ", "").lstrip("+")
+    if digits.startswith("00"):
+        return digits[2:]
+    if len(digits) == 10 and digits.startswith("0"):  # Kyrgyz national form: trunk 0 and 9 digits
+        return COUNTRY_CODE + digits[1:]
+    return digits
+
+
 def number_digest(number: str) -> str:
-    """The keyed hash under which a phone number appears in the database and the logs."""
-    return pin_digest("tel:" + number, settings.PIN_HASH_KEY)
+    """The keyed hash under which a phone number appears in the database and the logs (of its canonical
+    spelling: the same subscriber has one hash however the gateway writes the number)."""
+    return pin_digest("tel:" + canonical_number(number), settings.PIN_HASH_KEY)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,7 @@ def compose_reply(text: str, *, sender: str, now=None) -> tuple[str, str, str, L
     (shared with the web page and the API); both counters move in one round trip.
     """
     language = detect_reply_language(text)
+    subscriber = canonical_number(sender)
     pin, no_digits = "", False
     try:
         pin = sms_texts.extract_pin(text)
@@ -72,9 +88,9 @@ def compose_reply(text: str, *, sender: str, now=None) -> tuple[str, str, str, L
     except PinNotFound:
         pass
     if pin:
-        sender_decision, pin_decision = ratelimit.hit_many([("sms_sender", sender), ("pin", pin)])
+        sender_decision, pin_decision = ratelimit.hit_many([("sms_sender", subscriber), ("pin", pin)])
     else:
-        sender_decision, pin_decision = ratelimit.check_sms_sender(sender), ratelimit.Decision(True)
+        sender_decision, pin_decision = ratelimit.check_sms_sender(subscriber), ratelimit.Decision(True)
     refusal = sender_decision if not sender_decision.allowed else pin_decision
     if not refusal.allowed:
         # One polite refusal per window; after it the number gets no further SMS until the window passes.
