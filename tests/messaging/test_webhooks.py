@@ -108,7 +108,16 @@ def test_kannel_gets_the_reply_as_its_plain_text_body(client, voter):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     reply = response.content.decode()
     assert f"№{territory.precinct.number}" in reply and "выборы" in reply
+    assert response["X-Kannel-Coding"] == "2"  # else Kannel sends 7-bit GSM: every Cyrillic letter a "?"
     assert OutboundSms.objects.count() == 0  # Kannel sends the body itself
+
+
+def test_kannel_gets_no_coding_header_for_an_empty_reply(client, voter):
+    citizen, _ = voter
+    limits = {"ip": "30/60", "pin": "100/3600", "sms_sender": "1/3600", "operator": "600/3600"}
+    with override_settings(LOOKUP_RATE_LIMITS=limits):
+        responses = [kannel(client, id=f"e-{n}", **{"from": SENDER, "to": "119", "text": citizen.pin}) for n in range(3)]
+    assert responses[2].content == b"" and "X-Kannel-Coding" not in responses[2]
 
 
 def test_kannel_post_with_form_fields_and_with_a_text_body(client, voter):

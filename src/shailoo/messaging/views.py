@@ -23,9 +23,12 @@ from shailoo.messaging.webhooks import (
     require,
     urlencoded_fields,
 )
-from shailoo.rules.sms_texts import count_segments
+from shailoo.rules.sms_texts import Encoding, count_segments
 
 JASMIN_ACK = "ACK/Jasmin"
+# Kannel's data coding of a reply: without it Kannel sends 7-bit GSM and turns every Cyrillic letter into
+# "?". It is obeyed only with `accept-x-kannel-headers = true` in the sms-service (docs/sms.md).
+KANNEL_CODING_HEADER, KANNEL_UCS2 = "X-Kannel-Coding", "2"
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -100,7 +103,8 @@ def jasmin_inbound(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def kannel_inbound(request: HttpRequest) -> HttpResponse:
     """Kannel's sms-service get-url/post-url: from, to, text, id (and charset) as query or form fields,
-    or the text as a text/plain body; the response body is the reply SMS."""
+    or the text as a text/plain body; the response body is the reply SMS, in UTF-8, with X-Kannel-Coding: 2
+    when it needs UCS-2 (Cyrillic) and no coding header when GSM 7-bit carries it."""
     try:
         body = raw_body(request)
         authenticate(request, "kannel", signed=body or request.META.get("QUERY_STRING", "").encode())
@@ -123,7 +127,10 @@ def kannel_inbound(request: HttpRequest) -> HttpResponse:
         gateway=InboundSms.Gateway.KANNEL, message_id=message_id, sender=sender, recipient=recipient, text=text,
         reply_through_outbox=False,
     )
-    return _plain(answer.reply)
+    response = _plain(answer.reply)
+    if answer.reply and count_segments(answer.reply).encoding is Encoding.UCS2:
+        response[KANNEL_CODING_HEADER] = KANNEL_UCS2
+    return response
 
 
 @csrf_exempt
