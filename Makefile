@@ -37,6 +37,7 @@ run: setup
 
 test: install messages
 	scripts/ensure-chromium
+	scripts/ensure-kannel
 	$(BIN)/pytest
 
 lint: install
