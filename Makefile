@@ -38,6 +38,7 @@ run: setup
 test: install messages
 	scripts/ensure-chromium
 	scripts/ensure-kannel
+	scripts/ensure-jasmin
 	$(BIN)/pytest
 
 lint: install

@@ -70,17 +70,26 @@ class Child:
     """A process started for a test: its output goes to a file, and it is stopped (TERM, then KILL)."""
 
     def __init__(self, name: str, argv: list[str], *, log_dir: Path, env: dict[str, str] | None = None,
-                 cwd: Path | None = None) -> None:
+                 stdin: int | None = subprocess.DEVNULL) -> None:
         self.name = name
         self.output = LogFile(log_dir / f"{name}.out")
         self._file = self.output.path.open("ab")
-        self.process = subprocess.Popen(argv, stdout=self._file, stderr=subprocess.STDOUT, env=env, cwd=cwd,
+        self.process = subprocess.Popen(argv, stdout=self._file, stderr=subprocess.STDOUT, env=env, stdin=stdin,
                                         start_new_session=True)
+
+    def write(self, line: str) -> None:
+        """A line to the child's standard input (started with stdin=subprocess.PIPE)."""
+        assert self.process.stdin is not None
+        self.process.stdin.write(line.encode() + b"\n")
+        self.process.stdin.flush()
 
     def alive(self) -> bool:
         return self.process.poll() is None
 
     def stop(self, *, timeout: float = 10) -> None:
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
         if self.alive():
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)

@@ -93,6 +93,30 @@ def test_jasmin_ucs2_content_is_read_from_utf16(client, voter):
     assert "шайлоо" in OutboundSms.objects.get().text  # Kyrgyz: the words were Kyrgyz
 
 
+def test_jasmin_0_11_posts_the_data_coding_octet_itself(client, voter):
+    """What Jasmin 0.11.1 really posts for a UCS-2 message (seen in tests/integration): coding=%08."""
+    citizen, _ = voter
+    text = f"ПИН {citizen.pin}".encode("utf-16-be")
+    body = urlencode({"id": "m-octet", "from": SENDER, "to": "119", "coding": b"\x08", "content": text,
+                      "binary": text.hex(), "origin-connector": "operator"})
+    assert jasmin(client, None, body=body).content == b"ACK/Jasmin"
+    assert InboundSms.objects.get().language == "ru"
+    assert jasmin(client, {"id": "m-bad", "from": SENDER, "to": "119", "coding": "eight", "content": "x"}).status_code == 400
+
+
+def test_jasmin_reads_the_smsc_default_alphabet_as_gsm_and_refuses_8_bit_binary(client, voter):
+    citizen, _ = voter
+    gsm = b"PIN\x00\x01\x02\x11 " + citizen.pin.encode()  # "PIN@£$_ <pin>" in GSM 03.38 septets
+    body = urlencode({"id": "m-gsm", "from": SENDER, "to": "119", "coding": b"\x00", "content": gsm,
+                      "binary": gsm.hex()})
+    assert jasmin(client, None, body=body).content == b"ACK/Jasmin"
+    assert InboundSms.objects.get().outcome == "listed"
+    binary = urlencode({"id": "m-bin8", "from": SENDER, "to": "119", "coding": b"\x04", "content": b"\x06\x05\x04",
+                        "binary": "060504"})
+    response = jasmin(client, None, body=binary)
+    assert response.status_code == 400 and b"binary_content" in response.content
+
+
 def test_jasmin_binary_field_is_read_as_the_hex_of_the_content(client, voter):
     citizen, _ = voter
     fields = {"id": "m-bin", "from": SENDER, "to": "119", "coding": "8", "content": "?",

@@ -21,6 +21,7 @@ from shailoo.messaging.webhooks import (
     decode_text,
     raw_body,
     require,
+    smpp_charset,
     urlencoded_fields,
 )
 from shailoo.rules.sms_texts import Encoding, count_segments
@@ -68,6 +69,17 @@ def _form_fields(request: HttpRequest, body: bytes) -> dict[str, bytes]:
     return fields
 
 
+def _data_coding(raw: bytes) -> int:
+    """Jasmin's `coding`: the SMPP data_coding, posted by Jasmin 0.11 as the octet itself (%08 for UCS-2),
+    by older versions and by hand as its decimal digits ("8")."""
+    if len(raw) == 1 and not raw.isdigit():
+        return raw[0]
+    try:
+        return int(as_ascii(raw, "coding") or 0)
+    except ValueError:
+        raise WebhookRefused(400, "invalid_field", "coding is the SMPP data_coding", {"field": "coding"}) from None
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def jasmin_inbound(request: HttpRequest) -> HttpResponse:
@@ -78,14 +90,15 @@ def jasmin_inbound(request: HttpRequest) -> HttpResponse:
         authenticate(request, "jasmin", signed=body or request.META.get("QUERY_STRING", "").encode())
         fields = _form_fields(request, body)
         require(fields, ("id", "from", "to", "content"))
-        coding = as_ascii(fields.get("coding", b"0"), "coding") or "0"
+        # Without a coding (a hand-made post, not Jasmin) the content is UTF-8 text.
+        charset = smpp_charset(_data_coding(fields["coding"])) if "coding" in fields else "utf-8"
         content = fields["content"]
         if fields.get("binary"):
             try:
                 content = bytes.fromhex(as_ascii(fields["binary"], "binary"))
             except ValueError:
                 raise WebhookRefused(400, "invalid_field", "binary is not hexadecimal", {"field": "binary"}) from None
-        text = decode_text(content, charset="utf-16-be" if coding == "8" else ("latin-1" if coding == "3" else "utf-8"))
+        text = decode_text(content, charset=charset)
         message_id, sender, recipient = check_addresses(
             message_id=as_ascii(fields["id"], "id"), sender=as_ascii(fields["from"], "from"),
             recipient=as_ascii(fields["to"], "to"),

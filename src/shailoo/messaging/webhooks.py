@@ -103,17 +103,60 @@ def as_ascii(value: bytes | str, name: str) -> str:
 
 
 def decode_text(value: bytes, *, charset: str = "utf-8") -> str:
-    """The message text in the gateway's coding (UTF-8, UTF-16BE for UCS-2, Latin-1), with no binary."""
+    """The message text in the gateway's coding (UTF-8, UTF-16BE for UCS-2, Latin-1, GSM 03.38), with no binary."""
     charset = (charset or "utf-8").strip().lower().replace("_", "-")
     if charset in {"ucs-2", "ucs2", "utf-16", "utf-16be"}:
         charset = "utf-16-be"
-    if charset not in {"utf-8", "utf-16-be", "iso-8859-1", "latin-1", "windows-1252", "ascii"}:
+    if charset == "gsm-7":
+        return check_text(gsm7_decode(value))
+    if charset not in {"utf-8", "utf-16-be", "iso-8859-1", "latin-1", "windows-1252", "ascii", "iso-8859-5"}:
         raise WebhookRefused(400, "unknown_charset", f"unknown charset {charset!r}")
     try:
         text = value.decode(charset)
     except UnicodeDecodeError:
         raise WebhookRefused(400, "not_text", f"the message text is not valid {charset}") from None
     return check_text(text)
+
+
+# GSM 03.38, one septet per octet as SMPP carries the SMSC default alphabet (0x1B escapes the extension).
+_GSM7 = ("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞ\x1bÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+         "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+_GSM7_EXTENSION = {0x0A: "\f", 0x14: "^", 0x28: "{", 0x29: "}", 0x2F: "\\", 0x3C: "[", 0x3D: "~", 0x3E: "]",
+                   0x40: "|", 0x65: "€"}
+
+
+def gsm7_decode(septets: bytes) -> str:
+    """The GSM default alphabet; octets of 0x80 and above are no septets: such a text is read as UTF-8
+    (an SMSC whose default alphabet is not GSM's; digits and Latin letters read the same either way)."""
+    if any(octet >= 0x80 for octet in septets):
+        try:
+            return septets.decode("utf-8")
+        except UnicodeDecodeError:
+            raise WebhookRefused(400, "not_text", "the message text is neither GSM 7-bit nor UTF-8") from None
+    text, escaped = [], False
+    for septet in septets:
+        if escaped:
+            text.append(_GSM7_EXTENSION.get(septet, " "))
+            escaped = False
+        elif septet == 0x1B:
+            escaped = True
+        else:
+            text.append(_GSM7[septet])
+    return "".join(text)
+
+
+def smpp_charset(data_coding: int) -> str:
+    """How to read a text of this SMPP data_coding; 8-bit binary messages are refused."""
+    charsets = {0: "gsm-7", 1: "ascii", 3: "latin-1", 6: "iso-8859-5", 8: "utf-16-be"}
+    if data_coding in charsets:
+        return charsets[data_coding]
+    alphabet = (data_coding >> 2) & 0x03 if data_coding >> 6 == 0 else None  # GSM 03.38 general data coding
+    if data_coding in (2, 4) or (data_coding >> 4 == 0x0F and data_coding & 0x04) or alphabet == 1:
+        raise WebhookRefused(400, "binary_content", f"an 8-bit binary message (data_coding {data_coding}) is not "
+                             "read")
+    if alphabet == 2:
+        return "utf-16-be"
+    return "gsm-7"
 
 
 def check_text(text: str) -> str:
