@@ -283,6 +283,11 @@ SMS_GATEWAY_PASSWORD = os.environ.get("SHAILOO_SMS_GATEWAY_PASSWORD", "")
 SMS_FROM = os.environ.get("SHAILOO_SMS_FROM", "119")
 SMS_DLR_BASE_URL = os.environ.get("SHAILOO_SMS_DLR_BASE_URL", "")
 SMS_MAX_ATTEMPTS = int(os.environ.get("SHAILOO_SMS_MAX_ATTEMPTS", "5"))
+# A worker's claim on a message: after it, a message with no answer recorded and no delivery report is sent again.
+SMS_CLAIM_LEASE_SECONDS = int(os.environ.get("SHAILOO_SMS_CLAIM_LEASE_SECONDS", "120"))
+# /healthz answers 503 when no worker beat for this long, or a message waited this long to be sent.
+SMS_WORKER_STALE_SECONDS = int(os.environ.get("SHAILOO_SMS_WORKER_STALE_SECONDS", "30"))
+SMS_QUEUE_STUCK_SECONDS = int(os.environ.get("SHAILOO_SMS_QUEUE_STUCK_SECONDS", "300"))
 SMS_DEFAULT_LANGUAGE = os.environ.get("SHAILOO_SMS_DEFAULT_LANGUAGE", "ky")
 
 # The voter's electronic signature on e-voting applications (shailoo.cabinet.signing): dotted paths of a

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from shailoo.messaging import outbox
+from shailoo.messaging import outbox, services
 from shailoo.messaging.models import OutboundSms
 from shailoo.messaging.senders import OutgoingSms, SendFailed, get_sender
 from shailoo.messaging.senders.jasmin import JasminHttpSender
@@ -35,7 +35,7 @@ def test_jasmin_sender_posts_ucs2_as_hex_content_with_a_delivery_report_request(
     assert bytes.fromhex(request.params["hex-content"]).decode("utf-16-be") == CYRILLIC
     assert request.params["username"] == "shailoo" and request.params["to"] == "+996555123456"
     assert request.params["from"] == "119"
-    assert request.params["dlr"] == "yes" and request.params["dlr-level"] == "2"
+    assert request.params["dlr"] == "yes" and request.params["dlr-level"] == "3"
     assert request.params["dlr-url"] == "https://x/dlr" and request.params["dlr-method"] == "POST"
 
 
@@ -181,7 +181,7 @@ def test_a_claim_left_by_a_dead_worker_is_taken_again_when_its_lease_ends():
     now = timezone.now()
     assert [claimed.pk for claimed in outbox.claim_due(limit=10, now=now)] == [sms.pk]
     assert outbox.claim_due(limit=10, now=now + dt.timedelta(seconds=60)) == []
-    assert [claimed.pk for claimed in outbox.claim_due(limit=10, now=now + outbox.LEASE + dt.timedelta(seconds=1))] \
+    assert [claimed.pk for claimed in outbox.claim_due(limit=10, now=now + dt.timedelta(seconds=121))] \
         == [sms.pk]
 
 
@@ -231,3 +231,52 @@ def test_a_sender_that_breaks_leaves_the_message_to_be_retried():
     assert outbox.send_due(Broken()).retried == 1
     sms.refresh_from_db()
     assert sms.status == "queued" and "RuntimeError" in sms.last_error
+
+
+class WorkerDies(BaseException):
+    """What kill -9 does to a worker mid-batch, as far as this process can tell: nothing after it runs."""
+
+
+class DyingSender:
+    name = "kannel"
+
+    def __init__(self, survives: int) -> None:
+        self.survives, self.calls = survives, 0
+
+    def send(self, message: OutgoingSms):
+        self.calls += 1
+        if self.calls > self.survives:
+            raise WorkerDies
+        return outbox.SendResult(gateway=self.name, gateway_message_id=str(message.reference))
+
+
+def test_each_answer_is_committed_as_soon_as_the_gateway_gives_it():
+    """A worker that dies mid-batch has already written down every answer it got (issue 13, finding 5: the
+    batch's outcomes were committed together, so all 50 were sent again)."""
+    messages = [queue_sms(to=f"+99655500{n:04d}", text="x") for n in range(10)]
+    with pytest.raises(WorkerDies):
+        outbox.send_due(DyingSender(survives=6), limit=10)
+    statuses = [OutboundSms.objects.get(pk=sms.pk).status for sms in messages]
+    assert statuses.count("sent") == 6 and statuses.count("sending") == 4
+
+
+def test_a_delivery_report_settles_a_message_left_in_doubt_so_it_is_not_sent_again():
+    first, second = queue_sms(to="+996555000001", text="x"), queue_sms(to="+996555000002", text="y")
+    now = timezone.now()
+    assert len(outbox.claim_due(limit=10, now=now)) == 2  # then the worker died with both under way
+    services.record_delivery_report(reference=first.pk, delivered=None, report="kannel:8")  # the SMSC has it
+    after_lease = now + dt.timedelta(seconds=121)
+    assert [sms.pk for sms in outbox.claim_due(limit=10, now=after_lease)] == [second.pk]
+    first.refresh_from_db()
+    assert first.status == "sent" and first.sent_at and first.delivery_report == "kannel:8"
+
+
+def test_a_failure_after_a_report_does_not_queue_the_message_again():
+    """Our request timed out, but the gateway had taken the message and reported it."""
+    sms = queue_sms(to="+996555000001", text="x")
+    (claimed,) = outbox.claim_due(limit=1)
+    services.record_delivery_report(reference=sms.pk, delivered=True, report="jasmin:DELIVRD")
+    assert outbox.record_attempt(claimed, "jasmin", SendFailed("Jasmin unreachable: ReadTimeout", retryable=True)) \
+        == "retry"
+    sms.refresh_from_db()
+    assert sms.status == "delivered" and sms.last_error == ""

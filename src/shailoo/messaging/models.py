@@ -81,3 +81,17 @@ class InboundSms(models.Model):
 
     def __str__(self) -> str:
         return f"{self.gateway}:{self.message_id} {self.outcome}"
+
+
+class WorkerHeartbeat(models.Model):
+    """An outbox worker's sign of life (`shailoo worker` writes it every few seconds; /healthz reads it)."""
+
+    worker = models.CharField(max_length=100, unique=True, help_text="host:pid")
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("SMS worker heartbeat")
+
+    def __str__(self) -> str:
+        return f"{self.worker} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -4,12 +4,16 @@ settings.SMS_MAX_ATTEMPTS.
 
 A claim marks rows SENDING with a lease (next_attempt_at) in a short transaction that takes them with
 SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, so several workers never take the same row; the
-gateway is called outside any transaction. A worker that dies mid-send leaves its rows to be taken
-again when the lease runs out: a message is sent at least once, rarely twice, never lost.
+gateway is called outside any transaction, and each message's outcome is committed as soon as its
+gateway answers. A worker that dies leaves at most the messages it had under way in doubt: the gateway
+may have taken them. Neither Kannel's sendsms nor Jasmin's HTTP API takes an idempotency key, but both
+carry our message number in the delivery-report URL, and the first report (Kannel's "submitted to the
+SMSC", Jasmin's SMSC acknowledgement) settles the doubt: the message is marked sent and not sent again.
+Only a message with neither a recorded answer nor a report when its lease ends is sent again.
 """
 import datetime as dt
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -23,7 +27,6 @@ from shailoo.messaging.services import delivery_token
 
 logger = logging.getLogger("shailoo.sms")
 
-LEASE = dt.timedelta(seconds=120)
 BACKOFF_FIRST = dt.timedelta(seconds=30)
 BACKOFF_MAX = dt.timedelta(hours=1)
 
@@ -48,6 +51,7 @@ def backoff(attempts: int) -> dt.timedelta:
 def claim_due(*, limit: int, now: dt.datetime | None = None) -> list[OutboundSms]:
     """Take up to `limit` messages that are due (queued and past their backoff, or with an expired claim)."""
     moment = now or timezone.now()
+    lease = dt.timedelta(seconds=settings.SMS_CLAIM_LEASE_SECONDS)
     due = Q(status=OutboundSms.Status.QUEUED) & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=moment))
     expired_claim = Q(status=OutboundSms.Status.SENDING, next_attempt_at__lte=moment)
     with transaction.atomic():
@@ -57,7 +61,7 @@ def claim_due(*, limit: int, now: dt.datetime | None = None) -> list[OutboundSms
         claimed = list(rows[:limit])
         if claimed:
             OutboundSms.objects.filter(pk__in=[sms.pk for sms in claimed]).update(
-                status=OutboundSms.Status.SENDING, next_attempt_at=moment + LEASE
+                status=OutboundSms.Status.SENDING, next_attempt_at=moment + lease
             )
     return claimed
 
@@ -91,7 +95,8 @@ def record_attempt(sms: OutboundSms, sender_name: str, outcome: SendResult | Sen
     moment = now or timezone.now()
     if isinstance(outcome, SendFailed):
         final = not outcome.retryable or attempts >= settings.SMS_MAX_ATTEMPTS
-        OutboundSms.objects.filter(pk=sms.pk).update(
+        # Only while still ours: a delivery report may have shown that the gateway took it after all.
+        OutboundSms.objects.filter(pk=sms.pk, status=OutboundSms.Status.SENDING).update(
             status=OutboundSms.Status.FAILED if final else OutboundSms.Status.QUEUED,
             attempts=attempts, gateway=sender_name, last_error=outcome.reason[:500],
             next_attempt_at=None if final else moment + backoff(attempts),
@@ -114,36 +119,26 @@ def send_one(sms: OutboundSms, sender: SmsSender, *, now: dt.datetime | None = N
 
 
 def send_due(sender: SmsSender, *, limit: int = 50, concurrency: int = 1, now: dt.datetime | None = None) -> BatchReport:
-    """Claim one batch, send it (`concurrency` gateway requests at a time), record the outcomes."""
+    """Claim one batch and send it, `concurrency` gateway requests at a time; each outcome is committed as
+    soon as its gateway answers, so a worker killed mid-batch loses no answer it had."""
     report = BatchReport()
     claimed = claim_due(limit=limit, now=now)
+
+    def note(sms: OutboundSms, outcome: SendResult | SendFailed) -> None:
+        result = record_attempt(sms, sender.name, outcome, now=now)
+        if result == "sent":
+            report.sent += 1
+        elif result == "retry":
+            report.retried += 1
+        else:
+            report.failed += 1
+
     if concurrency > 1 and len(claimed) > 1:
         with ThreadPoolExecutor(max_workers=min(concurrency, len(claimed))) as pool:
-            outcomes = list(pool.map(lambda sms: attempt(sms, sender), claimed))
+            futures = {pool.submit(attempt, sms, sender): sms for sms in claimed}
+            for future in as_completed(futures):
+                note(futures[future], future.result())
     else:
-        outcomes = [attempt(sms, sender) for sms in claimed]
-    moment = now or timezone.now()
-    sent = []
-    with transaction.atomic():  # one commit for the batch's outcomes
-        for sms, outcome in zip(claimed, outcomes, strict=True):
-            if isinstance(outcome, SendFailed):
-                if record_attempt(sms, sender.name, outcome, now=moment) == "retry":
-                    report.retried += 1
-                else:
-                    report.failed += 1
-                continue
-            sent.append((sms.pk, outcome.gateway, outcome.gateway_message_id[:100]))
-        if sent:
-            # Set-based for the whole batch; a delivery report that already arrived keeps its state.
-            OutboundSms.objects.filter(pk__in=[pk for pk, _, _ in sent]).update(
-                status=Case(When(status=OutboundSms.Status.SENDING, then=Value(OutboundSms.Status.SENT)),
-                            default=F("status")),
-                attempts=F("attempts") + 1, sent_at=moment, gateway=sent[0][1], last_error="", next_attempt_at=None,
-            )
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"UPDATE {OutboundSms._meta.db_table} SET gateway_message_id = %s WHERE id = %s",  # noqa: S608
-                    [(gateway_message_id, pk) for pk, _, gateway_message_id in sent],
-                )
-        report.sent = len(sent)
+        for sms in claimed:
+            note(sms, attempt(sms, sender))
     return report

@@ -244,7 +244,9 @@ def delivery_token_valid(reference: int, token: str) -> bool:
 def record_delivery_report(*, reference: int, delivered: bool | None, report: str) -> OutboundSms | None:
     """Note a gateway's delivery report: delivered, undeliverable (failed), or an intermediate state.
 
-    A final state is never undone by a late intermediate report.
+    Any report proves the gateway has the message: one still being sent, or queued again after an answer
+    we did not get (a timeout, a worker that died), is marked sent and not sent again. A final state is
+    never undone by a late intermediate report.
     """
     with transaction.atomic():
         sms = OutboundSms.objects.select_for_update().filter(pk=reference).first()
@@ -252,6 +254,10 @@ def record_delivery_report(*, reference: int, delivered: bool | None, report: st
             return None
         sms.delivery_report = report[:100]
         fields = ["delivery_report"]
+        if sms.status in (OutboundSms.Status.SENDING, OutboundSms.Status.QUEUED):
+            sms.status, sms.next_attempt_at, sms.last_error = OutboundSms.Status.SENT, None, ""
+            sms.sent_at = sms.sent_at or timezone.now()
+            fields += ["status", "next_attempt_at", "last_error", "sent_at"]
         if sms.status not in (OutboundSms.Status.DELIVERED, OutboundSms.Status.FAILED):
             if delivered is True:
                 sms.status, sms.delivered_at = OutboundSms.Status.DELIVERED, timezone.now()

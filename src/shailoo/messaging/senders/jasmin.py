@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Jasmin's HTTP API: `POST <url>/send` with username, password, to, content (or hex-content with
 coding=8 for UCS-2); the answer is `Success "<message id>"`, or `Error "<reason>"` with a 4xx/5xx.
-A delivery report is requested with dlr=yes, dlr-url, dlr-level=2 (handset), dlr-method=POST."""
+A delivery report is requested with dlr=yes, dlr-url, dlr-level=3 (the SMSC's acknowledgement, which settles a
+message left in doubt by a worker that died, and the handset's), dlr-method=POST."""
 import re
 
 import requests
@@ -37,7 +38,7 @@ class JasminHttpSender:
             params["coding"] = "0"
             params["content"] = message.text
         if message.dlr_url:
-            params.update({"dlr": "yes", "dlr-url": message.dlr_url, "dlr-level": "2", "dlr-method": "POST"})
+            params.update({"dlr": "yes", "dlr-url": message.dlr_url, "dlr-level": "3", "dlr-method": "POST"})
         try:
             response = self.session.post(self.url, data=params, timeout=self.timeout)
         except requests.RequestException as error:
