@@ -1,13 +1,33 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The background worker: sends the SMS outbox through the configured gateway, in a loop."""
+"""The background worker: sends the SMS outbox through the configured gateway, in a loop, and beats a
+heartbeat (messaging.health) from a thread of its own while it runs."""
+import logging
 import signal
+import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
+from django.utils import timezone
 
+from shailoo.messaging import health
+from shailoo.messaging.models import WorkerHeartbeat
 from shailoo.messaging.outbox import send_due
 from shailoo.messaging.senders import get_sender
+
+logger = logging.getLogger("shailoo.sms")
+
+
+def heartbeat_loop(stop: threading.Event, *, worker: str, started_at) -> None:
+    """Beat every HEARTBEAT_EVERY seconds until `stop` is set; a failed beat is logged, not fatal."""
+    while not stop.is_set():
+        try:
+            health.beat(worker=worker, started_at=started_at)
+        except Exception:  # noqa: BLE001 - the database may be away for a moment; the next beat tries again
+            logger.warning("SMS worker %s: heartbeat not written", worker, exc_info=True)
+        finally:
+            connection.close()
+        stop.wait(health.HEARTBEAT_EVERY)
 
 
 class Command(BaseCommand):
@@ -27,10 +47,25 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
+        beating, name = threading.Event(), ""
         if not once:
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
-            self.stdout.write(f"SMS worker: sending through {sender.name}")
+            name = health.worker_name()
+            health.forget_old_heartbeats()
+            threading.Thread(target=heartbeat_loop, args=(beating,), daemon=True, name="sms-heartbeat",
+                             kwargs={"worker": name, "started_at": timezone.now()}).start()
+            self.stdout.write(f"SMS worker {name}: sending through {sender.name}")
+            self.stdout.flush()
+        try:
+            self._loop(sender, once=once, batch=batch, interval=interval, concurrency=concurrency,
+                       stopping=lambda: stopping)
+        finally:
+            beating.set()
+        if not once:  # stopped on purpose: not a dead worker (a stuck queue still shows in /healthz)
+            WorkerHeartbeat.objects.filter(worker=name).delete()
+
+    def _loop(self, sender, *, once: bool, batch: int, interval: float, concurrency: int, stopping) -> None:
         while True:
             try:
                 report = send_due(sender, limit=batch, concurrency=concurrency)
@@ -44,13 +79,13 @@ class Command(BaseCommand):
             if once:
                 self.stdout.write(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
                 return
-            if stopping:
+            if stopping():
                 return
             if report.handled == 0:
                 close_old_connections()
                 slept = 0.0
-                while slept < interval and not stopping:
+                while slept < interval and not stopping():
                     time.sleep(0.1)
                     slept += 0.1
-                if stopping:
+                if stopping():
                     return
