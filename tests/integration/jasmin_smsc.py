@@ -86,7 +86,12 @@ class Operator(ManualDeliveryReceiptHappySMSC):
         )
         receipt = params.get("registered_delivery")
         if receipt is not None and receipt.receipt != RegisteredDeliveryReceipt.NO_SMSC_DELIVERY_RECEIPT_REQUESTED:
-            self.trigger_DLR()
+            # The handset's receipt comes a moment later, as from a real network.
+            reactor.callLater(0.5, self.receipt, reqPDU, message_id)
+
+    def receipt(self, submitted, message_id) -> None:
+        self.lastSubmitSmPDU = submitted
+        self.trigger_DLR(_id=message_id)
 
 
 class Commands(LineReceiver):
