@@ -79,14 +79,14 @@ def parse_part(line: str) -> tuple[str, str, Part]:
 class Kannel:
     """bearerbox and smsbox from docs/gateways/kannel.conf, answering to Shailoo at `shailoo_url`."""
 
-    def __init__(self, *, shailoo_url: str, secret: str, work_dir: Path) -> None:
+    def __init__(self, *, shailoo_url: str, secret: str, work_dir: Path, smsbox_log_level: int = 0) -> None:
         require_kannel()
         self.work_dir = work_dir
         self.ports = {name: free_port() for name in ("admin_port", "smsbox_port", "fakesmsc_port", "sendsms_port")}
         self.sendsms_password = secrets.token_hex(8)
         config = CONFIG.read_text().format(
             **self.ports, admin_password=secrets.token_hex(8), log_dir=work_dir, shailoo_url=shailoo_url,
-            secret=secret, sendsms_password=self.sendsms_password, smsbox_log_level=0,
+            secret=secret, sendsms_password=self.sendsms_password, smsbox_log_level=smsbox_log_level,
         )
         self.config = work_dir / "kannel.conf"
         self.config.write_text(config)
