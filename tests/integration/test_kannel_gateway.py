@@ -51,7 +51,7 @@ def listed_pin(territory) -> str:
         return citizen.pin
 
 
-def stored_reply(sender_count: int = 1) -> list[InboundSms]:
+def stored_reply() -> list[InboundSms]:
     with database_turn():
         return list(InboundSms.objects.order_by("pk"))
 
