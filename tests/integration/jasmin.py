@@ -169,11 +169,13 @@ class Jasmin:
         self.children.append(Child("jasmind", [
             str(VENV / "bin" / "python"), str(VENV / "bin" / "jasmind.py"), "-c", str(self.config),
             "--enable-dlr-thrower", "--enable-dlr-lookup",
-        ], log_dir=self.work_dir, env={**os.environ, "ROOT_PATH": str(self.work_dir)}))
+        # Not our environment: Jasmin takes REDIS_URL (and AMQP_BROKER_*) from it before its configuration.
+        ], log_dir=self.work_dir, env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+                                       "ROOT_PATH": str(self.work_dir)}))
         wait_for(lambda: port_open(self.ports["jcli_port"]) and port_open(self.ports["http_api_port"]),
                  timeout=30, what="jasmind's jCli and HTTP API")
         self.configure()
-        wait_for(lambda: self.operator.events("connected"), timeout=20, what="Jasmin to bind to the SMSC")
+        wait_for(lambda: self.operator.events("bound"), timeout=60, what="Jasmin to bind to the SMSC")
         return self
 
     def configure(self) -> list[str]:

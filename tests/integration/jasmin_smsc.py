@@ -18,7 +18,7 @@ from twisted.internet.protocol import ServerFactory
 from twisted.protocols.basic import LineReceiver
 
 sys.path.insert(0, sys.argv[2])
-from smpp.pdu.operations import DeliverSM, DeliverSMResp  # noqa: E402
+from smpp.pdu.operations import BindReceiver, BindTransceiver, DeliverSM, DeliverSMResp  # noqa: E402
 from smpp.pdu.pdu_encoding import DataCodingEncoder, EsmClassEncoder  # noqa: E402
 from smpp.pdu.pdu_types import (  # noqa: E402
     DataCoding,
@@ -66,6 +66,8 @@ class Operator(ManualDeliveryReceiptHappySMSC):
 
     def PDUReceived(self, pdu) -> None:  # noqa: N802 - the simulator's name
         super().PDUReceived(pdu)
+        if isinstance(pdu, BindTransceiver | BindReceiver):
+            emit(event="bound", system_id=_plain(pdu.params.get("system_id")))
         if isinstance(pdu, DeliverSMResp):
             emit(event="deliver_sm_resp", status=_plain(pdu.status))
 

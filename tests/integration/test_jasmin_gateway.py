@@ -75,7 +75,7 @@ def voter_sends(jasmin: Jasmin, sender: str, text: str) -> tuple[list[Submitted]
     """The voter's SMS reaches Shailoo through Jasmin; the worker sends what was queued; what the SMSC got."""
     answered, submitted = inbound_count(), len(jasmin.operator.submitted())
     jasmin.operator.deliver(sender, text)
-    wait_for(lambda: inbound_count() > answered, timeout=20, what="Jasmin to post the SMS to Shailoo")
+    wait_for(lambda: inbound_count() > answered, timeout=60, what="Jasmin to post the SMS to Shailoo")
     with database_turn():
         report = send_due(get_sender())
     parts = whole_message(jasmin, submitted) if report.sent else []
