@@ -7,7 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: run test setup install messages lint bench-import clean
+# The pure core's tests run without Django, in a process of their own (docs/testing.md).
+CORE_TESTS := tests/rules tests/crypto
+MODULE ?=
+JOBS ?= 1
+MUTATION_STAMP := $(VENV)/.mutation-stamp
+
+.PHONY: run test setup install messages lint mutation bench-import clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -39,7 +45,16 @@ test: install messages
 	scripts/ensure-chromium
 	scripts/ensure-kannel
 	scripts/ensure-jasmin
-	$(BIN)/pytest
+	$(BIN)/pytest -p no:django $(CORE_TESTS)
+	$(BIN)/pytest $(addprefix --ignore=,$(CORE_TESTS))
+
+$(MUTATION_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,mutation]'
+	touch $@
+
+# Mutation testing of the pure core, or of one module: `make mutation MODULE=rules/pin.py [JOBS=2]`.
+mutation: install $(MUTATION_STAMP)
+	$(BIN)/python scripts/mutation.py $(MODULE) --jobs $(JOBS)
 
 lint: install
 	$(BIN)/ruff check src tests bench
@@ -47,4 +62,4 @@ lint: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var mutants
