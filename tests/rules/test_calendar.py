@@ -1,4 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
+"""Deadlines are whole days in Bishkek, inclusive. These tests run in a process whose time zone is UTC
+(tests/conftest.py), so a rule that reads the machine's local time instead of Bishkek's fails here."""
 import datetime as dt
 
 import pytest
@@ -6,10 +8,17 @@ import pytest
 from shailoo.rules.calendar import BISHKEK, ElectionCalendar, age_on, end_of_day, local_day
 
 ELECTION_DAY = dt.date(2024, 11, 17)
+CALENDAR = ElectionCalendar.for_election_day(ELECTION_DAY)
+ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=BISHKEK)
 
 
 def test_deadlines_are_computed_from_election_day():
     calendar = ElectionCalendar.for_election_day(ELECTION_DAY)
+    assert calendar.election_day == ELECTION_DAY
     assert calendar.corrections_until == dt.date(2024, 11, 1)  # notice B: until 1 November inclusive
     assert calendar.enrolment_until == dt.date(2024, 11, 2)
     assert calendar.check_window_opens == dt.date(2024, 9, 28)  # notice B: from 28 September
@@ -26,6 +35,19 @@ def test_overrides_replace_computed_deadlines():
     assert calendar.enrolment_until == dt.date(2024, 11, 2)
 
 
+def test_every_deadline_can_be_overridden():
+    calendar = ElectionCalendar.for_election_day(
+        ELECTION_DAY,
+        check_window_opens=dt.date(2024, 9, 1), check_window_closes=dt.date(2024, 10, 31),
+        corrections_until=dt.date(2024, 10, 30), enrolment_until=dt.date(2024, 10, 29),
+    )
+    assert calendar == ElectionCalendar(
+        election_day=ELECTION_DAY,
+        check_window_opens=dt.date(2024, 9, 1), check_window_closes=dt.date(2024, 10, 31),
+        corrections_until=dt.date(2024, 10, 30), enrolment_until=dt.date(2024, 10, 29),
+    )
+
+
 def test_a_deadline_day_is_open_until_midnight_in_bishkek():
     calendar = ElectionCalendar.for_election_day(ELECTION_DAY)
     last_minute = dt.datetime(2024, 11, 2, 23, 59, 59, tzinfo=BISHKEK)
@@ -36,16 +58,72 @@ def test_a_deadline_day_is_open_until_midnight_in_bishkek():
     assert calendar.enrolment_open(dt.datetime(2024, 11, 2, 17, 59, tzinfo=dt.UTC))
 
 
-def test_naive_moments_are_refused():
-    with pytest.raises(ValueError):
+def test_the_end_of_a_day_is_the_next_midnight_in_bishkek():
+    assert end_of_day(dt.date(2024, 11, 1)) == dt.datetime(2024, 11, 2, tzinfo=BISHKEK)
+    assert end_of_day(dt.date(2024, 11, 1)) == dt.datetime(2024, 11, 1, 18, 0, tzinfo=dt.UTC)
+    assert end_of_day(dt.date(2024, 12, 31)) == dt.datetime(2025, 1, 1, tzinfo=BISHKEK)
+    assert end_of_day(dt.date(2024, 2, 28)) == dt.datetime(2024, 2, 29, tzinfo=BISHKEK)
+
+
+@pytest.mark.parametrize(("rule", "deadline"), [
+    (ElectionCalendar.corrections_open, CALENDAR.corrections_until),
+    (ElectionCalendar.enrolment_open, CALENDAR.enrolment_until),
+    (ElectionCalendar.upcoming, CALENDAR.election_day),
+])
+def test_a_deadline_passes_at_the_instant_its_day_ends_in_bishkek(rule, deadline):
+    passes = end_of_day(deadline)
+    assert rule(CALENDAR, start_of_day(deadline - dt.timedelta(days=30)))
+    assert rule(CALENDAR, start_of_day(deadline))
+    assert rule(CALENDAR, passes - ONE_MICROSECOND)
+    assert not rule(CALENDAR, passes)
+    assert not rule(CALENDAR, passes + dt.timedelta(days=30))
+    # The same instants as a machine on UTC sees them: 18:00 UTC is midnight in Bishkek.
+    assert rule(CALENDAR, (passes - ONE_MICROSECOND).astimezone(dt.UTC))
+    assert not rule(CALENDAR, passes.astimezone(dt.UTC))
+
+
+def test_the_check_window_is_open_from_the_first_instant_of_its_first_day_to_the_end_of_its_last():
+    opens, closes = start_of_day(CALENDAR.check_window_opens), end_of_day(CALENDAR.check_window_closes)
+    assert not CALENDAR.check_window_open(opens - ONE_MICROSECOND)
+    assert CALENDAR.check_window_open(opens)
+    assert CALENDAR.check_window_open(opens.astimezone(dt.UTC))  # 18:00 UTC the evening before
+    assert CALENDAR.check_window_open(start_of_day(dt.date(2024, 10, 15)))
+    assert CALENDAR.check_window_open(closes - ONE_MICROSECOND)
+    assert not CALENDAR.check_window_open(closes)
+    assert not CALENDAR.check_window_open(closes.astimezone(dt.UTC))
+
+
+def test_the_local_day_is_the_day_in_bishkek_whatever_the_moments_zone():
+    assert local_day(dt.datetime(2024, 11, 2, 17, 59, 59, tzinfo=dt.UTC)) == dt.date(2024, 11, 2)
+    assert local_day(dt.datetime(2024, 11, 2, 18, 0, tzinfo=dt.UTC)) == dt.date(2024, 11, 3)
+    assert local_day(dt.datetime(2024, 11, 3, 0, 30, tzinfo=BISHKEK)) == dt.date(2024, 11, 3)
+    assert local_day(dt.datetime(2024, 11, 2, 20, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5)))) == dt.date(2024, 11, 3)
+
+
+def test_a_naive_moment_is_refused():
+    with pytest.raises(ValueError) as raised:
         local_day(dt.datetime(2024, 11, 2, 12, 0))
+    assert str(raised.value) == "a moment must carry its time zone"
+
+
+@pytest.mark.parametrize("rule", [
+    ElectionCalendar.corrections_open, ElectionCalendar.enrolment_open, ElectionCalendar.check_window_open,
+    ElectionCalendar.upcoming,
+])
+def test_every_deadline_rule_refuses_a_naive_moment(rule):
+    with pytest.raises(ValueError, match="^a moment must carry its time zone$"):
+        rule(CALENDAR, dt.datetime(2024, 11, 2, 12, 0))
 
 
 @pytest.mark.parametrize(("birth", "day", "age"), [
     (dt.date(2006, 11, 17), dt.date(2024, 11, 17), 18),
     (dt.date(2006, 11, 18), dt.date(2024, 11, 17), 17),
+    (dt.date(2006, 12, 1), dt.date(2024, 11, 17), 17),
+    (dt.date(2006, 10, 31), dt.date(2024, 11, 17), 18),
     (dt.date(2004, 2, 29), dt.date(2022, 2, 28), 17),
     (dt.date(2004, 2, 29), dt.date(2022, 3, 1), 18),
+    (dt.date(2004, 2, 29), dt.date(2024, 2, 29), 20),
+    (dt.date(2024, 11, 17), dt.date(2024, 11, 17), 0),
 ])
 def test_age_on_a_day(birth, day, age):
     assert age_on(birth, day) == age

@@ -13,6 +13,7 @@ from shailoo.rules.pin import (
     normalise_pin,
     parse_pin,
     pin_digest,
+    pin_matches,
 )
 
 
@@ -20,6 +21,20 @@ def test_a_pin_gives_gender_and_birth_date():
     info = parse_pin("11705199000123")
     assert info.gender is Gender.FEMALE and info.birth_date == dt.date(1990, 5, 17)
     assert parse_pin("20101198512345").gender is Gender.MALE
+
+
+def test_a_parsed_pin_keeps_its_fourteen_digits_without_the_separators():
+    assert parse_pin(" 1-1705-1990 00123 ").pin == "11705199000123"
+
+
+@pytest.mark.parametrize(("typed", "birth_date"), [
+    ("10101188000123", dt.date(1880, 1, 1)),  # the earliest date of birth a PIN may hold
+    ("12902200000123", dt.date(2000, 2, 29)),
+    ("12902202400123", dt.date(2024, 2, 29)),
+    ("13112209900123", dt.date(2099, 12, 31)),
+])
+def test_boundary_dates_of_birth_are_accepted(typed, birth_date):
+    assert parse_pin(typed).birth_date == birth_date
 
 
 @pytest.mark.parametrize("typed", ["1 1705 1990 00123", "1-1705-1990-00123", " 11705199000123 ", "11705\u00a0199000123"])
@@ -45,13 +60,80 @@ def test_malformed_pins_are_refused_with_a_reason(typed, code):
     assert raised.value.code == code and raised.value.message
 
 
+# The register import's rejects report prints these messages after "PIN: ", so they are pinned word for word.
+@pytest.mark.parametrize(("typed", "code", "message"), [
+    (" - ", "empty", "the PIN is empty"),
+    ("1170519900012١", "not_digits", "a PIN has digits only"),
+    ("1170519900012", "length", "a PIN has 14 digits, this one has 13"),
+    ("1 1705 1990 00123 4", "length", "a PIN has 14 digits, this one has 15"),
+    ("01705199000123", "gender_digit", "the first digit of a PIN is 1 (female) or 2 (male)"),
+    ("12902199900123", "date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY"),  # 29 February 1999
+    ("13112187900123", "date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY"),  # 31 December 1879
+])
+def test_each_refusal_has_its_code_and_message(typed, code, message):
+    with pytest.raises(InvalidPin) as raised:
+        parse_pin(typed)
+    assert (raised.value.code, raised.value.message, str(raised.value)) == (code, message, message)
+
+
 def test_a_pin_must_agree_with_birth_date_and_gender():
     info = parse_pin("11705199000123")
-    check_pin_agrees(info, birth_date=dt.date(1990, 5, 17), gender=Gender.FEMALE)
-    with pytest.raises(InvalidPin, match="date of birth"):
+    assert check_pin_agrees(info, birth_date=dt.date(1990, 5, 17), gender=Gender.FEMALE) is None
+    with pytest.raises(InvalidPin) as raised:
         check_pin_agrees(info, birth_date=dt.date(1990, 5, 18), gender=Gender.FEMALE)
-    with pytest.raises(InvalidPin, match="gender"):
+    assert (raised.value.code, raised.value.message) == (
+        "birth_date_mismatch", "the PIN does not agree with the date of birth"
+    )
+    with pytest.raises(InvalidPin) as raised:
         check_pin_agrees(info, birth_date=dt.date(1990, 5, 17), gender=Gender.MALE)
+    assert (raised.value.code, raised.value.message) == ("gender_mismatch", "the PIN does not agree with the gender")
+
+
+def test_a_pin_that_disagrees_on_both_names_the_date_of_birth_first():
+    with pytest.raises(InvalidPin) as raised:
+        check_pin_agrees(parse_pin("11705199000123"), birth_date=dt.date(1991, 5, 17), gender=Gender.MALE)
+    assert raised.value.code == "birth_date_mismatch"
+
+
+# pin_matches is the import's hot path: it must say True exactly when parse_pin and check_pin_agrees accept.
+@pytest.mark.parametrize(("pin", "birth_date_iso", "gender"), [
+    ("10507199000123", "1990-07-05", Gender.FEMALE),
+    ("20507199000123", "1990-07-05", Gender.MALE),
+    ("23112187999999", "1879-12-31", Gender.MALE),  # the year is compared, not judged: parse_pin refuses it
+])
+def test_pin_matches_a_pin_that_agrees(pin, birth_date_iso, gender):
+    assert pin_matches(pin, birth_date_iso=birth_date_iso, gender=gender)
+
+
+@pytest.mark.parametrize(("pin", "gender"), [
+    ("20507199000123", Gender.FEMALE),  # a man's PIN for a woman
+    ("10507199000123", Gender.MALE),
+    ("30507199000123", Gender.MALE),  # neither gender digit
+    ("10607199000123", Gender.FEMALE),  # another day
+    ("10508199000123", Gender.FEMALE),  # another month
+    ("10507199100123", Gender.FEMALE),  # another year
+    ("1050719900012", Gender.FEMALE),  # 13 digits
+    ("105071990001234", Gender.FEMALE),  # 15 digits
+    ("1050719900012a", Gender.FEMALE),
+    ("105071990٠١٢٣٤", Gender.FEMALE),  # Arabic-Indic digits in the serial
+    ("1 0507 1990 0012", Gender.FEMALE),  # the hot path takes the PIN as stored: no separators
+])
+def test_pin_matches_refuses_every_disagreement(pin, gender):
+    assert not pin_matches(pin, birth_date_iso="1990-07-05", gender=gender)
+
+
+@given(
+    st.sampled_from(list(Gender)), st.dates(dt.date(1880, 1, 1), dt.date(2099, 12, 31)), st.integers(0, 99_999),
+    st.sampled_from(list(Gender)), st.dates(dt.date(1880, 1, 1), dt.date(2099, 12, 31)),
+)
+def test_pin_matches_agrees_with_the_full_check(gender, birth_date, serial, claimed_gender, claimed_birth_date):
+    pin = make_pin(gender=gender, birth_date=birth_date, serial=serial)
+    try:
+        check_pin_agrees(parse_pin(pin), birth_date=claimed_birth_date, gender=claimed_gender)
+        agrees = True
+    except InvalidPin:
+        agrees = False
+    assert pin_matches(pin, birth_date_iso=claimed_birth_date.isoformat(), gender=claimed_gender) is agrees
 
 
 @given(st.sampled_from(list(Gender)), st.dates(dt.date(1900, 1, 1), dt.date(2026, 12, 31)), st.integers(0, 99_999))
@@ -60,8 +142,26 @@ def test_made_pins_parse_back(gender, birth_date, serial):
     assert (info.gender, info.birth_date) == (gender, birth_date)
 
 
+def test_a_made_pin_has_gender_date_and_serial_in_place():
+    assert make_pin(gender=Gender.FEMALE, birth_date=dt.date(1990, 7, 5), serial=0) == "10507199000000"
+    assert make_pin(gender=Gender.MALE, birth_date=dt.date(1990, 7, 5), serial=99_999) == "20507199099999"
+
+
+@pytest.mark.parametrize("serial", [-1, 100_000])
+def test_a_serial_of_more_than_five_digits_is_refused(serial):
+    with pytest.raises(ValueError) as raised:
+        make_pin(gender=Gender.MALE, birth_date=dt.date(1990, 7, 5), serial=serial)
+    assert str(raised.value) == "the serial has 5 digits"
+
+
 def test_pin_digest_is_keyed_and_hides_the_pin():
     digest = pin_digest("11705199000123", "key-a")
     assert digest == pin_digest("11705199000123", "key-a")
     assert digest != pin_digest("11705199000123", "key-b")
+    assert digest != pin_digest("11705199000124", "key-a")
     assert "11705199000123" not in digest and len(digest) == 16
+
+
+def test_pin_digest_is_the_first_half_of_hmac_sha256():
+    # Digests are kept (rate-limit counters, logs): a change of algorithm must be deliberate.
+    assert pin_digest("11705199000123", "key-a") == "8d78f82f71faa4c9"

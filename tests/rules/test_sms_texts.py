@@ -165,7 +165,9 @@ def test_a_listed_reply_fits_whatever_the_fields_hold(language, mode, initials, 
     ("😀" * 36, Encoding.UCS2, 72, 2),
 ])
 def test_segments_are_counted_as_gsm7_or_ucs2(text, encoding, units, parts):
-    assert count_segments(text) == sms_texts.SegmentCount(encoding=encoding, units=units, parts=parts)
+    segments = count_segments(text)
+    assert segments == sms_texts.SegmentCount(encoding=encoding, units=units, parts=parts)
+    assert type(segments.units) is int and type(segments.parts) is int
 
 
 # --- PIN and language
@@ -188,20 +190,31 @@ def test_the_pin_is_found_among_words_spaces_and_dashes(text):
 
 
 def test_a_message_without_digits_asks_for_help():
-    with pytest.raises(NoPinInText):
+    with pytest.raises(NoPinInText) as error:
         extract_pin("Салам, кантип текшерем?")
+    assert str(error.value) == "the message has no digits"
 
 
-@pytest.mark.parametrize(("text", "digits"), [("12345", 5), ("2170519900012345", 16), ("ПИН 217051990001", 12)])
+@pytest.mark.parametrize(("text", "digits"), [
+    ("12345", 5), ("2170519900012345", 16), ("ПИН 217051990001", 12), ("2 1705 1990 0012", 13),
+    ("2-1705-1990-0012 и 5", 13),
+])
 def test_a_message_without_fourteen_digits_is_not_a_pin(text, digits):
     with pytest.raises(PinNotFound) as error:
         extract_pin(text)
     assert error.value.digits == digits
+    assert str(error.value) == f"no 14-digit PIN in the message (longest group: {digits} digits)"
 
 
-def test_two_different_pins_in_one_message_are_refused():
-    with pytest.raises(PinNotFound):
-        extract_pin("21705199000123 11705199000124")
+@pytest.mark.parametrize("text", ["21705199000123 11705199000124", "2 1705 1990 00123, 1 1705 1990 00124"])
+def test_two_different_pins_in_one_message_are_refused(text):
+    with pytest.raises(PinNotFound) as error:
+        extract_pin(text)
+    assert error.value.digits == 14
+
+
+def test_the_same_pin_twice_is_one_pin():
+    assert extract_pin("21705199000123 21705199000123") == "21705199000123"
 
 
 @pytest.mark.parametrize(("text", "language"), [

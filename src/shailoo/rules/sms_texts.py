@@ -3,9 +3,10 @@
 Kyrgyz and Russian, and how many SMS parts a text costs.
 
 Every reply fits two UCS-2 parts (`MAX_REPLY_CHARS` = 2 × 67 = 134 UTF-16 units). Fields of unbounded
-length are fitted by a documented rule (`fit_reply`): masked initials are cut to `MAX_INITIALS` characters,
+length are fitted by a documented rule (`listed`): masked initials are cut to `MAX_INITIALS` characters,
 a commission phone longer than `MAX_PHONE` characters is left out (it is on the precinct's public page),
-and the precinct address gets whatever room the rest of the reply leaves, cut with "…".
+and the precinct address gets whatever room the rest of the reply leaves, cut with "…" (at a space when
+that drops at most `MAX_WORD_CUT` characters).
 """
 import datetime as dt
 import re
@@ -21,6 +22,7 @@ MAX_PARTS = 2
 MAX_REPLY_CHARS = MAX_PARTS * UCS2_PART  # 134
 MAX_INITIALS = 12
 MAX_PHONE = 18
+MAX_WORD_CUT = 12
 HELP_LINE = "1255"
 SHORT_NUMBER = "119"
 ELLIPSIS = "…"
@@ -241,7 +243,7 @@ def _fit_address(address: str, room: int) -> str:
         cut = cut[:-1]
     # Cut at a word boundary when one is near, so no word is left half-written.
     space = cut.rfind(" ")
-    if space >= len(cut) - 12 and space > 0:
+    if space >= len(cut) - MAX_WORD_CUT and space > 0:
         cut = cut[:space]
     return cut.rstrip(" ,.;:") + ELLIPSIS
 
