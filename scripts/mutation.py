@@ -52,6 +52,8 @@ def report(pattern: str | None) -> int:
     rows, undocumented, not_killed = [], [], []
     for meta in sorted((ROOT / "mutants" / "src" / "shailoo").rglob("*.py.meta")):
         module = "shailoo." + ".".join(meta.relative_to(ROOT / "mutants" / "src" / "shailoo").parts)[: -len(".py.meta")]
+        if pattern is not None and not (module + ".").startswith(pattern[:-1]):
+            continue
         verdicts = {
             name: status(code) for name, code in json.loads(meta.read_text())["exit_code_by_key"].items()
             if pattern is None or name.startswith(pattern[:-1])
