@@ -71,6 +71,8 @@ BAD_ROWS = [
     ([*GOOD_ROWS[0], "extra"], "found 14"),
     (["1170519900000", *GOOD_ROWS[0][1:]], "14 digits"),
     (["11705199000009", "Ф" * 101, *GOOD_ROWS[0][2:]], "longer than 100"),
+    # PIN and date agree, but 1879 is before any PIN (the public check would refuse this PIN)
+    (["13112187900009", *GOOD_ROWS[0][1:4], "1879-12-31", *GOOD_ROWS[0][5:]], "PIN: digits 2 to 9"),
 ]
 
 

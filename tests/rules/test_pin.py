@@ -2,7 +2,7 @@
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from shailoo.rules.pin import (
@@ -99,7 +99,7 @@ def test_a_pin_that_disagrees_on_both_names_the_date_of_birth_first():
 @pytest.mark.parametrize(("pin", "birth_date_iso", "gender"), [
     ("10507199000123", "1990-07-05", Gender.FEMALE),
     ("20507199000123", "1990-07-05", Gender.MALE),
-    ("23112187999999", "1879-12-31", Gender.MALE),  # the year is compared, not judged: parse_pin refuses it
+    ("20101188099999", "1880-01-01", Gender.MALE),
 ])
 def test_pin_matches_a_pin_that_agrees(pin, birth_date_iso, gender):
     assert pin_matches(pin, birth_date_iso=birth_date_iso, gender=gender)
@@ -122,10 +122,19 @@ def test_pin_matches_refuses_every_disagreement(pin, gender):
     assert not pin_matches(pin, birth_date_iso="1990-07-05", gender=gender)
 
 
+def test_pin_matches_refuses_a_date_of_birth_before_1880_as_parse_pin_does():
+    # A register row born in 1879 would otherwise be imported with a PIN the public check refuses.
+    assert not pin_matches("23112187999999", birth_date_iso="1879-12-31", gender=Gender.MALE)
+    with pytest.raises(InvalidPin):
+        parse_pin("23112187999999")
+
+
 @given(
-    st.sampled_from(list(Gender)), st.dates(dt.date(1900, 1, 1), dt.date(2099, 12, 31)), st.integers(0, 99_999),
+    st.sampled_from(list(Gender)), st.dates(dt.date(1860, 1, 1), dt.date(2099, 12, 31)), st.integers(0, 99_999),
     st.sampled_from(list(Gender)), st.one_of(st.just(0), st.integers(-7000, 7000)),
 )
+@example(Gender.FEMALE, dt.date(1879, 12, 31), 0, Gender.FEMALE, 0)
+@example(Gender.FEMALE, dt.date(1880, 1, 1), 0, Gender.FEMALE, 0)
 def test_pin_matches_agrees_with_the_full_check(gender, birth_date, serial, claimed_gender, days_apart):
     pin = make_pin(gender=gender, birth_date=birth_date, serial=serial)
     claimed_birth_date = birth_date + dt.timedelta(days=days_apart)

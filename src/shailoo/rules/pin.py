@@ -31,6 +31,8 @@ class PinInfo:
 
 _SEPARATORS = re.compile(r"[\s\-\u00a0]+")
 PIN_GENDER_DIGIT = {"1": Gender.FEMALE, "2": Gender.MALE}
+EARLIEST_BIRTH_YEAR = 1880  # an earlier year in a PIN is a typing error, not a living voter
+_EARLIEST_BIRTH_YEAR_TEXT = str(EARLIEST_BIRTH_YEAR)
 
 
 def normalise_pin(text: str) -> str:
@@ -55,7 +57,7 @@ def parse_pin(text: str) -> PinInfo:
         birth_date = dt.date(int(pin[5:9]), int(pin[3:5]), int(pin[1:3]))
     except ValueError:
         raise InvalidPin("date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY") from None
-    if birth_date.year < 1880:
+    if birth_date.year < EARLIEST_BIRTH_YEAR:
         raise InvalidPin("date", "digits 2 to 9 of a PIN are the date of birth DDMMYYYY")
     return PinInfo(pin=pin, gender=gender, birth_date=birth_date)
 
@@ -70,8 +72,8 @@ def check_pin_agrees(info: PinInfo, *, birth_date: dt.date, gender: Gender) -> N
 
 def pin_matches(pin: str, *, birth_date_iso: str, gender: Gender) -> bool:
     """The hot path of an import: True when a well-formed 14-digit PIN agrees with a date of birth
-    already known to be a real YYYY-MM-DD date, and with the gender. False says only "look closer":
-    parse_pin and check_pin_agrees then tell what is wrong."""
+    already known to be a real YYYY-MM-DD date, and with the gender, exactly when parse_pin and
+    check_pin_agrees accept them. False says only "look closer": those two then tell what is wrong."""
     return (
         len(pin) == 14
         and pin.isascii()
@@ -80,6 +82,7 @@ def pin_matches(pin: str, *, birth_date_iso: str, gender: Gender) -> bool:
         and pin[1:3] == birth_date_iso[8:10]
         and pin[3:5] == birth_date_iso[5:7]
         and pin[5:9] == birth_date_iso[0:4]
+        and birth_date_iso[0:4] >= _EARLIEST_BIRTH_YEAR_TEXT
     )
 
 
