@@ -22,5 +22,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_finish(session: pytest.Session) -> None:
     if not session.config.pluginmanager.has_plugin("django") and "django" in sys.modules:
         raise pytest.UsageError(
-            "a test module of the pure core imports Django; run the rest of the suite without -p no:django"
+            "a test module of the pure core imports Django: tests/rules and tests/crypto run without it "
+            "(-p no:django); a test that needs Django belongs with the app it tests"
         )
