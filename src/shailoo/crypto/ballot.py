@@ -1,22 +1,26 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Encrypted ballots: a 0/1-proven ciphertext per option, a range proof per contest, a tracking code,
-and Benaloh openings of challenged ballots."""
+"""Encrypted ballots (docs/protocol.md 7): a 0/1-proven ciphertext per option and a range proof per
+contest, none of it depending on the voter's credential; the tracking hash and its displayed code; the
+cast ballot (ballot + credential + signature); Benaloh openings of challenged ballots."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shailoo.crypto import codec
+from shailoo.crypto import codec, jcs, signature
+from shailoo.crypto.credential import base32, group
 from shailoo.crypto.disjunctive import RangeProof, prove_range, verify_range
 from shailoo.crypto.elgamal import Ciphertext, encrypt
 from shailoo.crypto.errors import InvalidEncoding, InvalidProof, InvalidRecord
 from shailoo.crypto.group import Point, Scalar, hash_bytes
 from shailoo.crypto.manifest import Contest, Manifest
+from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
+from shailoo.crypto.signature import SigningKey
 
-#: 16 Latin capitals, 4 bits each; tracking codes are 5 groups of 4 letters (80 bits).
-TRACKING_ALPHABET = "ACDEFHJKLMNPRTWX"
+BALLOT_ID_BYTES = 16
+#: Displayed tracking code: the first 130 bits of the tracking hash as 26 base32 letters.
+CODE_LETTERS = 26
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +39,9 @@ class EncryptedContest:
 
 @dataclass(frozen=True, slots=True)
 class EncryptedBallot:
+    """The ballot body: nothing in it depends on who will cast it."""
+
     ballot_id: str
-    credential: str
     contests: tuple[EncryptedContest, ...]
 
 
@@ -48,12 +53,22 @@ class BallotOpening:
     marks: tuple[tuple[str, tuple[tuple[str, int, Scalar], ...]], ...]
 
 
-def selection_label(ballot_id: str, credential: str, contest_id: str, option_id: str) -> bytes:
-    return codec.label("selection", ballot_id, credential, contest_id, option_id)
+@dataclass(frozen=True, slots=True)
+class CastBallot:
+    """A ballot cast with a credential: the credential's signature on (Q, tracking hash, credential)."""
+
+    ballot: EncryptedBallot
+    tracking: bytes  # the tracking hash of ``ballot``
+    credential: Point
+    signature: bytes
 
 
-def contest_label(ballot_id: str, credential: str, contest_id: str) -> bytes:
-    return codec.label("contest", ballot_id, credential, contest_id)
+def selection_label(ballot_id: str, contest_id: str, option_id: str) -> bytes:
+    return codec.label("selection", ballot_id, contest_id, option_id)
+
+
+def contest_label(ballot_id: str, contest_id: str) -> bytes:
+    return codec.label("contest", ballot_id, contest_id)
 
 
 def contest_sum(contest: Contest, selections: tuple[EncryptedSelection, ...]) -> Ciphertext:
@@ -67,14 +82,13 @@ def contest_sum(contest: Contest, selections: tuple[EncryptedSelection, ...]) ->
 
 
 def encrypt_ballot(
-    manifest: Manifest,
-    public_key: Point,
-    choices: Mapping[str, frozenset[str]],
-    credential: str,
-    ballot_id: str | None = None,
+    manifest: Manifest, public_key: Point, choices: Mapping[str, frozenset[str]], rng: Randomness = SYSTEM
 ) -> tuple[EncryptedBallot, BallotOpening]:
-    """Encrypt a voter's marks; the opening is kept by the device and revealed only if challenged."""
-    ballot_id = ballot_id or secrets.token_hex(16)
+    """Encrypt a voter's marks; the opening stays on the device and is revealed only if challenged.
+
+    Draws from ``rng``, in this order: the ballot id (16 bytes); then per contest, per option, the nonce r
+    and the 0/1 proof's (t_j, c_j) for j = 0, 1; then the contest proof's (t_j, c_j) for j = min..max."""
+    ballot_id = rng.bytes(BALLOT_ID_BYTES).hex()
     context = manifest.digest
     contests: list[EncryptedContest] = []
     opened: list[tuple[str, tuple[tuple[str, int, Scalar], ...]]] = []
@@ -86,10 +100,10 @@ def encrypt_ballot(
         marks: list[tuple[str, int, Scalar]] = []
         weighted_nonce, weighted_value = Scalar(0), 0
         for option_id in contest.option_ids:
-            value, nonce = int(option_id in marked), Scalar.random()
+            value, nonce = int(option_id in marked), random_scalar(rng)
             ciphertext = encrypt(value, public_key, nonce)
-            label = selection_label(ballot_id, credential, contest.contest_id, option_id)
-            proof = prove_range(ciphertext, value, nonce, public_key, 0, 1, context, label)
+            label = selection_label(ballot_id, contest.contest_id, option_id)
+            proof = prove_range(ciphertext, value, nonce, public_key, 0, 1, context, label, rng)
             selections.append(EncryptedSelection(option_id, ciphertext, proof))
             marks.append((option_id, value, nonce))
             weight = contest.weight(option_id)
@@ -99,20 +113,21 @@ def encrypt_ballot(
         total = encrypt(weighted_value, public_key, weighted_nonce)
         proof = prove_range(
             total, weighted_value, weighted_nonce, public_key, contest.min_marks, contest.max_marks, context,
-            contest_label(ballot_id, credential, contest.contest_id),
+            contest_label(ballot_id, contest.contest_id), rng,
         )
         contests.append(EncryptedContest(contest.contest_id, tuple(selections), proof))
         opened.append((contest.contest_id, tuple(marks)))
-    return EncryptedBallot(ballot_id, credential, tuple(contests)), BallotOpening(ballot_id, tuple(opened))
+    return EncryptedBallot(ballot_id, tuple(contests)), BallotOpening(ballot_id, tuple(opened))
 
 
 def check_shape(manifest: Manifest, ballot: EncryptedBallot, where: str) -> None:
     """The ballot has exactly the manifest's contests and options, in order."""
     if [c.contest_id for c in ballot.contests] != [c.contest_id for c in manifest.contests]:
-        raise InvalidRecord("contests differ from the manifest", where)
+        raise InvalidRecord("contests differ from the manifest", where, "ballot.shape")
     for contest, encrypted in zip(manifest.contests, ballot.contests, strict=True):
         if tuple(s.option_id for s in encrypted.selections) != contest.option_ids:
-            raise InvalidRecord(f"options of contest {contest.contest_id} differ from the manifest", where)
+            raise InvalidRecord(f"options of contest {contest.contest_id} differ from the manifest", where,
+                                "ballot.shape")
 
 
 def verify_ballot(manifest: Manifest, public_key: Point, ballot: EncryptedBallot, where: str) -> None:
@@ -122,11 +137,11 @@ def verify_ballot(manifest: Manifest, public_key: Point, ballot: EncryptedBallot
     for contest, encrypted in zip(manifest.contests, ballot.contests, strict=True):
         for selection in encrypted.selections:
             here = f"{where} {contest.contest_id}/{selection.option_id}"
-            label = selection_label(ballot.ballot_id, ballot.credential, contest.contest_id, selection.option_id)
+            label = selection_label(ballot.ballot_id, contest.contest_id, selection.option_id)
             verify_range(selection.proof, selection.ciphertext, public_key, 0, 1, context, label, here)
         verify_range(
             encrypted.proof, contest_sum(contest, encrypted.selections), public_key, contest.min_marks,
-            contest.max_marks, context, contest_label(ballot.ballot_id, ballot.credential, contest.contest_id),
+            contest.max_marks, context, contest_label(ballot.ballot_id, contest.contest_id),
             f"{where} {contest.contest_id} (number of marks)",
         )
 
@@ -136,45 +151,55 @@ def verify_opening(
 ) -> dict[str, frozenset[str]]:
     """Check that the opening re-encrypts to the ballot and is an allowed choice; return the choices."""
     if opening.ballot_id != ballot.ballot_id:
-        raise InvalidRecord("opening is for another ballot", where)
+        raise InvalidRecord("opening is for another ballot", where, "board.opening")
     if [c for c, _ in opening.marks] != [c.contest_id for c in ballot.contests]:
-        raise InvalidRecord("opening does not cover the ballot's contests", where)
+        raise InvalidRecord("opening does not cover the ballot's contests", where, "board.opening")
     choices: dict[str, frozenset[str]] = {}
     for contest, encrypted, (_, marks) in zip(manifest.contests, ballot.contests, opening.marks, strict=True):
         if [m[0] for m in marks] != [s.option_id for s in encrypted.selections]:
-            raise InvalidRecord(f"opening of {contest.contest_id} does not cover its options", where)
+            raise InvalidRecord(f"opening of {contest.contest_id} does not cover its options", where, "board.opening")
         for selection, (option_id, value, nonce) in zip(encrypted.selections, marks, strict=True):
             if value not in (0, 1) or encrypt(value, public_key, nonce) != selection.ciphertext:
-                raise InvalidProof("opening does not re-encrypt to the ciphertext", f"{where} {option_id}")
+                raise InvalidProof("opening does not re-encrypt to the ciphertext", f"{where} {option_id}",
+                                   "board.opening")
         marked = frozenset(option_id for option_id, value, _ in marks if value)
         if not contest.allows(marked):
-            raise InvalidRecord(f"opened marks break the rules of {contest.contest_id}", where)
+            raise InvalidRecord(f"opened marks break the rules of {contest.contest_id}", where, "board.opening")
         choices[contest.contest_id] = marked
     return choices
 
 
-def ballot_bytes(ballot: EncryptedBallot) -> list[bytes]:
-    parts = [ballot.ballot_id.encode(), ballot.credential.encode()]
-    for contest in ballot.contests:
-        parts.append(contest.contest_id.encode())
-        for selection in contest.selections:
-            parts += [selection.option_id.encode(), selection.ciphertext.to_bytes()]
-            parts += [s.to_bytes() for s in selection.proof.challenges + selection.proof.responses]
-        parts += [s.to_bytes() for s in contest.proof.challenges + contest.proof.responses]
-    return parts
+def tracking_hash(context: bytes, ballot_json: dict[str, Any]) -> bytes:
+    """Hb = H("ballot", Q, JCS(ballot)): names the ballot on the board and in receipts (64 bytes)."""
+    return hash_bytes("ballot", context, jcs.canonical(ballot_json))
 
 
-def tracking_code(context: bytes, ballot: EncryptedBallot) -> str:
-    """H("tracking", Q, ballot) shown as 5 groups of 4 letters; it names the ballot on the board."""
-    digest = hash_bytes("tracking", context, *ballot_bytes(ballot))
-    letters = "".join(TRACKING_ALPHABET[byte >> 4] + TRACKING_ALPHABET[byte & 15] for byte in digest[:10])
-    return "-".join(letters[i : i + 4] for i in range(0, 20, 4))
+def display_code(tracking: bytes) -> str:
+    """The code a person reads: the first 130 bits of Hb as 26 base32 letters, in groups of four."""
+    return group(base32(tracking[:17], CODE_LETTERS))
+
+
+def cast_parts(context: bytes, tracking: bytes, credential: Point) -> list[bytes]:
+    return [context, tracking, credential.data]
+
+
+def cast_ballot(
+    manifest: Manifest, ballot: EncryptedBallot, credential: SigningKey, rng: Randomness = SYSTEM
+) -> CastBallot:
+    """Sign a ballot with the voter's credential (on the device, after the voter chose "cast")."""
+    tracking = tracking_hash(manifest.digest, ballot_to_json(ballot))
+    signed = signature.sign(credential, "cast", cast_parts(manifest.digest, tracking, credential.public), rng)
+    return CastBallot(ballot, tracking, credential.public, signed)
+
+
+def verify_cast_signature(manifest: Manifest, cast: CastBallot, where: str) -> None:
+    signature.verify(cast.credential, "cast", cast_parts(manifest.digest, cast.tracking, cast.credential),
+                     cast.signature, where)
 
 
 def ballot_to_json(ballot: EncryptedBallot) -> dict[str, Any]:
     return {
         "ballot_id": ballot.ballot_id,
-        "credential": ballot.credential,
         "contests": [
             {
                 "contest_id": contest.contest_id,
@@ -194,20 +219,40 @@ def ballot_to_json(ballot: EncryptedBallot) -> dict[str, Any]:
 
 
 def ballot_from_json(data: Any, where: str) -> EncryptedBallot:
+    codec.fields(data, where, ("ballot_id", "contests"))
+    ballot_id = codec.unhex(data["ballot_id"], BALLOT_ID_BYTES, f"{where}.ballot_id").hex()
     contests: list[EncryptedContest] = []
-    for position, raw in enumerate(codec.items(data, "contests", where)):
+    for position, raw in enumerate(codec.items(data, "contests", where, 1, 64)):
         here = f"{where} contests[{position}]"
-        selections = tuple(
-            EncryptedSelection(
-                codec.text(s, "option_id", f"{here}.selections[{i}]"),
-                codec.ciphertext_from_json(codec.field(s, "ciphertext", here), f"{here}.selections[{i}]"),
-                codec.range_proof_from_json(codec.field(s, "proof", here), f"{here}.selections[{i}].proof"),
-            )
-            for i, s in enumerate(codec.items(raw, "selections", here))
-        )
-        proof = codec.range_proof_from_json(codec.field(raw, "proof", here), f"{here}.proof")
-        contests.append(EncryptedContest(codec.text(raw, "contest_id", here), selections, proof))
-    return EncryptedBallot(codec.text(data, "ballot_id", where), codec.text(data, "credential", where), tuple(contests))
+        codec.fields(raw, here, ("contest_id", "selections", "proof"))
+        selections = []
+        for i, s in enumerate(codec.items(raw, "selections", here, 1, 1000)):
+            at = f"{here}.selections[{i}]"
+            codec.fields(s, at, ("option_id", "ciphertext", "proof"))
+            selections.append(EncryptedSelection(
+                codec.text(s, "option_id", at), codec.ciphertext_from_json(s["ciphertext"], f"{at}.ciphertext"),
+                codec.range_proof_from_json(s["proof"], f"{at}.proof"),
+            ))
+        proof = codec.range_proof_from_json(raw["proof"], f"{here}.proof")
+        contests.append(EncryptedContest(codec.text(raw, "contest_id", here), tuple(selections), proof))
+    return EncryptedBallot(ballot_id, tuple(contests))
+
+
+def cast_to_json(cast: CastBallot) -> dict[str, Any]:
+    return {"ballot": ballot_to_json(cast.ballot), "credential": cast.credential.hex(),
+            "signature": cast.signature.hex()}
+
+
+def cast_from_json(manifest: Manifest, data: Any, where: str) -> CastBallot:
+    """Parse a cast ballot (its tracking hash is computed here, from the canonical form of its body)."""
+    codec.fields(data, where, ("ballot", "credential", "signature"))
+    ballot = ballot_from_json(data["ballot"], f"{where}.ballot")
+    try:
+        credential = codec.point(data, "credential", where, identity=False)
+    except InvalidEncoding as error:
+        raise InvalidRecord(error.what, error.where, error.check or "board.credential") from error
+    return CastBallot(ballot, tracking_hash(manifest.digest, data["ballot"]), credential,
+                      codec.hex_field(data, "signature", 64, where))
 
 
 def opening_to_json(opening: BallotOpening) -> dict[str, Any]:
@@ -221,14 +266,16 @@ def opening_to_json(opening: BallotOpening) -> dict[str, Any]:
 
 
 def opening_from_json(data: Any, where: str) -> BallotOpening:
+    codec.fields(data, where, ("ballot_id", "contests"))
     contests = []
-    for position, raw in enumerate(codec.items(data, "contests", where)):
+    for position, raw in enumerate(codec.items(data, "contests", where, 1, 64)):
         here = f"{where} contests[{position}]"
-        marks = tuple(
-            (codec.text(m, "option_id", here), codec.integer(m, "value", here), codec.scalar(m, "nonce", here))
-            for m in codec.items(raw, "marks", here)
-        )
-        contests.append((codec.text(raw, "contest_id", here), marks))
-    if not contests:
-        raise InvalidEncoding("opening has no contests", where)
-    return BallotOpening(codec.text(data, "ballot_id", where), tuple(contests))
+        codec.fields(raw, here, ("contest_id", "marks"))
+        marks = []
+        for i, m in enumerate(codec.items(raw, "marks", here, 1, 1000)):
+            at = f"{here}.marks[{i}]"
+            codec.fields(m, at, ("option_id", "value", "nonce"))
+            marks.append((codec.text(m, "option_id", at), codec.integer(m, "value", at, 0, 1), codec.scalar(m, "nonce", at)))
+        contests.append((codec.text(raw, "contest_id", here), tuple(marks)))
+    ballot_id = codec.unhex(data["ballot_id"], BALLOT_ID_BYTES, f"{where}.ballot_id").hex()
+    return BallotOpening(ballot_id, tuple(contests))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shailoo.crypto.errors import InvalidProof
 from shailoo.crypto.group import GENERATOR, Point, Scalar, base_mul, hash_to_scalar, public_combination
+from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +33,11 @@ def _challenge(context: bytes, label: bytes, points: tuple[Point, ...]) -> Scala
 
 
 def prove_equal_logs(
-    secret: Scalar, base1: Point, base2: Point, context: bytes, label: bytes
+    secret: Scalar, base1: Point, base2: Point, context: bytes, label: bytes, rng: Randomness = SYSTEM
 ) -> tuple[Point, Point, ChaumPedersenProof]:
     """Return (h1, h2, proof) with h1 = x*base1, h2 = x*base2."""
     public1, public2 = _times(base1, secret), _times(base2, secret)
-    nonce = Scalar.random()
+    nonce = random_scalar(rng)
     commitments = (_times(base1, nonce), _times(base2, nonce))
     challenge = _challenge(context, label, (base1, public1, base2, public2, *commitments))
     return public1, public2, ChaumPedersenProof(challenge, nonce + challenge * secret)

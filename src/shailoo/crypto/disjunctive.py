@@ -19,6 +19,7 @@ from shailoo.crypto.group import (
     hash_to_scalar,
     public_combination,
 )
+from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
 
 #: Largest number of branches accepted, so that a hostile record cannot make the verifier loop for long.
 MAX_BRANCHES = 256
@@ -57,34 +58,30 @@ def prove_range(
     high: int,
     context: bytes,
     label: bytes,
+    rng: Randomness = SYSTEM,
 ) -> RangeProof:
-    """Prove that ``ciphertext`` = Enc(value; nonce) with low <= value <= high."""
+    """Prove that ``ciphertext`` = Enc(value; nonce) with low <= value <= high.
+
+    Every branch j does the same group operations, in the same order: draw t_j and c_j, A_j = t_j G,
+    B_j = t_j K + (c_j (j - m)) G, then v_j = t_j + c_j r. The true branch m only differs in its c_j, set
+    to zero before and to c - sum(others) after hashing (so its B_m is t_m K + 0 G)."""
     if not low <= value <= high:
         raise ValueError(f"value {value} is outside {low}..{high}: no honest proof exists")
     commitments: list[Point] = []
+    blinds: list[Scalar] = []
     challenges: list[Scalar] = []
-    responses: list[Scalar] = []
-    real_nonce = Scalar.random()
     key = fixed_base(public_key)
     for branch in range(low, high + 1):
-        if branch == value:
-            commitments += [base_mul(real_nonce), key.mul(real_nonce)]
-            challenges.append(Scalar(0))
-            responses.append(Scalar(0))
-            continue
-        # Simulated branch: with t random and v = t + c r, the verifier recomputes a = tG and
-        # b = tK + c (j - m) G; knowing r lets us build them without the four generic multiplications.
-        challenge, blind = Scalar.random(), Scalar.random()
-        shift = base_mul(challenge * Scalar(branch - value))
-        commitments += [base_mul(blind), key.mul(blind) + shift]
+        blind, drawn = random_scalar(rng), random_scalar(rng)
+        challenge = Scalar(drawn.value * (branch != value))
+        commitments.append(base_mul(blind))
+        commitments.append(key.mul(blind) + base_mul(challenge * Scalar(branch - value)))
+        blinds.append(blind)
         challenges.append(challenge)
-        responses.append(blind + challenge * nonce)
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    index = value - low
-    others = Scalar(sum(c.value for c in challenges))
-    challenges[index] = total - others
-    responses[index] = real_nonce + challenges[index] * nonce
-    return RangeProof(tuple(challenges), tuple(responses))
+    challenges[value - low] = total - Scalar(sum(c.value for c in challenges))
+    responses = tuple(blind + challenge * nonce for blind, challenge in zip(blinds, challenges, strict=True))
+    return RangeProof(tuple(challenges), responses)
 
 
 def verify_range(

@@ -43,19 +43,6 @@ class Ciphertext:
 ZERO_CIPHERTEXT = Ciphertext(IDENTITY, IDENTITY)
 
 
-@dataclass(frozen=True, slots=True)
-class KeyPair:
-    """An ElGamal key pair: secret s, public K = sG."""
-
-    secret: Scalar
-    public: Point
-
-    @staticmethod
-    def generate() -> KeyPair:
-        secret = Scalar.random()
-        return KeyPair(secret, base_mul(secret))
-
-
 def encrypt(message: int, public_key: Point, nonce: Scalar) -> Ciphertext:
     """Encrypt the small non-negative integer ``message`` with the given nonce r (the key's precomputed table
     makes r K as cheap as r G)."""

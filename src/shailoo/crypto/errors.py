@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Typed failures of the e-voting core: each says what failed and where."""
+"""Typed failures of the e-voting core: each says what failed, where, and (when it knows) which check of
+docs/protocol.md section 9 failed, as a stable code such as ``board.signature``."""
+from __future__ import annotations
 
 
 class CryptoError(Exception):
     """Base of every failure raised by shailoo.crypto."""
 
-    def __init__(self, what: str, where: str = "") -> None:
+    def __init__(self, what: str, where: str = "", check: str | None = None) -> None:
         self.what = what
         self.where = where
+        self.check = check
         super().__init__(f"{where}: {what}" if where else what)
 
 
@@ -17,6 +20,10 @@ class InvalidEncoding(CryptoError):
 
 class InvalidProof(CryptoError):
     """A zero-knowledge proof that does not verify."""
+
+
+class InvalidSignature(CryptoError):
+    """A signature that does not verify under the key it names."""
 
 
 class InvalidRecord(CryptoError):

@@ -7,7 +7,6 @@ the variable-time double multiplication that verifiers use on public scalars.
 from __future__ import annotations
 
 import hashlib
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -55,9 +54,11 @@ class Scalar:
         return self.to_bytes().hex()
 
     @staticmethod
-    def random() -> Scalar:
-        """A uniformly random scalar from the operating system's CSPRNG (64 bytes reduced mod l)."""
-        return Scalar(int.from_bytes(secrets.token_bytes(64), "little") % L)
+    def from_uniform(data: bytes) -> Scalar:
+        """64 uniform bytes reduced mod l (bias < 2^-259): how every nonce and secret is drawn."""
+        if len(data) != 64:
+            raise ValueError("a uniform scalar is drawn from 64 bytes")
+        return Scalar(int.from_bytes(data, "little") % L)
 
     def __add__(self, other: Scalar) -> Scalar:
         return Scalar((self.value + other.value) % L)
@@ -272,15 +273,33 @@ ZERO = Scalar(0)
 ONE = Scalar(1)
 
 
+#: Prefix of every domain tag (docs/protocol.md section 2): version 2 hashes never equal version 1's.
+DOMAIN = "shailoo/v2/"
+
+
+class Hasher:
+    """H(tag, p1, ..., pn) fed one part at a time (a credential list is hashed as it streams)."""
+
+    __slots__ = ("_digest",)
+
+    def __init__(self, tag: str) -> None:
+        self._digest = hashlib.sha512()
+        self.update(DOMAIN.encode() + tag.encode())
+
+    def update(self, part: bytes) -> None:
+        self._digest.update(len(part).to_bytes(4, "big"))
+        self._digest.update(part)
+
+    def digest(self) -> bytes:
+        return self._digest.digest()
+
+
 def hash_bytes(tag: str, *parts: bytes) -> bytes:
     """SHA-512 over a domain tag and length-prefixed parts (docs/protocol.md, "Hashing")."""
-    digest = hashlib.sha512()
-    label = ("shailoo/v1/" + tag).encode()
-    digest.update(len(label).to_bytes(4, "big") + label)
+    hasher = Hasher(tag)
     for part in parts:
-        digest.update(len(part).to_bytes(4, "big"))
-        digest.update(part)
-    return digest.digest()
+        hasher.update(part)
+    return hasher.digest()
 
 
 def hash_to_scalar(tag: str, *parts: bytes) -> Scalar:

@@ -1,13 +1,19 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The election manifest: contests, options and mark rules; its hash binds every proof to this election."""
+"""The election manifest: contests, options, mark rules, polling times and the authorities' public keys.
+Its hash Q binds every proof, signature and chain entry to this election (docs/protocol.md 6)."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from shailoo.crypto import codec, jcs
+from shailoo.crypto.disjunctive import MAX_BRANCHES
 from shailoo.crypto.errors import InvalidEncoding
-from shailoo.crypto.group import hash_bytes
+from shailoo.crypto.group import Point, hash_bytes
+
+MAX_CONTESTS = 64
+MAX_OPTIONS = 1000
+MAX_HOLDERS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,8 +24,8 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Contest:
-    """A contest: a ballot marks between ``min_marks`` and ``max_marks`` options; a ballot that marks the
-    ``against_all`` option (if any) marks nothing else."""
+    """A ballot marks between ``min_marks`` and ``max_marks`` ordinary options, or the ``against_all``
+    option (if any) alone."""
 
     contest_id: str
     title: str
@@ -45,24 +51,54 @@ class Contest:
 
 
 @dataclass(frozen=True, slots=True)
+class Authorities:
+    """The public keys the record's signatures are checked against, fixed before the ceremony."""
+
+    commission: Point  # signs the credential list
+    board: Point  # signs receipts and the close entry
+    holders: tuple[Point, ...]  # key holder i signs with holders[i - 1]
+    quorum: int  # k of n = len(holders)
+
+    def holder_key(self, index: int) -> Point:
+        return self.holders[index - 1]
+
+
+@dataclass(frozen=True, slots=True)
 class Manifest:
     election_id: str
     title: str
+    opens: int  # polls open, milliseconds since 1970-01-01T00:00:00Z
+    closes: int  # polls close, the same unit
+    authorities: Authorities
     contests: tuple[Contest, ...]
-    max_voters: int
-    #: The manifest hash Q: SHA-512 (domain "manifest") of the canonical JSON; computed once, since every
-    #: proof check needs it.
+    #: Q = H("manifest", JCS(manifest.json)); computed once, every check needs it.
     digest: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "digest", hash_bytes("manifest", canonical_json(self.to_json())))
+        object.__setattr__(self, "digest", hash_bytes("manifest", jcs.canonical(self.to_json())))
+
+    @property
+    def holders(self) -> int:
+        return len(self.authorities.holders)
+
+    @property
+    def quorum(self) -> int:
+        return self.authorities.quorum
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "version": 1,
+            "version": codec.VERSION,
+            "kind": "manifest",
             "election_id": self.election_id,
             "title": self.title,
-            "max_voters": self.max_voters,
+            "opens": self.opens,
+            "closes": self.closes,
+            "authorities": {
+                "commission": self.authorities.commission.hex(),
+                "board": self.authorities.board.hex(),
+                "holders": [key.hex() for key in self.authorities.holders],
+                "quorum": self.authorities.quorum,
+            },
             "contests": [
                 {
                     "contest_id": contest.contest_id,
@@ -76,7 +112,6 @@ class Manifest:
             ],
         }
 
-
     def contest(self, contest_id: str) -> Contest:
         for contest in self.contests:
             if contest.contest_id == contest_id:
@@ -84,69 +119,74 @@ class Manifest:
         raise KeyError(contest_id)
 
 
-def canonical_json(value: Any) -> bytes:
-    """Sorted keys, no spaces, UTF-8: the bytes that are hashed."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+def check_contest(contest: Contest, where: str) -> None:
+    """The mark rules of docs/protocol.md 6.1, including the 256-branch limit of the range proof."""
+    ids = contest.option_ids
+    if len(set(ids)) != len(ids):
+        raise InvalidEncoding("duplicate option id", where, "manifest.ids")
+    if contest.against_all is not None and contest.against_all not in ids:
+        raise InvalidEncoding("'against_all' must name one of the options", where, "manifest.marks")
+    ordinary = len(ids) - (contest.against_all is not None)
+    if not (1 <= contest.max_marks <= ordinary and contest.min_marks <= contest.max_marks):
+        raise InvalidEncoding("marks must satisfy 0 <= min <= max <= ordinary options and max >= 1", where,
+                              "manifest.marks")
+    if contest.max_marks - contest.min_marks + 1 > MAX_BRANCHES:
+        raise InvalidEncoding(
+            f"max_marks - min_marks + 1 = {contest.max_marks - contest.min_marks + 1} exceeds the range "
+            f"proof's limit of {MAX_BRANCHES} branches", where, "manifest.branches",
+        )
 
 
-def _text(data: dict[str, Any], key: str, where: str) -> str:
-    value = data.get(key)
-    if not isinstance(value, str) or not value:
-        raise InvalidEncoding(f"{key!r} must be a non-empty string", where)
-    return value
-
-
-def _count(data: dict[str, Any], key: str, where: str) -> int:
-    value = data.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise InvalidEncoding(f"{key!r} must be a non-negative integer", where)
-    return value
+def _authorities(data: Any, where: str) -> Authorities:
+    codec.fields(data, where, ("commission", "board", "holders", "quorum"))
+    holders = codec.items(data, "holders", where, 1, MAX_HOLDERS)
+    try:
+        keys = (
+            codec.point(data, "commission", where, identity=False),
+            codec.point(data, "board", where, identity=False),
+            *(codec.point_of(key, f"{where}.holders[{i}]", identity=False) for i, key in enumerate(holders)),
+        )
+    except InvalidEncoding as error:
+        raise InvalidEncoding(error.what, error.where, "manifest.authority-key") from error
+    if len(set(keys)) != len(keys):
+        raise InvalidEncoding("the authorities' keys must be pairwise distinct", where, "manifest.authority-key")
+    quorum = codec.integer(data, "quorum", where, 1, len(holders))
+    return Authorities(keys[0], keys[1], tuple(keys[2:]), quorum)
 
 
 def manifest_from_json(data: Any, where: str = "manifest.json") -> Manifest:
-    """Parse and check a manifest: unique ids, 0 <= min <= max <= options, valid against-all option."""
-    if not isinstance(data, dict) or data.get("version") != 1:
-        raise InvalidEncoding("expected an object with \"version\": 1", where)
+    """Parse and check a manifest (docs/protocol.md 6.1); raise InvalidEncoding naming the failed rule."""
+    codec.header(data, where, "manifest",
+                 ("election_id", "title", "opens", "closes", "authorities", "contests"))
     contests: list[Contest] = []
     seen: set[str] = set()
-    raw_contests = data.get("contests")
-    if not isinstance(raw_contests, list) or not raw_contests:
-        raise InvalidEncoding("'contests' must be a non-empty list", where)
-    for position, raw in enumerate(raw_contests):
+    for position, raw in enumerate(codec.items(data, "contests", where, 1, MAX_CONTESTS)):
         here = f"{where} contests[{position}]"
-        if not isinstance(raw, dict):
-            raise InvalidEncoding("contest must be an object", here)
-        contest_id = _text(raw, "contest_id", here)
+        codec.fields(raw, here, ("contest_id", "title", "min_marks", "max_marks", "against_all", "options"))
+        contest_id = codec.text(raw, "contest_id", here)
         if contest_id in seen:
-            raise InvalidEncoding(f"duplicate contest id {contest_id!r}", here)
+            raise InvalidEncoding(f"duplicate contest id {contest_id!r}", here, "manifest.ids")
         seen.add(contest_id)
-        raw_options = raw.get("options")
-        if not isinstance(raw_options, list) or not raw_options:
-            raise InvalidEncoding("'options' must be a non-empty list", here)
-        options = tuple(
-            Option(_text(o, "option_id", here), str(o.get("title", ""))) if isinstance(o, dict) else None
-            for o in raw_options
+        options = []
+        for index, option in enumerate(codec.items(raw, "options", here, 1, MAX_OPTIONS)):
+            at = f"{here}.options[{index}]"
+            codec.fields(option, at, ("option_id", "title"))
+            options.append(Option(codec.text(option, "option_id", at),
+                                  codec.text(option, "title", at, codec.MAX_TITLE_BYTES, empty=True)))
+        against_all = raw["against_all"]
+        if against_all is not None:
+            against_all = codec.text(raw, "against_all", here)
+        contest = Contest(
+            contest_id, codec.text(raw, "title", here, codec.MAX_TITLE_BYTES, empty=True), tuple(options),
+            codec.integer(raw, "min_marks", here, 0, MAX_OPTIONS), codec.integer(raw, "max_marks", here, 0, MAX_OPTIONS),
+            against_all,
         )
-        if any(option is None for option in options):
-            raise InvalidEncoding("option must be an object", here)
-        real_options = tuple(option for option in options if option is not None)
-        ids = [option.option_id for option in real_options]
-        if len(set(ids)) != len(ids):
-            raise InvalidEncoding("duplicate option id", here)
-        against_all = raw.get("against_all")
-        if against_all is not None and against_all not in ids:
-            raise InvalidEncoding("'against_all' must name one of the options", here)
-        minimum, maximum = _count(raw, "min_marks", here), _count(raw, "max_marks", here)
-        ordinary = len(ids) - (1 if against_all is not None else 0)
-        if not (1 <= maximum <= ordinary and minimum <= maximum):
-            raise InvalidEncoding("marks must satisfy 0 <= min <= max <= options and max >= 1", here)
-        contests.append(
-            Contest(contest_id, str(raw.get("title", "")), real_options, minimum, maximum, against_all)
-        )
-    manifest = Manifest(
-        _text(data, "election_id", where), str(data.get("title", "")), tuple(contests),
-        _count(data, "max_voters", where),
+        check_contest(contest, here)
+        contests.append(contest)
+    opens, closes = codec.integer(data, "opens", where), codec.integer(data, "closes", where)
+    if opens >= closes:
+        raise InvalidEncoding("polls must open before they close", where, "manifest.times")
+    return Manifest(
+        codec.text(data, "election_id", where), codec.text(data, "title", where, codec.MAX_TITLE_BYTES, empty=True),
+        opens, closes, _authorities(data["authorities"], f"{where}.authorities"), tuple(contests),
     )
-    if manifest.max_voters < 1:
-        raise InvalidEncoding("'max_voters' must be positive", where)
-    return manifest

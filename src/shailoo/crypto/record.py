@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The election record on disk: a directory or a zip of JSON files, ballots as JSON Lines so that they
-can be written and read as streams. Every file carries "version": 1 (JSON Lines: in a header line)."""
+"""The election record on disk (docs/protocol.md 11): a directory or a zip of JSON files and JSON Lines
+files, written and read as streams. Every value goes through the one strict reader (jcs.loads)."""
 from __future__ import annotations
 
 import io
@@ -8,87 +8,22 @@ import json
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, BinaryIO
 
-from shailoo.crypto import codec
-from shailoo.crypto.ceremony import (
-    Complaint,
-    DealerMessage,
-    complaint_from_json,
-    complaint_to_json,
-    dealer_from_json,
-    dealer_to_json,
-)
-from shailoo.crypto.errors import InvalidEncoding
-from shailoo.crypto.group import Point
-from shailoo.crypto.schnorr import SchnorrProof
+from shailoo.crypto import jcs
+from shailoo.crypto.jcs import UnreadableInput
 
 MANIFEST = "manifest.json"
+CREDENTIALS = "credentials.jsonl"
 CEREMONY = "ceremony.json"
-BALLOTS = "ballots.jsonl"
-CHALLENGED = "challenged.jsonl"
+BOARD = "board.jsonl"
 TALLY = "tally.json"
 DECRYPTIONS = "decryptions.json"
 RESULTS = "results.json"
-FILES = (MANIFEST, CEREMONY, BALLOTS, CHALLENGED, TALLY, DECRYPTIONS, RESULTS)
-
-
-class UnreadableRecord(Exception):
-    """The record cannot be read at all: missing file, not JSON, not a directory or zip."""
-
-
-@dataclass(frozen=True, slots=True)
-class CeremonyTranscript:
-    manifest_hash: bytes
-    holders: int
-    quorum: int
-    dealers: tuple[DealerMessage, ...]
-    complaints: tuple[Complaint, ...]
-    qualified: tuple[int, ...]
-    joint_public_key: Point
-    acknowledgements: tuple[SchnorrProof, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "version": 1,
-            "manifest_hash": self.manifest_hash.hex(),
-            "holders": self.holders,
-            "quorum": self.quorum,
-            "dealers": [dealer_to_json(d) for d in self.dealers],
-            "complaints": [complaint_to_json(c) for c in self.complaints],
-            "qualified": list(self.qualified),
-            "joint_public_key": self.joint_public_key.hex(),
-            "acknowledgements": [codec.proof_to_json(p) for p in self.acknowledgements],
-        }
-
-
-def ceremony_from_json(data: Any, where: str = CEREMONY) -> CeremonyTranscript:
-    codec.check_version(data, where)
-    try:
-        manifest_hash = bytes.fromhex(codec.text(data, "manifest_hash", where))
-    except ValueError as error:
-        raise InvalidEncoding("manifest_hash must be hex", where) from error
-    qualified = codec.items(data, "qualified", where)
-    if not all(isinstance(i, int) and not isinstance(i, bool) for i in qualified):
-        raise InvalidEncoding("'qualified' must list holder numbers", where)
-    return CeremonyTranscript(
-        manifest_hash,
-        codec.integer(data, "holders", where),
-        codec.integer(data, "quorum", where),
-        tuple(dealer_from_json(d, f"{where} dealers[{i}]") for i, d in enumerate(codec.items(data, "dealers", where))),
-        tuple(
-            complaint_from_json(c, f"{where} complaints[{i}]")
-            for i, c in enumerate(codec.items(data, "complaints", where))
-        ),
-        tuple(qualified),
-        codec.point(data, "joint_public_key", where),
-        tuple(
-            codec.schnorr_from_json(p, f"{where} acknowledgements[{i}]")
-            for i, p in enumerate(codec.items(data, "acknowledgements", where))
-        ),
-    )
+FILES = (MANIFEST, CREDENTIALS, CEREMONY, BOARD, TALLY, DECRYPTIONS, RESULTS)
+#: What the key holders verify before they decrypt: the record up to the closed board (tally.json optional).
+BEFORE_DECRYPTION = (MANIFEST, CREDENTIALS, CEREMONY, BOARD)
 
 
 def dumps_line(value: Any) -> str:
@@ -96,16 +31,18 @@ def dumps_line(value: Any) -> str:
 
 
 class RecordWriter:
-    """Writes a record into a directory, or into a zip file when the path ends in ".zip"."""
+    """Writes a record into a directory, into a zip file when the path ends in ".zip", or as a zip into a
+    binary stream (an HTTP response: zipfile writes data descriptors when it cannot seek)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, target: Path | BinaryIO) -> None:
+        self.path = target if isinstance(target, Path) else None
         self._zip: zipfile.ZipFile | None = None
-        if path.suffix == ".zip":
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED)
+        if isinstance(target, Path) and target.suffix != ".zip":
+            target.mkdir(parents=True, exist_ok=True)
         else:
-            path.mkdir(parents=True, exist_ok=True)
+            if isinstance(target, Path):
+                target.parent.mkdir(parents=True, exist_ok=True)
+            self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
 
     @contextmanager
     def open_text(self, name: str) -> Iterator[IO[str]]:
@@ -113,13 +50,21 @@ class RecordWriter:
             with self._zip.open(name, "w", force_zip64=True) as raw, io.TextIOWrapper(raw, encoding="utf-8") as text:
                 yield text
         else:
-            with (self.path / name).open("w", encoding="utf-8") as text:
+            assert self.path is not None
+            with (self.path / name).open("w", encoding="utf-8", newline="\n") as text:
                 yield text
 
-    def write_json(self, name: str, value: dict[str, Any]) -> None:
+    def write_json(self, name: str, value: Any) -> None:
         with self.open_text(name) as out:
-            json.dump(value, out, indent=1, ensure_ascii=False)
+            out.write(json.dumps(value, indent=1, ensure_ascii=False))
             out.write("\n")
+
+    @contextmanager
+    def lines(self, name: str, header: dict[str, Any]) -> Iterator[IO[str]]:
+        """A JSON Lines file: the header line, then ``write(dumps_line(value))`` per entry."""
+        with self.open_text(name) as out:
+            out.write(dumps_line(header))
+            yield out
 
     def close(self) -> None:
         if self._zip is not None:
@@ -127,7 +72,7 @@ class RecordWriter:
 
 
 class RecordReader:
-    """Reads a record directory or zip; raises UnreadableRecord for anything that is not JSON."""
+    """Reads a record directory or zip; anything not readable raises UnreadableInput (exit code 2)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -135,50 +80,68 @@ class RecordReader:
         if path.is_file():
             try:
                 self._zip = zipfile.ZipFile(path)
-            except zipfile.BadZipFile as error:
-                raise UnreadableRecord(f"{path} is neither a directory nor a zip file") from error
+            except (zipfile.BadZipFile, OSError) as error:
+                raise UnreadableInput(f"{path} is neither a directory nor a zip file") from error
         elif not path.is_dir():
-            raise UnreadableRecord(f"{path} does not exist")
+            raise UnreadableInput(f"{path} does not exist")
 
-    def names(self) -> set[str]:
+    def has(self, name: str) -> bool:
         if self._zip is not None:
-            return set(self._zip.namelist())
-        return {p.name for p in self.path.iterdir()}
+            return name in self._zip.namelist()
+        return (self.path / name).is_file()
 
     @contextmanager
-    def open_text(self, name: str) -> Iterator[IO[str]]:
+    def open_binary(self, name: str) -> Iterator[IO[bytes]]:
         try:
             if self._zip is not None:
-                with self._zip.open(name) as raw, io.TextIOWrapper(raw, encoding="utf-8") as text:
-                    yield text
+                with self._zip.open(name) as raw:
+                    yield raw
             else:
-                with (self.path / name).open(encoding="utf-8") as text:
-                    yield text
+                with (self.path / name).open("rb") as raw:
+                    yield raw
         except (KeyError, FileNotFoundError) as error:
-            raise UnreadableRecord(f"the record has no {name}") from error
+            raise UnreadableInput(f"the record has no {name}") from error
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise UnreadableInput(f"{name} cannot be read: {error}") from error
 
     def read_json(self, name: str) -> Any:
-        with self.open_text(name) as stream:
+        with self.open_binary(name) as stream:
             try:
-                return json.load(stream)
-            except (json.JSONDecodeError, UnicodeDecodeError) as error:
-                raise UnreadableRecord(f"{name} is not JSON: {error}") from error
+                data = stream.read(jcs.MAX_FILE_BYTES + 1)
+            except (zipfile.BadZipFile, OSError, EOFError) as error:
+                raise UnreadableInput(f"{name} cannot be read: {error}") from error
+        return jcs.loads(data, name)
 
-    def iter_lines(self, name: str) -> Iterator[tuple[int, str]]:
-        """(line number, text) for every non-empty line after the header, which must carry version 1."""
-        with self.open_text(name) as stream:
-            header = stream.readline()
-            try:
-                codec.check_version(json.loads(header), f"{name}:1")
-            except json.JSONDecodeError as error:
-                raise UnreadableRecord(f"{name}:1 is not JSON") from error
-            for number, line in enumerate(stream, start=2):
-                if line.strip():
-                    yield number, line
+    def raw_lines(self, name: str) -> Iterator[tuple[int, bytes]]:
+        """(line number, bytes) of every line, the header included (line 1). Each line ends with a newline,
+        is at most MAX_LINE_BYTES long and not empty."""
+        with self.open_binary(name) as stream:
+            number = 0
+            while True:
+                try:
+                    line = stream.readline(jcs.MAX_LINE_BYTES + 1)
+                except (zipfile.BadZipFile, OSError, EOFError) as error:
+                    raise UnreadableInput(f"cannot be read: {error}", f"{name}:{number + 1}") from error
+                if not line:
+                    break
+                number += 1
+                where = f"{name}:{number}"
+                if not line.endswith(b"\n"):
+                    raise UnreadableInput("line too long or not ended by a newline", where)
+                if not line.strip():
+                    raise UnreadableInput("empty line", where)
+                yield number, line
+            if number == 0:
+                raise UnreadableInput("empty file (no header line)", f"{name}:1")
+
+    def lines(self, name: str) -> Iterator[tuple[str, Any]]:
+        """(place, value) of every line, the header first, each through the strict reader."""
+        for number, line in self.raw_lines(name):
+            where = f"{name}:{number}"
+            yield where, jcs.loads(line, where, jcs.MAX_LINE_BYTES)
 
     def header(self, name: str) -> Any:
-        with self.open_text(name) as stream:
-            try:
-                return json.loads(stream.readline())
-            except json.JSONDecodeError as error:
-                raise UnreadableRecord(f"{name}:1 is not JSON") from error
+        for place, value in self.lines(name):
+            del place
+            return value
+        raise UnreadableInput("empty file", name)  # pragma: no cover - raw_lines raises first

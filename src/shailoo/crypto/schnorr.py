@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from shailoo.crypto.errors import InvalidProof
 from shailoo.crypto.group import Point, Scalar, base_mul, hash_to_scalar, public_combination
+from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,8 +21,10 @@ def _challenge(context: bytes, label: bytes, public: Point, commitment: Point) -
     return hash_to_scalar("schnorr", context, label, public.data, commitment.data)
 
 
-def prove_knowledge(secret: Scalar, public: Point, context: bytes, label: bytes) -> SchnorrProof:
-    nonce = Scalar.random()
+def prove_knowledge(
+    secret: Scalar, public: Point, context: bytes, label: bytes, rng: Randomness = SYSTEM
+) -> SchnorrProof:
+    nonce = random_scalar(rng)
     challenge = _challenge(context, label, public, base_mul(nonce))
     return SchnorrProof(challenge, nonce + challenge * secret)
 
