@@ -123,11 +123,11 @@ def encrypt_ballot(
 def check_shape(manifest: Manifest, ballot: EncryptedBallot, where: str) -> None:
     """The ballot has exactly the manifest's contests and options, in order."""
     if [c.contest_id for c in ballot.contests] != [c.contest_id for c in manifest.contests]:
-        raise InvalidRecord("contests differ from the manifest", where, "ballot.shape")
+        raise InvalidRecord("contests differ from the manifest", where, "board.ballot-shape")
     for contest, encrypted in zip(manifest.contests, ballot.contests, strict=True):
         if tuple(s.option_id for s in encrypted.selections) != contest.option_ids:
             raise InvalidRecord(f"options of contest {contest.contest_id} differ from the manifest", where,
-                                "ballot.shape")
+                                "board.ballot-shape")
 
 
 def verify_ballot(manifest: Manifest, public_key: Point, ballot: EncryptedBallot, where: str) -> None:

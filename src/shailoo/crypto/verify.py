@@ -63,9 +63,15 @@ class VerifiedRecord:
 
 
 def _failure(error: CryptoError, default: str) -> tuple[str, str, str]:
-    check = error.check
-    if check is None or "." not in check:
-        check = default if check is None else f"{default.split('.')[0]}.{check}"
+    """The check code of a failure: the error's own, with generic codes ("schema.hex", "identity") placed
+    in the file's area ("board.hex", "board.identity"), else the default of where it happened."""
+    area, check = default.split(".")[0], error.check
+    if check is None:
+        check = default
+    elif check.startswith("schema."):
+        check = f"{area}.{check.removeprefix('schema.')}"
+    elif "." not in check:
+        check = f"{area}.{check}"
     return check, error.where, error.what
 
 
@@ -122,13 +128,14 @@ def _summarise(number: int, line: bytes) -> Summary:
             signed = codec.hex_field(entry, "signature", 64, where)
             extra = (codec.integer(entry, "ballots", where), codec.integer(entry, "challenges", where))
         else:
-            return number, "bad", 0, 0, b"", b"", b"", b"", "type must be ballot, challenge or close", []
+            return number, "bad", 0, 0, b"", b"", b"", b"", ("board.schema", where,
+                                                               "type must be ballot, challenge or close"), []
         if kind != board.CLOSE and codec.hex_field(entry, "tracking", 64, where) != tracking:
             failures.append(("board.tracking", where, "tracking is not the hash of the ballot"))
         position = codec.integer(entry, "position", where, 1)
         moment = codec.integer(entry, "time", where)
     except CryptoError as error:
-        return number, "bad", 0, 0, b"", b"", b"", b"", f"{error.where}: {error.what}", []
+        return number, "bad", 0, 0, b"", b"", b"", b"", _failure(error, "board.schema"), []
     return number, kind, position, moment, tracking, credential, signed, ballot_id, extra, failures
 
 
@@ -219,7 +226,8 @@ class _Walk:
         if kind == "unreadable":
             raise UnreadableInput(str(extra), where)
         if kind == "bad":
-            report.fail("board.schema", where, str(extra))
+            report.fail(*extra)
+            self.position += 1  # it holds a place in the chain; the next entry is checked against the next one
             return
         expected = self.position + 1
         if position != expected:
