@@ -1,28 +1,44 @@
 # SPDX-License-Identifier: Apache-2.0
-"""Hypothesis strategies shared by the crypto tests."""
+"""Hypothesis strategies and the small elections shared by the crypto tests."""
 from hypothesis import strategies as st
 
 from shailoo.crypto.group import L, Scalar
-from shailoo.crypto.manifest import Contest, Manifest, Option
+from shailoo.crypto.manifest import Authorities, Contest, Manifest, Option
+from shailoo.crypto.randomness import SeededRandomness
+from shailoo.crypto.signature import generate_signing_key
 
 scalars = st.integers(min_value=0, max_value=L - 1).map(Scalar)
 nonzero_scalars = st.integers(min_value=1, max_value=L - 1).map(Scalar)
 small_messages = st.integers(min_value=0, max_value=2000)
 labels = st.binary(min_size=0, max_size=24)
 
-SMALL_MANIFEST = Manifest(
-    "test-election",
-    "Test election",
-    (
-        Contest("mayor", "Mayor", tuple(Option(f"m{i}", f"Mayor {i}") for i in range(3)), 1, 1, None),
-        Contest("council", "Council", tuple(Option(f"k{i}", f"Council {i}") for i in range(4)), 0, 2, None),
-        Contest(
-            "referendum", "Referendum",
-            (Option("yes", "Yes"), Option("no", "No"), Option("against", "Against all")), 1, 1, "against",
-        ),
+#: Keys of the test election's authorities (seeded: the same every run; tests only).
+_KEYS = SeededRandomness(b"tests/crypto authorities")
+COMMISSION = generate_signing_key(_KEYS)
+BOARD = generate_signing_key(_KEYS)
+HOLDERS = {i: generate_signing_key(_KEYS) for i in range(1, 5)}
+OPENS = 1_700_000_000_000
+CLOSES = OPENS + 3_600_000
+
+CONTESTS = (
+    Contest("mayor", "Mayor", tuple(Option(f"m{i}", f"Mayor {i}") for i in range(3)), 1, 1, None),
+    Contest("council", "Council", tuple(Option(f"k{i}", f"Council {i}") for i in range(4)), 0, 2, None),
+    Contest(
+        "referendum", "Referendum",
+        (Option("yes", "Yes"), Option("no", "No"), Option("against", "Against all")), 1, 1, "against",
     ),
-    5_000_000,
 )
+
+
+def manifest_with(holders: int = 4, quorum: int = 3, contests: tuple[Contest, ...] = CONTESTS) -> Manifest:
+    return Manifest(
+        "test-election", "Test election", OPENS, CLOSES,
+        Authorities(COMMISSION.public, BOARD.public, tuple(HOLDERS[i].public for i in range(1, holders + 1)), quorum),
+        contests,
+    )
+
+
+SMALL_MANIFEST = manifest_with()
 
 
 @st.composite

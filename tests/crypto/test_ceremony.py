@@ -1,82 +1,129 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The k-of-n key ceremony: any k holders can decrypt, k-1 cannot, a cheating dealer is caught."""
-import dataclasses
+"""The authenticated k-of-n key ceremony: any k holders can decrypt, k-1 cannot; every message is checked
+on its own as it arrives; a cheating dealer is caught; nobody can speak for a holder."""
+import copy
 import itertools
 
 import pytest
 
-from shailoo.crypto import ceremony
+from shailoo.crypto import ceremony as c
+from shailoo.crypto import codec, jcs, signature, transcript
 from shailoo.crypto.chaum_pedersen import prove_equal_logs
-from shailoo.crypto.errors import InvalidProof, InvalidRecord
-from shailoo.crypto.group import GENERATOR, Scalar, base_mul
+from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
+from shailoo.crypto.signature import generate_signing_key
 from shailoo.crypto.tally import lagrange_at_zero
 
-CONTEXT = b"C" * 64
+from .strategies import HOLDERS, SMALL_MANIFEST, manifest_with
 
 
 @pytest.fixture(scope="module")
 def honest():
-    return ceremony.run_ceremony(4, 3, CONTEXT)
+    return transcript.run_ceremony(SMALL_MANIFEST, HOLDERS)
 
 
 def _secret_from(shares, holders):
     return sum((shares[j] * lagrange_at_zero(j, holders) for j in holders), Scalar(0))
 
 
-def test_every_set_of_k_holders_reconstructs_the_joint_secret(honest):
+def _refused(check, function, *args):
+    with pytest.raises(CryptoError) as caught:
+        function(*args)
+    assert caught.value.check == check, caught.value
+    return caught.value
+
+
+def test_every_set_of_k_holders_reconstructs_the_joint_secret_and_k_minus_one_do_not(honest):
+    key = honest.result.joint_public_key
     for holders in itertools.combinations(range(1, 5), 3):
-        assert base_mul(_secret_from(honest.secret_shares, holders)) == honest.joint_public_key
-
-
-def test_k_minus_one_holders_do_not_reconstruct_the_joint_secret(honest):
+        assert base_mul(_secret_from(honest.secret_shares, holders)) == key
     for holders in itertools.combinations(range(1, 5), 2):
-        assert base_mul(_secret_from(honest.secret_shares, holders)) != honest.joint_public_key
+        assert base_mul(_secret_from(honest.secret_shares, holders)) != key
 
 
 def test_verification_keys_match_the_holders_shares(honest):
     for holder, share in honest.secret_shares.items():
-        assert ceremony.verification_key(honest.dealers, honest.qualified, holder) == base_mul(share)
+        assert honest.result.verification_key(holder) == base_mul(share)
 
 
-def test_every_honest_dealer_passes_the_public_checks(honest):
-    for dealer in honest.dealers:
-        ceremony.verify_dealer(dealer, 3, [1, 2, 3, 4], CONTEXT)
-    assert honest.complaints == () and honest.qualified == (1, 2, 3, 4)
+def test_the_whole_transcript_checks_and_names_the_qualified_holders(honest):
+    result = transcript.check_transcript(SMALL_MANIFEST, honest.transcript)
+    assert result.qualified == (1, 2, 3, 4) and result.joint_public_key == honest.result.joint_public_key
+    assert [m["kind"] for m in honest.transcript["finals"]] == ["ceremony-final"] * 4
 
 
-def test_a_tampered_coefficient_commitment_fails_its_schnorr_proof(honest):
-    dealer = honest.dealers[0]
-    forged = dataclasses.replace(dealer, commitments=(dealer.commitments[0] + GENERATOR, *dealer.commitments[1:]))
-    with pytest.raises(InvalidProof):
-        ceremony.verify_dealer(forged, 3, [1, 2, 3, 4], CONTEXT)
+def test_a_key_message_signed_by_anyone_but_its_holder_is_refused(honest):
+    cer = c.Ceremony(SMALL_MANIFEST)
+    secrets = c.start_holder(cer, 3)
+    # The coordinator replaces holder 3's share-encryption key with its own and signs with its own key.
+    forged = c.make_key_message(cer, secrets, generate_signing_key())
+    _refused("ceremony.signature", c.check_key_message, cer, forged, "keys[2]")
 
 
-def test_a_dealer_sending_a_bad_share_is_caught_by_a_publicly_checkable_complaint():
-    outcome = ceremony.run_ceremony(4, 2, CONTEXT, cheats={2: frozenset({3})})
-    assert [(c.complainant, c.dealer) for c in outcome.complaints] == [(3, 2)]
-    assert outcome.qualified == (1, 3, 4)
-    by_index = {d.index: d for d in outcome.dealers}
-    assert ceremony.complaint_upheld(outcome.complaints[0], by_index[2], by_index[3], CONTEXT)
-    # The ceremony still works without the cheat: any 2 holders rebuild the key of the qualified dealers.
-    assert base_mul(_secret_from(outcome.secret_shares, (1, 4))) == outcome.joint_public_key
+def test_a_key_message_of_another_attempt_or_election_is_refused(honest):
+    message = honest.transcript["keys"][0]
+    _refused("ceremony.attempt", c.check_key_message, c.Ceremony(SMALL_MANIFEST, 2), message, "keys[0]")
+    _refused("ceremony.signature", c.check_key_message, c.Ceremony(manifest_with(quorum=2)), message, "keys[0]")
 
 
-def test_a_false_complaint_against_an_honest_dealer_is_rejected(honest):
-    holder = ceremony.start_holder(3, 3)
-    by_index = {d.index: d for d in honest.dealers}
-    share = next(s for s in by_index[1].shares if s.recipient == 2)
-    # Holder 2 complains with a point that is not its Diffie-Hellman value: the proof fails.
-    shared, _, proof = prove_equal_logs(holder.encryption_secret, share.ephemeral, GENERATOR, CONTEXT, b"x")
-    lying = ceremony.Complaint(2, 1, shared, proof)
-    with pytest.raises(InvalidProof):
-        ceremony.complaint_upheld(lying, by_index[1], by_index[2], CONTEXT)
+def test_an_identity_commitment_is_refused_even_when_its_holder_signs_it():
+    cer = c.Ceremony(SMALL_MANIFEST)
+    secrets = c.start_holder(cer, 1)
+    zero = c.HolderSecrets(1, secrets.encryption_secret, (Scalar(0), *secrets.coefficients[1:]))
+    message = c.make_key_message(cer, zero, HOLDERS[1])
+    assert message["commitments"][0] == IDENTITY.hex()
+    _refused("ceremony.identity", c.check_key_message, cer, message, "keys[0]")
 
 
-def test_a_quorum_larger_than_the_holders_is_refused():
-    with pytest.raises(ValueError):
-        ceremony.run_ceremony(2, 3, CONTEXT)
+def test_a_dealer_who_saw_other_round_one_keys_is_refused(honest):
+    cer = c.Ceremony(SMALL_MANIFEST)
+    keys = [c.check_key_message(cer, m, "k") for m in honest.transcript["keys"]]
+    shares = honest.transcript["shares"][0]
+    other = copy.deepcopy(honest.transcript["keys"])
+    other[3] = c.make_key_message(cer, c.start_holder(cer, 4), HOLDERS[4])
+    swapped = [c.check_key_message(cer, m, "k") for m in other]
+    c.check_shares_message(cer, shares, keys, "shares[0]")
+    _refused("ceremony.transcript", c.check_shares_message, cer, shares, swapped, "shares[0]")
+
+
+def test_a_dealer_sending_a_bad_share_is_disqualified_by_a_publicly_checkable_complaint():
+    run = transcript.run_ceremony(SMALL_MANIFEST, HOLDERS, cheats={2: frozenset({3})})
+    complaints = [(m["holder"], [x["dealer"] for x in m["complaints"]]) for m in run.transcript["checks"]]
+    assert complaints == [(1, []), (2, []), (3, [2]), (4, [])]
+    assert run.result.qualified == (1, 3, 4)
+    assert transcript.check_transcript(SMALL_MANIFEST, run.transcript).qualified == (1, 3, 4)
+    assert base_mul(_secret_from(run.secret_shares, (1, 3, 4))) == run.result.joint_public_key
+
+
+def test_a_complaint_filed_in_another_holders_name_is_refused(honest):
+    """The coordinator cannot add a complaint to holder 3's check message: the message is signed."""
+    cer = c.Ceremony(SMALL_MANIFEST)
+    keys = [c.check_key_message(cer, m, "k") for m in honest.transcript["keys"]]
+    shares = [c.check_shares_message(cer, m, keys, "s") for m in honest.transcript["shares"]]
+    message = copy.deepcopy(honest.transcript["checks"][2])
+    share = shares[0].shares[2]
+    fake = c.start_holder(cer, 3)
+    shared, _, proof = prove_equal_logs(fake.encryption_secret, share.ephemeral, GENERATOR, SMALL_MANIFEST.digest,
+                                        cer.label("complaint", 3, 1))
+    message["complaints"] = [{"dealer": 1, "shared_point": shared.hex(), "proof": codec.proof_to_json(proof)}]
+    _refused("ceremony.signature", c.check_check_message, cer, message, keys, shares, "checks[2]")
+    # Signed by holder 3 itself, a complaint whose revealed point is not e_3 R fails its proof.
+    body = {k: v for k, v in message.items() if k != "signature"}
+    signed = {**body, "signature": signature.sign(HOLDERS[3], "ceremony", [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()}
+    _refused("ceremony.complaint", c.check_check_message, cer, signed, keys, shares, "checks[2]")
+
+
+def test_a_final_signature_on_another_joint_key_is_refused(honest):
+    cer = c.Ceremony(SMALL_MANIFEST)
+    result = transcript.check_transcript(SMALL_MANIFEST, honest.transcript)
+    keys = [c.check_key_message(cer, m, "k") for m in honest.transcript["keys"]]
+    shares = [c.check_shares_message(cer, m, keys, "s") for m in honest.transcript["shares"]]
+    checks = [c.check_check_message(cer, m, keys, shares, "c") for m in honest.transcript["checks"]]
+    other = c.make_final(cer, 2, checks, result.qualified, result.joint_public_key + GENERATOR, HOLDERS[2])
+    _refused("ceremony.final", c.check_final, cer, other, checks, result.qualified, result.joint_public_key, "f")
 
 
 def test_too_many_cheating_dealers_leave_no_quorum():
-    with pytest.raises(InvalidRecord):
-        ceremony.run_ceremony(3, 3, CONTEXT, cheats={1: frozenset({2})})
+    with pytest.raises(CryptoError) as caught:
+        transcript.run_ceremony(SMALL_MANIFEST, HOLDERS, cheats={1: frozenset({2}), 2: frozenset({3})})
+    assert caught.value.check == "ceremony.quorum"

@@ -4,12 +4,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shailoo.crypto.elgamal import DiscreteLog, DiscreteLogNotFound, KeyPair, decrypt_to_point, encrypt
+from shailoo.crypto.elgamal import DiscreteLog, DiscreteLogNotFound, decrypt_to_point, encrypt
 from shailoo.crypto.group import Scalar, base_mul
+from shailoo.crypto.randomness import SYSTEM, random_scalar
+from shailoo.crypto.signature import generate_signing_key
 
 from .strategies import scalars, small_messages
 
-KEYS = KeyPair.generate()
+KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 SEARCH = DiscreteLog(5_000_000)
 
 
@@ -28,7 +30,7 @@ def test_sum_of_ciphertexts_encrypts_the_sum_of_counts(a, b, r, s):
 
 
 def test_scaling_a_ciphertext_multiplies_its_count():
-    nonce = Scalar.random()
+    nonce = random_scalar(SYSTEM)
     assert encrypt(1, KEYS.public, nonce).scale(3) == encrypt(3, KEYS.public, nonce * Scalar(3))
 
 

@@ -8,15 +8,17 @@ from hypothesis import strategies as st
 
 from shailoo.crypto.chaum_pedersen import prove_equal_logs, verify_equal_logs
 from shailoo.crypto.disjunctive import prove_range, verify_range
-from shailoo.crypto.elgamal import KeyPair, encrypt
+from shailoo.crypto.elgamal import encrypt
 from shailoo.crypto.errors import InvalidProof
 from shailoo.crypto.group import GENERATOR, Scalar, base_mul
+from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.schnorr import prove_knowledge, verify_knowledge
+from shailoo.crypto.signature import generate_signing_key
 
 from .strategies import labels, nonzero_scalars, scalars
 
 CONTEXT = b"Q" * 64
-KEYS = KeyPair.generate()
+KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 
 
 def _bump(value: Scalar) -> Scalar:
@@ -56,7 +58,7 @@ def test_chaum_pedersen_proves_equal_logs_and_nothing_else(secret, other_base_lo
 
 
 def test_chaum_pedersen_for_different_logs_does_not_verify():
-    secret, base2 = Scalar.random(), base_mul(Scalar.random())
+    secret, base2 = random_scalar(SYSTEM), base_mul(random_scalar(SYSTEM))
     public1, _, proof = prove_equal_logs(secret, GENERATOR, base2, CONTEXT, b"cp")
     with pytest.raises(InvalidProof):
         verify_equal_logs(proof, GENERATOR, public1, base2, base2 * (secret + Scalar(1)), CONTEXT, b"cp", "x")
@@ -77,7 +79,7 @@ def test_range_proof_accepts_every_value_in_range(data):
 @settings(max_examples=10, deadline=None)
 @given(st.integers(0, 1), st.integers(0, 3), st.sampled_from(["challenges", "responses"]))
 def test_zero_one_proof_rejects_any_tampered_scalar(value, position, part):
-    nonce = Scalar.random()
+    nonce = random_scalar(SYSTEM)
     ciphertext = encrypt(value, KEYS.public, nonce)
     proof = prove_range(ciphertext, value, nonce, KEYS.public, 0, 1, CONTEXT, b"r")
     scalars_ = list(getattr(proof, part))
@@ -88,7 +90,7 @@ def test_zero_one_proof_rejects_any_tampered_scalar(value, position, part):
 
 
 def test_zero_one_proof_does_not_transfer_to_an_encryption_of_two():
-    nonce = Scalar.random()
+    nonce = random_scalar(SYSTEM)
     honest = encrypt(1, KEYS.public, nonce)
     proof = prove_range(honest, 1, nonce, KEYS.public, 0, 1, CONTEXT, b"r")
     with pytest.raises(InvalidProof):
@@ -96,7 +98,7 @@ def test_zero_one_proof_does_not_transfer_to_an_encryption_of_two():
 
 
 def test_range_proof_is_bound_to_its_label_and_range():
-    nonce = Scalar.random()
+    nonce = random_scalar(SYSTEM)
     ciphertext = encrypt(2, KEYS.public, nonce)
     proof = prove_range(ciphertext, 2, nonce, KEYS.public, 1, 3, CONTEXT, b"r")
     with pytest.raises(InvalidProof):
@@ -106,6 +108,6 @@ def test_range_proof_is_bound_to_its_label_and_range():
 
 
 def test_an_honest_prover_refuses_a_value_outside_the_range():
-    nonce = Scalar.random()
+    nonce = random_scalar(SYSTEM)
     with pytest.raises(ValueError):
         prove_range(encrypt(2, KEYS.public, nonce), 2, nonce, KEYS.public, 0, 1, CONTEXT, b"r")
