@@ -25,7 +25,7 @@ from shailoo.crypto.ballot import (
     verify_cast_signature,
     verify_opening,
 )
-from shailoo.crypto.errors import CryptoError, InvalidRecord
+from shailoo.crypto.errors import CryptoError, InvalidRecord, placed
 from shailoo.crypto.group import Point, encode_int, hash_bytes
 from shailoo.crypto.manifest import Manifest
 from shailoo.crypto.randomness import SYSTEM, Randomness
@@ -100,21 +100,36 @@ def accept_cast(
     """Everything the server checks of a submitted cast ballot, given its parsed JSON (jcs.loads): the
     schema, the manifest's contests, every proof, the credential on the list, the signature. What it does
     not check is that the ballot_id is fresh on this board (the caller's unique index does)."""
-    cast = cast_from_json(manifest, data, where)
+    try:
+        cast = cast_from_json(manifest, data, where)
+    except CryptoError as error:
+        raise placed(error, "board.schema") from None
     if not is_listed(cast.credential.data):
         raise InvalidRecord("the credential is not on the signed credential list", where, "board.credential-unlisted")
-    verify_cast_signature(manifest, cast, where)
-    verify_ballot(manifest, public_key, cast.ballot, where)
+    try:
+        verify_cast_signature(manifest, cast, where)
+    except CryptoError as error:
+        raise placed(error, "board.signature") from None
+    try:
+        verify_ballot(manifest, public_key, cast.ballot, where)
+    except CryptoError as error:
+        raise placed(error, "board.ballot-proof") from None
     return cast
 
 
 def accept_challenge(manifest: Manifest, public_key: Point, data: Any, where: str = "challenge") -> ChallengedBallot:
     """A challenged ballot as the device sends it, {"ballot", "opening"}: proofs and opening checked."""
-    codec.fields(data, where, ("ballot", "opening"))
-    ballot = ballot_from_json(data["ballot"], f"{where}.ballot")
-    opening = opening_from_json(data["opening"], f"{where}.opening")
-    verify_ballot(manifest, public_key, ballot, where)
-    verify_opening(manifest, public_key, ballot, opening, where)
+    try:
+        codec.fields(data, where, ("ballot", "opening"))
+        ballot = ballot_from_json(data["ballot"], f"{where}.ballot")
+        opening = opening_from_json(data["opening"], f"{where}.opening")
+    except CryptoError as error:
+        raise placed(error, "board.schema") from None
+    try:
+        verify_ballot(manifest, public_key, ballot, where)
+        verify_opening(manifest, public_key, ballot, opening, where)
+    except CryptoError as error:
+        raise placed(error, "board.ballot-proof") from None
     return ChallengedBallot(ballot, tracking_hash(manifest.digest, data["ballot"]), opening)
 
 

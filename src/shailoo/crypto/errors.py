@@ -28,3 +28,22 @@ class InvalidSignature(CryptoError):
 
 class InvalidRecord(CryptoError):
     """An election record whose content is inconsistent (counts, duplicates, missing parts)."""
+
+
+def check_code(error: CryptoError, default: str) -> str:
+    """The check code of a failure: the error's own, with generic codes ("schema.hex", "identity") placed
+    in the default's area ("board.hex", "board.identity"), else the default of where it happened."""
+    area, check = default.split(".")[0], error.check
+    if check is None:
+        return default
+    if check.startswith("schema."):
+        return f"{area}.{check.removeprefix('schema.')}"
+    if "." not in check:
+        return f"{area}.{check}"
+    return check
+
+
+def placed(error: CryptoError, default: str) -> CryptoError:
+    """The same error with its check code placed (see check_code); for re-raising."""
+    error.check = check_code(error, default)
+    return error

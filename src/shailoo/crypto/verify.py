@@ -34,7 +34,7 @@ from shailoo.crypto.ballot import (
 from shailoo.crypto.checks import DuplicateFinder, Report
 from shailoo.crypto.credential import CredentialList, read_list
 from shailoo.crypto.elgamal import Ciphertext
-from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.errors import CryptoError, check_code
 from shailoo.crypto.group import Point, PointSum
 from shailoo.crypto.jcs import UnreadableInput
 from shailoo.crypto.manifest import Manifest, manifest_from_json
@@ -63,16 +63,7 @@ class VerifiedRecord:
 
 
 def _failure(error: CryptoError, default: str) -> tuple[str, str, str]:
-    """The check code of a failure: the error's own, with generic codes ("schema.hex", "identity") placed
-    in the file's area ("board.hex", "board.identity"), else the default of where it happened."""
-    area, check = default.split(".")[0], error.check
-    if check is None:
-        check = default
-    elif check.startswith("schema."):
-        check = f"{area}.{check.removeprefix('schema.')}"
-    elif "." not in check:
-        check = f"{area}.{check}"
-    return check, error.where, error.what
+    return check_code(error, default), error.where, error.what
 
 
 # Pass 1, in worker processes: parse each entry strictly, check its cryptography, return a summary -------
