@@ -171,7 +171,7 @@ def verify_opening(
 
 def tracking_hash(context: bytes, ballot_json: dict[str, Any]) -> bytes:
     """Hb = H("ballot", Q, JCS(ballot)): names the ballot on the board and in receipts (64 bytes)."""
-    return hash_bytes("ballot", context, jcs.canonical(ballot_json))
+    return hash_bytes("ballot", context, jcs.canonical_known(ballot_json))
 
 
 def display_code(tracking: bytes) -> str:

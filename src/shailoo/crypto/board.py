@@ -77,7 +77,7 @@ def ballot_parts(cast: CastBallot) -> list[bytes]:
 
 
 def challenge_parts(tracking: bytes, opening_json: dict[str, Any]) -> list[bytes]:
-    return [tracking, jcs.canonical(opening_json)]
+    return [tracking, jcs.canonical_known(opening_json)]
 
 
 def close_parts(ballots: int, challenges: int, signed: bytes) -> list[bytes]:

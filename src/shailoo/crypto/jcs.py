@@ -69,29 +69,13 @@ _DECODER = json.JSONDecoder(
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
-def _check_depth(text: str, where: str) -> None:
-    """Bound the nesting before parsing (a deep input would exhaust Python's recursion)."""
-    depth = 0
-    in_string = False
-    escaped = False
-    if text.count("[") + text.count("{") <= MAX_DEPTH:
-        return
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise UnreadableInput(f"nesting deeper than {MAX_DEPTH}", where)
-        elif char in "]}":
-            depth -= 1
+def _within_depth(value: Any, budget: int) -> bool:
+    """Whether ``value`` nests at most ``budget`` arrays and objects deep (stops at the limit)."""
+    if type(value) is dict:
+        return budget > 0 and all(_within_depth(item, budget - 1) for item in value.values())
+    if type(value) is list:
+        return budget > 0 and all(_within_depth(item, budget - 1) for item in value)
+    return True
 
 
 def _check_strings(value: Any, where: str) -> None:
@@ -122,15 +106,16 @@ def loads(data: bytes | str, where: str, limit: int = MAX_FILE_BYTES) -> Any:
             raise UnreadableInput(f"not UTF-8 ({error.reason} at byte {error.start})", where) from error
     else:
         text = data
-    _check_depth(text, where)
     try:
         value = _DECODER.decode(text)
     except _Refused as error:
         raise UnreadableInput(str(error), where) from error
     except json.JSONDecodeError as error:
         raise UnreadableInput(f"not JSON: {error.msg} at line {error.lineno} column {error.colno}", where) from error
-    except RecursionError as error:  # pragma: no cover - _check_depth stops it first
-        raise UnreadableInput("nesting too deep", where) from error
+    except RecursionError as error:  # the C parser's own guard, far beyond MAX_DEPTH
+        raise UnreadableInput(f"nesting deeper than {MAX_DEPTH}", where) from error
+    if not _within_depth(value, MAX_DEPTH):
+        raise UnreadableInput(f"nesting deeper than {MAX_DEPTH}", where)
     if _SURROGATE_ESCAPE.search(text):
         _check_strings(value, where)
     return value
@@ -140,11 +125,15 @@ def _utf16_key(key: str) -> bytes:
     return key.encode("utf-16-be", "surrogatepass")
 
 
-def _ascii_keys(value: Any) -> bool:
+def _plain(value: Any) -> bool:
+    """Whether every key is ASCII (then code-point order is UTF-16 order); raises on a number JCS-as-used
+    here does not allow (floats, integers beyond +-(2^53 - 1))."""
     if isinstance(value, dict):
-        return all(key.isascii() and _ascii_keys(item) for key, item in value.items())
+        return all(key.isascii() and _plain(item) for key, item in value.items())
     if isinstance(value, list):
-        return all(_ascii_keys(item) for item in value)
+        return all(_plain(item) for item in value)
+    if not isinstance(value, str):
+        _scalar(value)
     return True
 
 
@@ -181,22 +170,15 @@ def _scalar(value: Any) -> str:
 
 def canonical(value: Any) -> bytes:
     """RFC 8785 canonical JSON of ``value`` (the subset above), as UTF-8 bytes."""
-    if _ascii_keys(value):
-        # Code-point order is UTF-16 order for ASCII keys; Python's encoder then writes exactly JCS for our
-        # subset (its escapes are JSON.stringify's, lowercase \u00xx). Integers are range-checked below.
-        _check_integers(value)
-        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    if _plain(value):
+        return canonical_known(value)
     out: list[str] = []
     _write(value, out)
     return "".join(out).encode("utf-8")
 
 
-def _check_integers(value: Any) -> None:
-    if isinstance(value, dict):
-        for item in value.values():
-            _check_integers(item)
-    elif isinstance(value, list):
-        for item in value:
-            _check_integers(item)
-    elif not isinstance(value, str):
-        _scalar(value)
+def canonical_known(value: Any) -> bytes:
+    """JCS of a value whose keys are known ASCII names and whose integers are in range: one we built, or
+    one whose schema was checked (ballots, openings). For such values Python's encoder writes exactly RFC
+    8785 (sorted keys, JSON.stringify's escapes with lowercase \\u00xx), without the walk ``canonical`` does."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

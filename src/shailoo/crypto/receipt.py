@@ -18,7 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from shailoo.crypto import board, codec, jcs, record
-from shailoo.crypto.ballot import cast_from_json, display_code, tracking_hash, verify_cast_signature
+from shailoo.crypto.ballot import (
+    ballot_from_json,
+    cast_from_json,
+    display_code,
+    opening_from_json,
+    tracking_hash,
+    verify_cast_signature,
+)
 from shailoo.crypto.errors import CryptoError
 from shailoo.crypto.jcs import UnreadableInput
 from shailoo.crypto.manifest import Manifest, manifest_from_json
@@ -41,6 +48,8 @@ def _entry_parts(manifest: Manifest, entry: Any, where: str) -> tuple[str, list[
         return kind, board.ballot_parts(cast)
     if kind == board.CHALLENGE:
         codec.fields(entry, where, ("position", "type", "time", "tracking", "ballot", "opening"))
+        ballot_from_json(entry["ballot"], where)
+        opening_from_json(entry["opening"], where)  # schema-checked before it is hashed
         return kind, board.challenge_parts(tracking_hash(manifest.digest, entry["ballot"]), entry["opening"])
     if kind == board.CLOSE:
         codec.fields(entry, where, ("position", "type", "time", "ballots", "challenges", "signature"))

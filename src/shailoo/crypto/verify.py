@@ -107,7 +107,7 @@ def _summarise(number: int, line: bytes) -> Summary:
             ballot = ballot_from_json(entry["ballot"], f"{where} ballot")
             opening = opening_from_json(entry["opening"], f"{where} opening")
             tracking, credential, signed = tracking_hash(manifest.digest, entry["ballot"]), b"", b""
-            ballot_id, extra = bytes.fromhex(ballot.ballot_id), jcs.canonical(entry["opening"])
+            ballot_id, extra = bytes.fromhex(ballot.ballot_id), jcs.canonical_known(entry["opening"])
             try:
                 verify_ballot(manifest, _state["key"], ballot, where)
                 verify_opening(manifest, _state["key"], ballot, opening, where)
