@@ -401,3 +401,14 @@ def test_the_verifier_hands_the_holders_a_verified_record_before_decryption(elec
     assert code == 0, report.render()
     assert verified.tally.ballots_counted == 5 and verified.tally.head == election.state.head
     assert verify_record(tmp_path / "r")[0] == 2  # a final record needs its tally files
+
+
+def test_the_duplicate_finder_spills_sorted_runs_and_still_finds_every_repeated_id():
+    from shailoo.crypto.checks import DuplicateFinder
+
+    finder = DuplicateFinder(run_size=4)
+    ids = [bytes([i]) * 16 for i in range(10)]
+    for position, ballot_id in enumerate([*ids, ids[3], ids[7]], start=1):
+        finder.add(ballot_id, position, b"c" if position == 4 else b"b")
+    found = sorted((d[0][0], d[1], d[2], d[3], d[4]) for d in finder.duplicates())
+    assert found == [(3, 4, b"c", 11, b"b"), (7, 8, b"b", 12, b"b")]
