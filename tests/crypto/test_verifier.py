@@ -412,3 +412,13 @@ def test_the_duplicate_finder_spills_sorted_runs_and_still_finds_every_repeated_
         finder.add(ballot_id, position, b"c" if position == 4 else b"b")
     found = sorted((d[0][0], d[1], d[2], d[3], d[4]) for d in finder.duplicates())
     assert found == [(3, 4, b"c", 11, b"b"), (7, 8, b"b", 12, b"b")]
+
+
+def test_an_election_where_nobody_voted_verifies_with_zero_totals(tmp_path):
+    e = new_election(2)
+    e.close()
+    code, report, verified = verify_record(e.write(tmp_path / "empty"))
+    assert code == 0, report.render()
+    assert verified.tally.ballots_counted == 0
+    results = json.loads((tmp_path / "empty" / record.RESULTS).read_text())
+    assert {o["total"] for c in results["contests"] for o in c["options"]} == {0}
