@@ -48,26 +48,29 @@ class Report:
         return "\n".join(out)
 
 
-class DuplicateFinder:
-    """Finds ballot ids that occur twice on the board with memory that does not grow with the board: ids
-    are kept in a bounded buffer, spilled as sorted runs to a temporary file, and merged at the end."""
+class SpillSort:
+    """Fixed-size records sorted with bounded memory: kept in a buffer of ``run_size`` records, spilled as
+    sorted runs to a temporary file, merged when read back. The verifier's memory so stays flat however
+    long the board is."""
 
-    RECORD = 16 + 8 + 1  # ballot id, position, type (b: ballot, c: challenge)
-
-    def __init__(self, run_size: int = 65_536) -> None:
+    def __init__(self, size: int, run_size: int = 65_536) -> None:
+        self.size = size
         self.run_size = run_size
+        self.count = 0
         self._buffer: list[bytes] = []
         self._runs: list[tuple[int, int]] = []  # (offset, count) in the spill file
         self._file: IO[bytes] | None = None
 
-    def add(self, ballot_id: bytes, position: int, kind: bytes) -> None:
-        self._buffer.append(ballot_id + position.to_bytes(8, "big") + kind)
+    def add(self, item: bytes) -> None:
+        assert len(item) == self.size
+        self._buffer.append(item)
+        self.count += 1
         if len(self._buffer) >= self.run_size:
             self._spill()
 
     def _spill(self) -> None:
         if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in duplicates()
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed in sorted()
         self._buffer.sort()
         spill = self._file
         offset = spill.seek(0, os.SEEK_END)
@@ -79,27 +82,40 @@ class DuplicateFinder:
         assert self._file is not None
         done = 0
         while done < count:
-            self._file.seek(offset + done * self.RECORD)
-            block = self._file.read(min(4096, count - done) * self.RECORD)
-            for start in range(0, len(block), self.RECORD):
-                yield block[start : start + self.RECORD]
-            done += len(block) // self.RECORD
+            self._file.seek(offset + done * self.size)
+            block = self._file.read(min(4096, count - done) * self.size)
+            for start in range(0, len(block), self.size):
+                yield block[start : start + self.size]
+            done += len(block) // self.size
 
-    def duplicates(self) -> Iterator[tuple[bytes, int, bytes, int, bytes]]:
-        """(ballot id, first position, its type, later position, its type) for each repeated id."""
+    def sorted(self) -> Iterator[bytes]:
+        """Every record, in increasing byte order (once: the spill file is closed after)."""
         self._buffer.sort()
         try:
             if self._file is None:
-                merged: Iterator[bytes] = iter(self._buffer)
+                yield from self._buffer
             else:
-                merged = heapq.merge(iter(self._buffer), *(self._run(o, c) for o, c in self._runs))
-            previous: bytes | None = None
-            for item in merged:
-                if previous is not None and item[:16] == previous[:16]:
-                    yield (item[:16], int.from_bytes(previous[16:24], "big"), previous[24:],
-                           int.from_bytes(item[16:24], "big"), item[24:])
-                else:
-                    previous = item
+                yield from heapq.merge(iter(self._buffer), *(self._run(o, c) for o, c in self._runs))
         finally:
             if self._file is not None:
                 self._file.close()
+
+
+class DuplicateFinder:
+    """Ballot ids that occur twice on the board, found with flat memory (a SpillSort of id, position, type)."""
+
+    def __init__(self, run_size: int = 65_536) -> None:
+        self._records = SpillSort(16 + 8 + 1, run_size)
+
+    def add(self, ballot_id: bytes, position: int, kind: bytes) -> None:
+        self._records.add(ballot_id + position.to_bytes(8, "big") + kind)
+
+    def duplicates(self) -> Iterator[tuple[bytes, int, bytes, int, bytes]]:
+        """(ballot id, first position, its type, later position, its type) for each repeated id."""
+        previous: bytes | None = None
+        for item in self._records.sorted():
+            if previous is not None and item[:16] == previous[:16]:
+                yield (item[:16], int.from_bytes(previous[16:24], "big"), previous[24:],
+                       int.from_bytes(item[16:24], "big"), item[24:])
+            else:
+                previous = item

@@ -188,6 +188,9 @@ class PointSum:
         self._owner, self._sum = _decode(bytes(32), "")
         self._scratch_owner, self._scratch = decaf.allocate(decaf.POINT_SIZE)
 
+    def add(self, point: Point) -> None:
+        _lib.decaf_255_point_add(self._sum, self._sum, point.decoded())
+
     def add_encoding(self, data: bytes, where: str = "") -> None:
         _decode_into(self._scratch, data, where)
         _lib.decaf_255_point_add(self._sum, self._sum, self._scratch)

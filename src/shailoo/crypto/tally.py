@@ -53,6 +53,13 @@ def add_sums(left: Sums, right: Sums) -> Sums:
     return tuple(tuple(a + b for a, b in zip(x, y, strict=True)) for x, y in zip(left, right, strict=True))
 
 
+def subtract_sums(left: Sums, right: Sums) -> Sums:
+    return tuple(
+        tuple(Ciphertext(a.pad - b.pad, a.data - b.data) for a, b in zip(x, y, strict=True))
+        for x, y in zip(left, right, strict=True)
+    )
+
+
 def _label(holder: int, contest_id: str, option_id: str) -> bytes:
     return codec.label("decryption", str(holder), contest_id, option_id)
 

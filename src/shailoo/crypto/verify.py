@@ -4,8 +4,9 @@
 Checks an election record end to end (docs/protocol.md 12) and prints a report whose failures carry
 stable check codes. Exit code 0: valid; 1: invalid; 2: unreadable (not JSON as the strict reader accepts
 it, a missing file, a hostile size). The board is walked twice, streaming: the first pass checks every
-entry (cryptography in worker processes, the chain in this one) and finds each credential's last ballot;
-the second adds up the counted ballots. Memory grows with the credential list, not with the board.
+entry (cryptography in worker processes, the chain in this one), adds up every ballot and finds each
+credential's last one; the second takes the superseded ballots away. Memory grows with the credential
+list, not with the board.
 """
 from __future__ import annotations
 

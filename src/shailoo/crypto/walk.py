@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """The verifier's two streaming passes over board.jsonl (docs/protocol.md 12, steps 4 and 5): pass 1 checks
 every entry (its cryptography in worker processes, the chain, positions, times, credentials and ballot ids
-in this one) and finds each credential's last ballot; pass 2 adds up the counted ballots."""
+in this one), adds up every ballot and finds each credential's last one; pass 2 takes away the ballots
+that a later one of the same credential superseded."""
 from __future__ import annotations
 
 import array
@@ -23,7 +24,7 @@ from shailoo.crypto.ballot import (
     verify_cast_signature,
     verify_opening,
 )
-from shailoo.crypto.checks import DuplicateFinder, Report
+from shailoo.crypto.checks import DuplicateFinder, Report, SpillSort
 from shailoo.crypto.credential import CredentialList
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import CryptoError, check_code
@@ -52,7 +53,22 @@ def _init(manifest_json: Any, key_hex: str) -> None:
     _state.update(manifest=manifest, key=Point.from_hex(key_hex))
 
 
-def _summarise(number: int, line: bytes) -> Summary:
+class _Grid:
+    """Running sums of every ballot entry's ciphertexts in a chunk (pass 1 adds them all; pass 2 takes
+    away the superseded ones, usually a small share)."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.pads = [[PointSum() for _ in c.options] for c in manifest.contests]
+        self.datas = [[PointSum() for _ in c.options] for c in manifest.contests]
+
+    def sums(self) -> tally.Sums:
+        return tuple(
+            tuple(Ciphertext(pad.total(), data.total()) for pad, data in zip(pad_row, data_row, strict=True))
+            for pad_row, data_row in zip(self.pads, self.datas, strict=True)
+        )
+
+
+def _summarise(number: int, line: bytes, grid: _Grid) -> Summary:
     manifest: Manifest = _state["manifest"]
     where = f"{record.BOARD}:{number}"
     failures: list[tuple[str, str, str]] = []
@@ -76,6 +92,10 @@ def _summarise(number: int, line: bytes) -> Summary:
                 verify_ballot(manifest, _state["key"], cast.ballot, where)
             except CryptoError as error:
                 failures.append(failure(error, "board.ballot-proof"))
+            for pad_row, data_row, contest in zip(grid.pads, grid.datas, cast.ballot.contests, strict=True):
+                for pad, data, selection in zip(pad_row, data_row, contest.selections, strict=True):
+                    pad.add(selection.ciphertext.pad)
+                    data.add(selection.ciphertext.data)
         elif kind == board.CHALLENGE:
             codec.fields(entry, where, ("position", "type", "time", "tracking", "ballot", "opening"))
             ballot = ballot_from_json(entry["ballot"], f"{where} ballot")
@@ -104,25 +124,22 @@ def _summarise(number: int, line: bytes) -> Summary:
     return number, kind, position, moment, tracking, credential, signed, ballot_id, extra, failures
 
 
-def _summarise_chunk(lines: list[tuple[int, bytes]]) -> list[Summary]:
-    return [_summarise(number, line) for number, line in lines]
+def _summarise_chunk(lines: list[tuple[int, bytes]]) -> tuple[list[Summary], tally.Sums]:
+    grid = _Grid(_state["manifest"])
+    summaries = [_summarise(number, line, grid) for number, line in lines]
+    return summaries, grid.sums()
 
 
 def _sum_chunk(lines: list[tuple[int, bytes]]) -> tally.Sums:
-    """Add the ciphertexts of counted ballot lines (pass 2); every encoding is validated as it is decoded."""
-    manifest: Manifest = _state["manifest"]
-    pads = [[PointSum() for _ in c.options] for c in manifest.contests]
-    datas = [[PointSum() for _ in c.options] for c in manifest.contests]
+    """Add the ciphertexts of the given ballot lines (pass 2); every encoding is validated as it is decoded."""
+    grid = _Grid(_state["manifest"])
     for _, line in lines:
         entry = json.loads(line)  # the same bytes passed the strict reader in pass 1
-        for pad_row, data_row, contest in zip(pads, datas, entry["cast"]["ballot"]["contests"], strict=True):
+        for pad_row, data_row, contest in zip(grid.pads, grid.datas, entry["cast"]["ballot"]["contests"], strict=True):
             for pad, data, selection in zip(pad_row, data_row, contest["selections"], strict=True):
                 pad.add_encoding(bytes.fromhex(selection["ciphertext"]["pad"]))
                 data.add_encoding(bytes.fromhex(selection["ciphertext"]["data"]))
-    return tuple(
-        tuple(Ciphertext(pad.total(), data.total()) for pad, data in zip(pad_row, data_row, strict=True))
-        for pad_row, data_row in zip(pads, datas, strict=True)
-    )
+    return grid.sums()
 
 
 class Runner:
@@ -175,6 +192,8 @@ class Walk:
     report: Report
     last: array.array[int]
     duplicates: DuplicateFinder
+    superseded: SpillSort
+    sums: tally.Sums
     head: bytes = b""
     position: int = 0
     time: int = 0
@@ -212,6 +231,8 @@ class Walk:
             if index is None:
                 report.fail("board.credential-unlisted", where, "the credential is not on the signed credential list")
             else:
+                if self.last[index]:
+                    self.superseded.add(self.last[index].to_bytes(8, "big"))
                 self.last[index] = position
             self.ballots += 1
             parts = [tracking, credential, signed]
@@ -241,7 +262,8 @@ def walk_board(reader: record.RecordReader, manifest: Manifest, credentials: Cre
     lines = reader.raw_lines(record.BOARD)
     number, first = next(lines)
     header = jcs.loads(first, f"{record.BOARD}:1", jcs.MAX_LINE_BYTES)
-    walk = Walk(manifest, credentials, report, array.array("Q", bytes(8 * len(credentials))), DuplicateFinder())
+    walk = Walk(manifest, credentials, report, array.array("Q", bytes(8 * len(credentials))), DuplicateFinder(),
+                SpillSort(8), tally.empty_sums(manifest))
     walk.head, walk.time = board.genesis(manifest).head, manifest.opens
     count = -1
     try:
@@ -252,7 +274,8 @@ def walk_board(reader: record.RecordReader, manifest: Manifest, credentials: Cre
     except CryptoError as error:
         report.fail(*failure(error, "board.header"))
     entries = 0
-    for summaries in runner.run(_summarise_chunk, lines):
+    for summaries, sums in runner.run(_summarise_chunk, lines):
+        walk.sums = tally.add_sums(walk.sums, sums)
         for summary in summaries:
             entries += 1
             walk.entry(summary)
@@ -271,19 +294,18 @@ def walk_board(reader: record.RecordReader, manifest: Manifest, credentials: Cre
 
 
 def count_ballots(reader: record.RecordReader, walk: Walk, runner: Runner) -> tally.EncryptedTally:
-    """Pass 2: add up each credential's last ballot (positions sorted: a merge with the file's order)."""
-    counted = array.array("Q", sorted(p for p in walk.last if p))
-    sums = tally.empty_sums(walk.manifest)
+    """Pass 2: pass 1 added up every ballot; take away the superseded ones (their positions come sorted
+    from the spill sort, so the file is read once more in order and only those lines are parsed)."""
+    superseded = walk.superseded.sorted()
 
     def lines() -> Iterator[tuple[int, bytes]]:
-        index = 0
+        following = next(superseded, None)
         for number, line in reader.raw_lines(record.BOARD):
-            if index < len(counted) and number - 1 == counted[index]:
-                index += 1
+            if following is not None and number - 1 == int.from_bytes(following, "big"):
+                following = next(superseded, None)
                 yield number, line
 
+    sums = walk.sums
     for chunk_sums in runner.run(_sum_chunk, lines()):
-        sums = tally.add_sums(sums, chunk_sums)
-    return tally.EncryptedTally(sums, len(counted), walk.head)
-
-
+        sums = tally.subtract_sums(sums, chunk_sums)
+    return tally.EncryptedTally(sums, sum(1 for p in walk.last if p), walk.head)
