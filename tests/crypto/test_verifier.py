@@ -422,3 +422,67 @@ def test_an_election_where_nobody_voted_verifies_with_zero_totals(tmp_path):
     assert verified.tally.ballots_counted == 0
     results = json.loads((tmp_path / "empty" / record.RESULTS).read_text())
     assert {o["total"] for c in results["contests"] for o in c["options"]} == {0}
+
+
+# Every other check, each broken alone in an otherwise valid record ----------------------------------
+
+def _manifest_edit(edit):
+    def apply(path):
+        _edit_json(path / record.MANIFEST, edit)
+    return apply
+
+
+def _header_edit(name, **changes):
+    def apply(path):
+        lines = read_lines(path / name)
+        write_lines(path / name, [{**lines[0], **changes}, *lines[1:]])
+    return apply
+
+
+def _json_edit(name, edit):
+    def apply(path):
+        _edit_json(path / name, edit)
+    return apply
+
+
+def _entry_edit(index, edit):
+    def apply(path):
+        header, entries = _board(path)
+        edit(entries[index])
+        _write_board(path, entries, header)
+    return apply
+
+
+def _resign_key_proof(data):
+    """Holder 2 itself signs a round-1 message whose key proof is wrong."""
+    message = data["keys"][1]
+    proof = message["encryption_key_proof"]
+    proof["v"] = (Scalar.from_hex(proof["v"]) + Scalar(1)).hex()
+    body = {k: v for k, v in message.items() if k != "signature"}
+    message["signature"] = signature.sign(HOLDERS[2], "ceremony", [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()
+
+
+@pytest.mark.parametrize("check, tamper", [
+    ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor"))),
+    ("manifest.marks", _manifest_edit(lambda d: d["contests"][0].update(max_marks=0))),
+    ("manifest.times", _manifest_edit(lambda d: d.update(closes=d["opens"]))),
+    ("manifest.schema", _manifest_edit(lambda d: d.update(extra="field"))),
+    ("manifest.kind", _manifest_edit(lambda d: d.update(kind="manifesto"))),
+    ("ceremony.manifest-hash", _json_edit(record.CEREMONY, lambda d: d.update(manifest_hash="00" * 64))),
+    ("ceremony.key-proof", _json_edit(record.CEREMONY, _resign_key_proof)),
+    ("board.manifest-hash", _header_edit(record.BOARD, manifest_hash="00" * 64)),
+    ("board.kind", _header_edit(record.BOARD, kind="chain")),
+    ("board.time", _entry_edit(0, lambda e: e.update(time=SMALL_MANIFEST.opens - 1))),
+    ("board.schema", _entry_edit(1, lambda e: e.update(type="vote"))),
+    ("board.ballot-shape", _entry_edit(0, lambda e: e["cast"]["ballot"]["contests"][0]["selections"].pop())),
+    ("board.identity", _entry_edit(0, lambda e: e["cast"].update(credential=IDENTITY.hex()))),
+    ("tally.count", _json_edit(record.TALLY, lambda d: d.update(ballots_counted=4))),
+    ("tally.manifest-hash", _json_edit(record.TALLY, lambda d: d.update(manifest_hash="00" * 64))),
+    ("decryption.holders", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].reverse())),
+    ("decryption.manifest-hash", _json_edit(record.DECRYPTIONS, lambda d: d.update(manifest_hash="00" * 64))),
+    ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4))),
+    ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64))),
+])
+def test_each_check_names_itself_when_its_property_alone_is_broken(path, check, tamper):
+    tamper(path)
+    _refused(path, check)

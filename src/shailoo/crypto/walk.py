@@ -92,10 +92,11 @@ def _summarise(number: int, line: bytes, grid: _Grid) -> Summary:
                 verify_ballot(manifest, _state["key"], cast.ballot, where)
             except CryptoError as error:
                 failures.append(failure(error, "board.ballot-proof"))
-            for pad_row, data_row, contest in zip(grid.pads, grid.datas, cast.ballot.contests, strict=True):
-                for pad, data, selection in zip(pad_row, data_row, contest.selections, strict=True):
-                    pad.add(selection.ciphertext.pad)
-                    data.add(selection.ciphertext.data)
+            if not failures:  # its shape is the manifest's (a board with any failure is not counted anyway)
+                for pad_row, data_row, contest in zip(grid.pads, grid.datas, cast.ballot.contests, strict=True):
+                    for pad, data, selection in zip(pad_row, data_row, contest.selections, strict=True):
+                        pad.add(selection.ciphertext.pad)
+                        data.add(selection.ciphertext.data)
         elif kind == board.CHALLENGE:
             codec.fields(entry, where, ("position", "type", "time", "tracking", "ballot", "opening"))
             ballot = ballot_from_json(entry["ballot"], f"{where} ballot")
