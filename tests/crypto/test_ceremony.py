@@ -127,3 +127,8 @@ def test_too_many_cheating_dealers_leave_no_quorum():
     with pytest.raises(CryptoError) as caught:
         transcript.run_ceremony(SMALL_MANIFEST, HOLDERS, cheats={1: frozenset({2}), 2: frozenset({3})})
     assert caught.value.check == "ceremony.quorum"
+
+
+def test_a_holders_secrets_survive_the_json_round_trip_of_its_own_file():
+    secrets = c.start_holder(c.Ceremony(SMALL_MANIFEST), 2)
+    assert c.HolderSecrets.from_json(jcs.loads(jcs.canonical(secrets.to_json()), "file")) == secrets

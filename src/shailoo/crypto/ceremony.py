@@ -49,6 +49,17 @@ class HolderSecrets:
     encryption_secret: Scalar
     coefficients: tuple[Scalar, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        """For the holder's own encrypted file between rounds (never sent anywhere)."""
+        return {"index": self.index, "encryption_secret": self.encryption_secret.hex(),
+                "coefficients": [a.hex() for a in self.coefficients]}
+
+    @staticmethod
+    def from_json(data: Any, where: str = "holder secrets") -> HolderSecrets:
+        codec.fields(data, where, ("index", "encryption_secret", "coefficients"))
+        return HolderSecrets(codec.integer(data, "index", where, 1), codec.scalar(data, "encryption_secret", where),
+                             tuple(codec.scalar_of(a, where) for a in codec.items(data, "coefficients", where, 1, 64)))
+
 
 @dataclass(frozen=True, slots=True)
 class KeyMessage:
