@@ -383,14 +383,14 @@ def test_a_changed_total_or_one_beyond_the_counted_ballots_is_refused(path):
 
 def test_a_changed_manifest_changes_q_and_every_signature_on_it_fails(path):
     _edit_json(path / record.MANIFEST, lambda data: data.update(title="Another election"))
-    _refused(path, "credentials.manifest-hash")
+    _refused(path, "ceremony.manifest-hash")
 
 
 def test_a_record_with_another_contest_layout_is_refused(path):
     contest = Contest("extra", "", (Option("x", ""),), 1, 1)
     manifest = manifest_with(contests=(*SMALL_MANIFEST.contests, contest))
     write_json(path / record.MANIFEST, manifest.to_json())
-    _refused(path, "credentials.manifest-hash")
+    _refused(path, "ceremony.manifest-hash")
 
 
 def test_the_verifier_hands_the_holders_a_verified_record_before_decryption(election, tmp_path):

@@ -53,7 +53,7 @@ class SpillSort:
     sorted runs to a temporary file, merged when read back. The verifier's memory so stays flat however
     long the board is."""
 
-    def __init__(self, size: int, run_size: int = 65_536) -> None:
+    def __init__(self, size: int, run_size: int = 16_384) -> None:
         self.size = size
         self.run_size = run_size
         self.count = 0
@@ -104,7 +104,7 @@ class SpillSort:
 class DuplicateFinder:
     """Ballot ids that occur twice on the board, found with flat memory (a SpillSort of id, position, type)."""
 
-    def __init__(self, run_size: int = 65_536) -> None:
+    def __init__(self, run_size: int = 16_384) -> None:
         self._records = SpillSort(16 + 8 + 1, run_size)
 
     def add(self, ballot_id: bytes, position: int, kind: bytes) -> None:

@@ -73,15 +73,6 @@ def _verify(reader: record.RecordReader, report: Report, workers: int, before_de
                 f"commission key {manifest.authorities.commission.hex()[:16]}…, board key "
                 f"{manifest.authorities.board.hex()[:16]}…")
     try:
-        lines = reader.lines(record.CREDENTIALS)
-        _, header = next(lines)
-        credentials = read_list(manifest, header, lines, record.CREDENTIALS)
-    except CryptoError as error:
-        report.fail(*failure(error, "credentials.schema"))
-        report.step("credential list")
-        return 1, report, None
-    report.step(f"credential list: {len(credentials)} credentials, sorted, distinct, signed by the commission")
-    try:
         ceremony = check_transcript(manifest, reader.read_json(record.CEREMONY))
     except CryptoError as error:
         report.fail(*failure(error, "ceremony.schema"))
@@ -90,8 +81,18 @@ def _verify(reader: record.RecordReader, report: Report, workers: int, before_de
     report.step(f"key ceremony: every message signed by its holder, {manifest.holders * manifest.quorum} coefficient "
                 f"proofs, qualified dealers {list(ceremony.qualified)}, joint key {ceremony.joint_public_key.hex()[:16]}… "
                 "signed by every qualified holder")
+    # The workers are forked before the credential list is read, so that they do not each hold a copy of it.
     runner = Runner(workers, manifest_json, ceremony.joint_public_key.hex())
     try:
+        try:
+            lines = reader.lines(record.CREDENTIALS)
+            _, header = next(lines)
+            credentials = read_list(manifest, header, lines, record.CREDENTIALS)
+        except CryptoError as error:
+            report.fail(*failure(error, "credentials.schema"))
+            report.step("credential list")
+            return 1, report, None
+        report.step(f"credential list: {len(credentials)} credentials, sorted, distinct, signed by the commission")
         walk = walk_board(reader, manifest, credentials, runner, report)
         report.step(f"board: {walk.position} entries chained, {walk.ballots} cast ballots (proofs, signatures, "
                     f"credentials on the list), {walk.challenges} challenged ballots opened, none cast, ballot ids "
