@@ -13,7 +13,7 @@ MODULE ?=
 JOBS ?= 1
 MUTATION_STAMP := $(VENV)/.mutation-stamp
 
-.PHONY: run test setup install messages lint mutation bench-import clean
+.PHONY: run test setup install frontend messages lint mutation bench-import clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,8 +21,23 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) frontend
 	scripts/ensure-libdecaf
+
+# The design system (docs/design.md): GOV.UK Frontend's Sass and axe-core from frontend/package-lock.json,
+# built into src/shailoo/web/static/web/build/ (not committed).
+FRONTEND_STAMP := frontend/node_modules/.installed-stamp
+FRONTEND_CSS := src/shailoo/web/static/web/build/shailoo.css
+
+$(FRONTEND_STAMP): frontend/package.json frontend/package-lock.json
+	scripts/ensure-node
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $(FRONTEND_STAMP)
+
+$(FRONTEND_CSS): $(FRONTEND_STAMP) frontend/build.mjs $(wildcard frontend/scss/*.scss)
+	node frontend/build.mjs
+
+frontend: $(FRONTEND_CSS)
 
 messages: install
 	@if command -v msgfmt >/dev/null; then cd src/shailoo && ../../$(BIN)/shailoo compilemessages -v0; \
@@ -62,4 +77,4 @@ lint: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var mutants
+	rm -rf $(VENV) var mutants frontend/node_modules src/shailoo/web/static/web/build

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shailoo.tunduk.session.voter_context",
             ],
         },
     },
@@ -200,6 +201,7 @@ if os.environ.get("SHAILOO_BEHIND_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGIN_URL = "admin:login"
+CSRF_FAILURE_VIEW = "shailoo.web.views.csrf_failure"
 
 LOGGING = {
     "version": 1,

@@ -18,3 +18,8 @@ urlpatterns = [
     path("cabinet/", include("shailoo.cabinet.urls")),
     path("commission/", include("shailoo.commission.urls")),
 ]
+
+handler400 = "shailoo.web.views.bad_request"
+handler403 = "shailoo.web.views.permission_denied"
+handler404 = "shailoo.web.views.page_not_found"
+handler500 = "shailoo.web.views.server_error"

@@ -56,6 +56,8 @@ class LookupOutcome:
     # not_listed, ineligible: apply for a correction until this day (inclusive, Bishkek)
     corrections_until: dt.date | None = None
     corrections_open: bool = False
+    unserved: bool = False
+    """not_listed: the citizen is eligible and has an entry, but no precinct serves their registered address."""
 
     # invalid_pin: the code of rules.pin.InvalidPin (empty, not_digits, length, gender_digit, date)
     pin_error: str = ""

@@ -189,6 +189,7 @@ def _not_listed(*, pin_hash: str, moment: dt.datetime, today: dt.date, entry: di
         election_day=election["election_day"],
         corrections_until=calendar.corrections_until,
         corrections_open=calendar.corrections_open(moment),
+        unserved=entry is not None,
     )
 
 

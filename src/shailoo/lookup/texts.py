@@ -17,13 +17,9 @@ from shailoo.rules.eligibility import Ineligibility
 REASON_TEXTS = {
     Ineligibility.UNDER_AGE: _("You will not yet be 18 on election day."),
     Ineligibility.NO_BIOMETRICS: _(
-        "Biometric registration is not done: go to a Public Service Centre to do it, "
-        "then apply to your precinct commission."
+        "Your biometric registration is not done: only citizens with biometric registration are on the voter list."
     ),
-    Ineligibility.OUTSIDE_TERRITORY: _(
-        "Your registered address is outside the territory of this council. If you live here, "
-        "apply to the precinct commission with your passport."
-    ),
+    Ineligibility.OUTSIDE_TERRITORY: _("Your registered address is outside the territory of this council."),
 }
 
 PIN_ERROR_TEXTS = {
@@ -50,10 +46,24 @@ def headline(outcome: LookupOutcome) -> str:
     if outcome.kind is LookupKind.LISTED:
         return gettext("You are on the voter list.")
     if outcome.kind is LookupKind.INELIGIBLE:
-        return gettext("You are not on the list of those who may vote.")
+        if set(outcome.reasons) == {Ineligibility.UNDER_AGE}:
+            return gettext("You cannot vote in this election.")
+        return gettext("You cannot vote in this election yet.")
     if outcome.kind is LookupKind.NOT_LISTED:
+        if outcome.unserved:
+            return gettext("No precinct serves your registered address yet.")
         return gettext("You were not found on the voter list of an upcoming election.")
     return gettext("This is not a valid PIN.")
+
+
+def status(outcome: LookupOutcome) -> tuple[str, str]:
+    """The result's tag: its words and its meaning (ui.TAG_MEANINGS)."""
+    if outcome.kind is LookupKind.LISTED:
+        return gettext("on the list"), "done"
+    actionable = outcome.corrections_open and set(outcome.reasons) != {Ineligibility.UNDER_AGE}
+    if outcome.kind is LookupKind.INELIGIBLE:
+        return gettext("not eligible yet") if actionable else gettext("not eligible"), "action" if actionable else "closed"
+    return gettext("not on the list"), "action" if outcome.corrections_open else "closed"
 
 
 def voting_mode_text(mode: VotingMode | None) -> str:
@@ -65,26 +75,55 @@ def voting_mode_text(mode: VotingMode | None) -> str:
 
 
 def what_to_do(outcome: LookupOutcome) -> str:
-    """What the voter can do next, with the deadline where there is one."""
+    """The one next step: what, where, by when, with which document."""
     if outcome.kind is LookupKind.INVALID_PIN:
         return str(PIN_SHAPE)
     if outcome.kind is LookupKind.LISTED:
-        if outcome.enrolment_until:
+        day = localised_date(outcome.election_day)
+        if outcome.voting_mode is VotingMode.ELECTRONIC:
             return gettext(
+                "You vote electronically, in the voting application, until the polls close on %(day)s. "
+                "You cannot get a paper ballot at the precinct."
+            ) % {"day": day}
+        text = gettext(
+            "On election day, %(day)s, come to your polling station with your passport (ID card)."
+        ) % {"day": day}
+        if outcome.enrolment_until:
+            text += " " + gettext(
                 "You may apply to vote electronically until %(date)s inclusive, in the Voter's Cabinet "
                 "or at the precinct commission."
             ) % {"date": localised_date(outcome.enrolment_until)}
-        return ""
-    if outcome.corrections_until and outcome.corrections_open:
-        return gettext(
-            "Until %(date)s inclusive, apply to the precinct commission with a copy of your passport, "
-            "or in the Voter's Cabinet, to be put on the list or have your data corrected."
-        ) % {"date": localised_date(outcome.corrections_until)}
-    if outcome.corrections_until:
+        return text
+    if outcome.corrections_until and not outcome.corrections_open:
         return gettext(
             "The deadline for corrections (%(date)s) has passed. Call 1255 for help."
         ) % {"date": localised_date(outcome.corrections_until)}
-    return gettext("No election is coming up. Call 1255 for help.")
+    if outcome.corrections_until is None:
+        return gettext("No election is coming up. Call 1255 for help.")
+    deadline = {"date": localised_date(outcome.corrections_until)}
+    if outcome.kind is LookupKind.INELIGIBLE:
+        if Ineligibility.NO_BIOMETRICS in outcome.reasons:
+            return gettext(
+                "Go to a Public Service Centre (ЦОН) with your passport and do the biometric registration. "
+                "The voter list takes it from the population register: check again a few days later, and if "
+                "you are still not on the list, apply to your precinct commission until %(date)s inclusive."
+            ) % deadline
+        if Ineligibility.OUTSIDE_TERRITORY in outcome.reasons:
+            return gettext(
+                "If the address in your passport is in this council's territory, apply to the precinct "
+                "commission of that address with your passport until %(date)s inclusive."
+            ) % deadline
+        return ""
+    if outcome.unserved:
+        return gettext(
+            "Until %(date)s inclusive, apply to the precinct commission where you live, with your passport, "
+            "or in the Voter's Cabinet as missing from the list: the commission puts you on the list of "
+            "the precinct that serves your address."
+        ) % deadline
+    return gettext(
+        "Until %(date)s inclusive, apply to the precinct commission with a copy of your passport, "
+        "or in the Voter's Cabinet, to be put on the list or have your data corrected."
+    ) % deadline
 
 
 def reason_texts(outcome: LookupOutcome) -> list[str]:

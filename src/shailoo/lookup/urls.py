@@ -4,7 +4,7 @@ from django.urls import path
 from shailoo.lookup import views
 
 urlpatterns = [
-    path("", views.check, name="lookup-home"),
+    path("", views.home, name="lookup-home"),
     path("check/", views.check, name="lookup-check"),
     path("where/", views.where, name="lookup-where"),
     path("precincts/<str:number>/", views.precinct_page, name="lookup-precinct"),

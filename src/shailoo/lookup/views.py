@@ -5,11 +5,13 @@ All work without JavaScript. Over a rate limit the check page asks for a self-ho
 """
 import logging
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,19 +32,40 @@ from shailoo.lookup.selectors import (
 )
 from shailoo.lookup.services import lookup_for_operator
 from shailoo.rules.addresses import house_number
+from shailoo.rules.eligibility import Ineligibility
 
 logger = logging.getLogger(__name__)
 
 OPERATOR_ROLES = (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.CEC_ADMIN)
 
 
+def _next_links(outcome: LookupOutcome) -> list[dict]:
+    """Where the next step is done online, as links under it."""
+    if outcome.kind is LookupKind.LISTED:
+        if outcome.enrolment_until:
+            return [{"url": reverse("cabinet:home"), "text": _("Apply in the Voter's Cabinet")}]
+        return []
+    if not outcome.corrections_open:
+        return []
+    if outcome.kind is LookupKind.INELIGIBLE and Ineligibility.OUTSIDE_TERRITORY not in outcome.reasons:
+        return []
+    return [
+        {"url": reverse("lookup-where"), "text": _("Find the precinct of your address")},
+        {"url": reverse("cabinet:home"), "text": _("Apply in the Voter's Cabinet")},
+    ]
+
+
 def _result_context(outcome: LookupOutcome) -> dict:
     language = texts.language()
     address = outcome.precinct_address(language)
+    status_text, meaning = texts.status(outcome)
     return {
         "outcome": outcome,
         "kind": outcome.kind.value,
         "headline": texts.headline(outcome),
+        "status_text": status_text,
+        "meaning": meaning,
+        "next_links": _next_links(outcome),
         "what_to_do": texts.what_to_do(outcome),
         "reasons": texts.reason_texts(outcome),
         "voting_mode_text": texts.voting_mode_text(outcome.voting_mode),
@@ -60,8 +83,14 @@ def _with_captcha(request: HttpRequest, form: CheckForm, *, error: str, status: 
     data = form.data.copy()
     data["captcha_token"], data["captcha_answer"] = challenge.token, ""
     return render(request, "lookup/check.html", {
-        "form": CheckForm(data), "captcha": challenge, "captcha_error": error,
+        "form": CheckForm(data), "captcha": challenge, "captcha_error": error, "page_errors": True,
     }, status=status)
+
+
+@require_http_methods(["GET"])
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: what a voter can do here and without the internet."""
+    return render(request, "lookup/home.html")
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +122,7 @@ def check(request: HttpRequest) -> HttpResponse:
     logger.debug("lookup channel=web outcome=%s pin=%s", outcome.kind, outcome.pin_hash)
     if outcome.kind is LookupKind.INVALID_PIN:
         form.add_error("pin", texts.pin_error_text(outcome.pin_error))
-        return render(request, "lookup/check.html", {"form": form, "pin_shape": texts.PIN_SHAPE}, status=400)
+        return render(request, "lookup/check.html", {"form": form}, status=400)
     # The PIN is not echoed back into the page: a fresh, empty form under the result.
     return render(request, "lookup/check.html", {"form": CheckForm(), **_result_context(outcome)})
 
@@ -121,6 +150,7 @@ def where(request: HttpRequest) -> HttpResponse:
         if house and number is None:
             form.add_error("house", _("A house number starts with digits, e.g. 12 or 12А."))
             return render(request, "lookup/where.html", context, status=400)
+        context["searched_street"], context["searched_house"] = street, house
         context["searched"] = True
         context["precinct"] = precinct_for_address(settlement=settlement, street=street, house=number)
     return render(request, "lookup/where.html", context)
@@ -130,7 +160,7 @@ def where(request: HttpRequest) -> HttpResponse:
 def precinct_page(request: HttpRequest, number: str) -> HttpResponse:
     precinct = public_precinct(number)
     if precinct is None:
-        raise Http404(_("No precinct has this number."))
+        return render(request, "lookup/precinct_not_found.html", {"number": number[:8]}, status=404)
     latitude = float(precinct.latitude) if precinct.latitude is not None else None
     longitude = float(precinct.longitude) if precinct.longitude is not None else None
     return render(request, "lookup/precinct.html", {
@@ -148,6 +178,7 @@ class OperatorLoginView(LoginView):
 @require_POST
 def operator_logout(request: HttpRequest) -> HttpResponse:
     logout(request)
+    messages.success(request, _("You are signed out of the call-centre console."))
     return redirect("lookup-operator-login")
 
 
@@ -176,8 +207,10 @@ def operator_console(request: HttpRequest) -> HttpResponse:
     outcome = lookup_for_operator(actor=request.user, pin_text=form.cleaned_data["pin"])
     context: dict = {"form": CheckForm()}
     if outcome.kind is LookupKind.INVALID_PIN:
-        context["pin_error"] = texts.pin_error_text(outcome.pin_error)
-        context["pin_shape"] = texts.PIN_SHAPE
+        form = CheckForm({"pin": form.cleaned_data["pin"]})
+        form.is_valid()
+        form.add_error("pin", texts.pin_error_text(outcome.pin_error))
+        context["form"] = form
     else:
         context.update(_result_context(outcome))
     return render(request, "lookup/operator.html", context)

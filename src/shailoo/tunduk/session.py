@@ -84,3 +84,8 @@ def voter_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def voter_context(request: HttpRequest) -> dict[str, str]:
+    """Template context: the signed-in voter's name for the Voter's Cabinet's navigation."""
+    return {"voter_name": current_voter_name(request)}

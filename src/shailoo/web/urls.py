@@ -5,4 +5,6 @@ from shailoo.web import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("privacy/", views.privacy, name="web-privacy"),
+    path("accessibility/", views.accessibility, name="web-accessibility"),
 ]

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// Builds the design system's stylesheet and copies GOV.UK Frontend's script into the web app's static files.
+// Run by `make frontend` after `npm ci`; the outputs are not committed (see .gitignore).
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const out = join(here, "..", "src", "shailoo", "web", "static", "web", "build");
+mkdirSync(out, { recursive: true });
+
+const result = sass.compile(join(here, "scss", "shailoo.scss"), {
+  style: "compressed",
+  loadPaths: [join(here, "node_modules")],
+  importers: [new sass.NodePackageImporter(here)],
+  quietDeps: true,
+});
+writeFileSync(join(out, "shailoo.css"), result.css);
+copyFileSync(
+  join(here, "node_modules", "govuk-frontend", "dist", "govuk", "govuk-frontend.min.js"),
+  join(out, "govuk-frontend.min.js"),
+);
+console.log(`frontend: ${join(out, "shailoo.css")} (${result.css.length} bytes)`);
