@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from shailoo.cabinet.models import Application
 from shailoo.register.models import VoterListEntry
@@ -31,8 +31,9 @@ def test_the_voter_sees_their_precinct_voting_mode_and_deadlines(world):
     calendar = world.election.calendar
     assert f"№{world.precinct.number}" in html
     assert 'id="my-data"' in html and citizen.surname in html and citizen.birth_date.strftime("%d.%m.%Y") in html
-    assert calendar.corrections_until.strftime("%d.%m.%Y") in html
-    assert calendar.enrolment_until.strftime("%d.%m.%Y") in html
+    with translation.override("ky"):
+        assert formats.date_format(calendar.corrections_until, "j E Y") in html
+        assert formats.date_format(calendar.enrolment_until, "j E Y") in html
     assert reverse("cabinet:evoting", args=[world.election.pk]) in html
 
 

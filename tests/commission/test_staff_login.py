@@ -45,8 +45,10 @@ def test_the_right_password_signs_in_and_opens_the_queue(member):
 
 
 def test_a_wrong_password_is_refused_with_a_message(member):
-    response = sign_in(Client(), "wrong password")
-    assert response.status_code == 400 and b'class="errorlist' in response.content
+    response = sign_in(Client(HTTP_ACCEPT_LANGUAGE="en"), "wrong password")
+    html = response.content.decode()
+    assert response.status_code == 400 and 'class="govuk-error-summary"' in html
+    assert "Wrong user name or password." in html and "<title>Error:" in html
 
 
 def test_the_sixth_attempt_after_five_wrong_passwords_is_locked_out_even_with_the_right_one(member):

@@ -81,8 +81,33 @@ class Application(models.Model):
         return self.status in self.OPEN_STATUSES
 
     @property
+    def staff_kind_label(self) -> str:
+        """The kind in the commission's words (the choices' labels are the voter's: "correction of my data")."""
+        return str(STAFF_KIND_LABELS.get(self.kind, self.get_kind_display()))
+
+    @property
+    def status_meaning(self) -> str:
+        """The colour of the status's tag (shailoo.web.templatetags.ui.TAG_MEANINGS)."""
+        return STATUS_MEANINGS.get(self.status, "closed")
+
+    @property
     def has_scan(self) -> bool:
         return bool(self.scan_name)
+
+
+STAFF_KIND_LABELS = {
+    Application.Kind.CORRECTION: _("correction of data"),
+    Application.Kind.MISSING: _("missing from the list"),
+    Application.Kind.EVOTING: _("e-voting enrolment"),
+}
+STATUS_MEANINGS = {
+    Application.Status.FILED: "waiting",
+    Application.Status.UNDER_REVIEW: "waiting",
+    Application.Status.APPROVED: "done",
+    Application.Status.APPLIED: "done",
+    Application.Status.REJECTED: "refused",
+    Application.Status.WITHDRAWN: "closed",
+}
 
 
 class ApplicationEvent(models.Model):

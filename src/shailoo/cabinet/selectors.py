@@ -72,3 +72,26 @@ def my_applications(pin: str) -> QuerySet[Application]:
 
 def my_application(pin: str, pk: int) -> Application | None:
     return Application.objects.filter(pin=pin, pk=pk).select_related("election", "citizen").first()
+
+
+def open_applications(pin: str) -> dict[tuple[int, str], Application]:
+    """The voter's open applications by (election id, kind): at most one of each (a constraint says so)."""
+    return {
+        (application.election_id, application.kind): application
+        for application in Application.objects.filter(pin=pin, status__in=Application.OPEN_STATUSES)
+    }
+
+
+def decided_corrections(pin: str, *, election_ids: list[int]) -> dict[str, tuple[str, Application]]:
+    """The values a commission decided for the voter (approved corrections of these elections), newest
+    winning: field name → (value, the application that decided it)."""
+    decided: dict[str, tuple[str, Application]] = {}
+    applications = Application.objects.filter(
+        pin=pin, election_id__in=election_ids, kind__in=[Application.Kind.CORRECTION, Application.Kind.MISSING],
+        status=Application.Status.APPLIED,
+    ).order_by("updated_at", "pk")
+    for application in applications:
+        for name, value in (application.claimed or {}).items():
+            if value and name != "precinct":
+                decided[name] = (str(value), application)
+    return decided

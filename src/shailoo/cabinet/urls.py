@@ -10,5 +10,5 @@ urlpatterns = [
     path("elections/<int:election_id>/correction/", views.apply_correction, name="correction"),
     path("elections/<int:election_id>/evoting/", views.apply_evoting, name="evoting"),
     path("missing/", views.apply_missing, name="missing"),
-    path("applications/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("applications/<int:pk>/withdraw/", views.withdraw_page, name="withdraw"),
 ]

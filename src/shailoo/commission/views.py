@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -66,7 +67,7 @@ def staff_view(view):
             return _login_redirect(request)
         scope = scope_of(user)
         if not scope.is_reviewer:
-            return render(request, "commission/forbidden.html", status=403)
+            return render(request, "commission/forbidden.html", {"reason": "no_role"}, status=403)
         return view(request, scope, *args, **kwargs)
 
     return wrapper
@@ -135,32 +136,76 @@ def login_code(request: HttpRequest) -> HttpResponse:
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
+    messages.success(request, _("You are signed out of the commission back office."))
     return HttpResponseRedirect(reverse("commission:login"))
 
 
 @staff_view
 def queue(request: HttpRequest, scope: StaffScope) -> HttpResponse:
-    items = selectors.review_queue(scope, today=timezone.localdate())
+    districts = list(selectors.districts_in_scope(scope))
+    form = forms.QueueFilterForm(request.GET or None, districts=districts)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            district=data["district"], precinct=(data["precinct"] or "").strip(), kind=data["kind"],
+            status=data["status"] or "open", search=data["search"].strip(),
+        )
+    items = selectors.review_queue(scope, today=timezone.localdate(), filters=filters)
     page = Paginator(items, 50).get_page(request.GET.get("page"))
     return render(request, "commission/queue.html", {
-        "page": page, "decided": selectors.recently_decided(scope), "scope": scope,
+        "nav": "queue", "page": page, "filter_form": form, "filters": filters, "scope": scope,
+        "filtered": any((filters.district, filters.precinct, filters.kind, filters.search, filters.status != "open")),
+        "query": request.GET.urlencode(),
+        "page_errors": bool(form.errors),
     })
 
 
-def _detail_context(scope: StaffScope, application: Application) -> dict:
+CLAIM_LABELS = {
+    "surname": _lazy("Surname"), "name": _lazy("Name"), "patronymic": _lazy("Patronymic"),
+    "settlement": _lazy("Settlement"), "street": _lazy("Street"), "house": _lazy("House"),
+    "apartment": _lazy("Apartment"), "precinct": _lazy("Precinct"),
+}
+
+
+def _claim_rows(application: Application, entry) -> list[dict]:
+    """What the list has now beside what the voter asks for, field by field, in the staff's language."""
+    citizen = application.citizen
+    rows = []
+    for name, claimed in (application.claimed or {}).items():
+        if name == "precinct":
+            current = entry.precinct.number if entry is not None and entry.precinct_id else ""
+        else:
+            current = getattr(citizen, name, "")
+        rows.append({
+            "label": CLAIM_LABELS.get(name, name), "current": current, "claimed": claimed,
+            "changed": str(current).strip().casefold() != str(claimed).strip().casefold(),
+        })
+    return rows
+
+
+def _detail_context(request: HttpRequest, scope: StaffScope, application: Application, *,
+                    biometric_form=None, reject_form=None) -> dict:
     from shailoo.cabinet.services import deadline_for
 
     deadline = deadline_for(application.kind, application.election)
+    entry = selectors.list_entry_of(application)
+    refusals = [str(m) for m in messages.get_messages(request) if "refusal" in m.tags]
     return {
+        "nav": "queue",
         "application": application,
-        "entry": selectors.list_entry_of(application),
+        "entry": entry,
+        "claim_rows": _claim_rows(application, entry),
         "deadline": deadline,
         "days_left": (deadline - timezone.localdate()).days,
         "identity_established": services.identity_established(application),
-        "biometric_form": forms.BiometricForm(auto_id="biometric_%s"),
+        "biometric_form": biometric_form or forms.BiometricForm(auto_id="biometric_%s"),
         "approve_form": forms.ApproveForm(auto_id="approve_%s"),
-        "reject_form": forms.RejectForm(auto_id="reject_%s"),
+        "reject_form": reject_form or forms.RejectForm(auto_id="reject_%s"),
         "scan_is_image": application.scan_content_type.startswith("image/"),
+        "next_application": selectors.next_open_application(scope, application),
+        "refusals": refusals,
+        "page_errors": bool(refusals),
     }
 
 
@@ -174,7 +219,7 @@ def _application_or_404(scope: StaffScope, pk: int) -> Application:
 @staff_view
 def application_detail(request: HttpRequest, scope: StaffScope, pk: int) -> HttpResponse:
     application = _application_or_404(scope, pk)
-    return render(request, "commission/application.html", _detail_context(scope, application))
+    return render(request, "commission/application.html", _detail_context(request, scope, application))
 
 
 @staff_view
@@ -192,15 +237,15 @@ def application_scan(request: HttpRequest, scope: StaffScope, pk: int) -> HttpRe
     return response
 
 
-def _refused(request: HttpRequest, scope: StaffScope, application: Application, error: ApplicationRefused):
-    context = _detail_context(scope, application)
-    context["error"] = error.message
-    status = 409 if error.code in CONFLICT_CODES else 400
-    return render(request, "commission/application.html", context, status=status)
+def _back_to_application(pk: int, *, anchor: str = "") -> HttpResponseRedirect:
+    response = HttpResponseRedirect(reverse("commission:application", args=[pk]) + anchor)
+    response.status_code = 303
+    return response
 
 
 def _action(handler):
-    """A POST on one application in scope; a refusal shows the application again with the reason."""
+    """A POST on one application in scope. Success or refusal, the answer is the application's own page
+    (Post/Redirect/Get): a refusal is shown there at the top, never at the action's URL."""
 
     @functools.wraps(handler)
     @require_POST
@@ -210,13 +255,14 @@ def _action(handler):
         try:
             result = handler(request, application)
         except ApplicationRefused as error:
-            return _refused(request, scope, _application_or_404(scope, pk), error)
+            messages.error(request, error.message, extra_tags="refusal")
+            return _back_to_application(pk, anchor="#error-summary")
         except OutOfScope:
             raise Http404(_("No such application in your commission's area.")) from None
         if isinstance(result, HttpResponse):
             return result
         messages.success(request, result)
-        return HttpResponseRedirect(reverse("commission:application", args=[pk]))
+        return _back_to_application(pk)
 
     return wrapper
 
@@ -296,7 +342,8 @@ def walk_in(request: HttpRequest, scope: StaffScope) -> HttpResponse:
                 return HttpResponseRedirect(reverse("commission:application", args=[application.pk]))
         else:
             status = 400
-    return render(request, "commission/walk_in.html", {"form": form, "error": error}, status=status)
+    return render(request, "commission/walk_in.html", {"nav": "walk_in", "form": form, "error": error,
+                                                       "page_errors": bool(error)}, status=status)
 
 
 @staff_view
@@ -306,7 +353,7 @@ def two_factor(request: HttpRequest, scope: StaffScope) -> HttpResponse:
     user = request.user
     confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     if confirmed is not None:
-        return render(request, "commission/two_factor.html", {"enabled": True})
+        return render(request, "commission/two_factor.html", {"enabled": True, "nav": "two_factor"})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Shailoo", confirmed=False)
@@ -326,6 +373,6 @@ def two_factor(request: HttpRequest, scope: StaffScope) -> HttpResponse:
     svg = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage).to_string()
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(request, "commission/two_factor.html", {
-        "enabled": False, "form": form, "secret": secret,
+        "enabled": False, "form": form, "secret": secret, "nav": "two_factor",
         "qr": "data:image/svg+xml;base64," + base64.b64encode(svg).decode(),
     }, status=status)

@@ -182,8 +182,9 @@ def pagination(context, page) -> dict:
 
 @register.inclusion_tag("ui/notification_banners.html", takes_context=True)
 def notification_banners(context) -> dict:
-    """Django's messages, a success as a green banner, anything else as an "Important" banner."""
-    return {"messages": list(context.get("messages") or [])}
+    """Django's messages, a success as a green banner, anything else as an "Important" banner. Messages
+    tagged "refusal" are errors of the page's own action: the page shows them in its error summary."""
+    return {"messages": [m for m in (context.get("messages") or []) if "refusal" not in m.tags]}
 
 
 @register.inclusion_tag("ui/language_switch.html", takes_context=True)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 from django.core.management.base import BaseCommand
 
+from shailoo.cabinet import held_scans
 from shailoo.cabinet.services import purge_expired_scans
 
 
@@ -13,3 +14,6 @@ class Command(BaseCommand):
             self.stdout.write("no scans past their retention period")
         for slug, count in purged.items():
             self.stdout.write(f"{slug}: {count} scans deleted")
+        held = held_scans.purge_stale()
+        if held:
+            self.stdout.write(f"{held} scans held for unfinished forms deleted (older than a day)")
