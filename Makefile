@@ -50,7 +50,8 @@ setup: install messages
 # The demo signs voters in through the local test identity provider (never in production, which
 # refuses it), served by the same gunicorn: see docs/tunduk.md.
 DEMO_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
-DEMO_ENV := SHAILOO_TEST_IDP=1 SHAILOO_OIDC_DISCOVERY_URL=http://$(DEMO_HOST):$(PORT)/test-idp/.well-known/openid-configuration
+DEMO_ENV := SHAILOO_TEST_IDP=1 SHAILOO_OIDC_DISCOVERY_URL=http://$(DEMO_HOST):$(PORT)/test-idp/.well-known/openid-configuration \
+	SHAILOO_DEMO_BASE_URL=http://$(DEMO_HOST):$(PORT)
 
 run: setup
 	$(DEMO_ENV) $(BIN)/shailoo demo

@@ -202,6 +202,8 @@ if os.environ.get("SHAILOO_BEHIND_PROXY"):
 
 LOGIN_URL = "admin:login"
 CSRF_FAILURE_VIEW = "shailoo.web.views.csrf_failure"
+# Where `shailoo demo` says the demo is served (`make run` passes its HOST and PORT).
+DEMO_BASE_URL = os.environ.get("SHAILOO_DEMO_BASE_URL") or f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 LOGGING = {
     "version": 1,

@@ -32,7 +32,7 @@ def test_listed_voter_gets_precinct_number_address_phone_and_masked_initials():
     assert outcome.election_name_ky == territory.election.name_ky
     assert outcome.election_day == territory.election.election_day
     assert outcome.voting_mode is VotingMode.PAPER
-    assert outcome.initials_masked == "А*********** Б."
+    assert outcome.initials_masked == "А*** Б."
     assert outcome.pin_hash == hash_pin(citizen.pin)
 
 
@@ -203,7 +203,7 @@ def test_eligible_voter_whose_address_no_precinct_serves_is_told_to_apply_like_a
 
     outcome = lookup_voter(citizen.pin)
 
-    assert outcome.kind is LookupKind.NOT_LISTED
+    assert outcome.kind is LookupKind.NOT_LISTED and outcome.unserved
     assert outcome.election_slug == territory.election.slug
     assert outcome.corrections_until == territory.election.calendar.corrections_until
 

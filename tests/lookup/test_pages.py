@@ -158,7 +158,7 @@ def test_operator_lookup_answers_and_is_audited_with_the_operator_and_pin_hash(c
 def test_operator_lookup_of_a_malformed_pin_is_audited_too(client):
     client.force_login(make_user("aigul", StaffAssignment.Role.OPERATOR))
 
-    response = client.post("/operator/", {"pin": "123"})
+    response = client.post("/operator/", {"pin": "123"}, HTTP_ACCEPT_LANGUAGE="en")
 
     html = response.content.decode()
     assert 'class="govuk-error-summary"' in html

@@ -6,6 +6,7 @@ newcomer can sign in); never run the demo against a production database.
 """
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -54,7 +55,7 @@ def seed(*, election, out) -> None:
         operator, _ = _account("operator", "Бакыт Жумабеков", password)
         _assign(operator, StaffAssignment.Role.OPERATOR)
 
-    out.write("\nCommission back office: http://127.0.0.1:8000/commission/  (password of every account below: "
+    out.write(f"\nCommission back office: {settings.DEMO_BASE_URL}/commission/  (password of every account below: "
               f"{password})\n")
     out.write("  cec          CEC administrator: every district and precinct (also /admin/)\n")
     out.write(f"  batken       territorial commission of {district.name}\n")

@@ -3,8 +3,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from shailoo.cabinet.models import Application
-
 
 class StaffLoginForm(forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)

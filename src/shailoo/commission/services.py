@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shailoo.audit.models import AuditKind
@@ -24,6 +24,8 @@ from shailoo.geography.models import Precinct
 from shailoo.messaging.services import queue_sms
 from shailoo.register import services as register_services
 from shailoo.register.models import VoterListEntry
+from shailoo.rules import sms_texts
+from shailoo.rules.names import kyrgyz_to_latin
 
 
 def _locked(application: Application, actor: AbstractBaseUser) -> Application:
@@ -50,13 +52,19 @@ def _move(application: Application, status: str, actor: AbstractBaseUser, reason
 
 
 def decision_sms_text(application: Application, decision: str) -> str:
-    """Short (within two Cyrillic SMS parts), in the language the voter filed in."""
-    with translation.override(application.language or "ky"):
-        if decision == Application.Status.APPROVED:
-            return _("Shailoo: your application No. %(number)s is approved. Details in the Voter's Cabinet.") % {
-                "number": application.pk}
-        return _("Shailoo: your application No. %(number)s is rejected. The reason is in the Voter's Cabinet.") % {
-            "number": application.pk}
+    """Within two Cyrillic SMS parts, in the language the voter filed in: the approval says where the voter
+    now votes, the rejection gives the commission's reason and where to ask (shailoo.rules.sms_texts)."""
+    language = application.language or "ky"
+    precinct = application.precinct
+    if decision == Application.Status.APPROVED:
+        address = {"ru": precinct.address_ru, "en": kyrgyz_to_latin(precinct.address_ky)}.get(language, precinct.address_ky)
+        return sms_texts.application_approved(
+            language, number=application.pk, precinct_number=precinct.number, precinct_address=address,
+            electronic=application.kind == Application.Kind.EVOTING,
+        )
+    return sms_texts.application_rejected(
+        language, number=application.pk, reason=application.decision_reason, precinct_number=precinct.number,
+    )
 
 
 def start_review(*, application: Application, actor: AbstractBaseUser) -> Application:

@@ -7,10 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from shailoo.geography.models import Municipality, Precinct
 from shailoo.rules.calendar import ElectionCalendar
+from shailoo.rules.names import kyrgyz_to_latin
 
 
 def _localised(obj, field: str) -> str:
+    """Russian for ru, Kyrgyz for ky, the Kyrgyz in Latin letters for English pages."""
     language = (get_language() or "ky")[:2]
+    if language == "en":
+        return kyrgyz_to_latin(getattr(obj, f"{field}_ky"))
     return getattr(obj, f"{field}_ru" if language == "ru" else f"{field}_ky")
 
 

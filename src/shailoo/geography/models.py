@@ -10,6 +10,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shailoo.rules.addresses import name_key, settlement_key, street_key
+from shailoo.rules.names import kyrgyz_to_latin
+
+
+def _localised(kyrgyz: str, russian: str) -> str:
+    """Russian for ru, Kyrgyz for ky, the Kyrgyz in Latin letters for English pages."""
+    language = get_language() or "ky"
+    if language.startswith("ru"):
+        return russian
+    if language.startswith("en"):
+        return kyrgyz_to_latin(kyrgyz)
+    return kyrgyz
 
 
 class Named(models.Model):
@@ -22,8 +33,12 @@ class Named(models.Model):
 
     @property
     def display_name(self) -> str:
-        preferred = self.name_ru if (get_language() or "ky").startswith("ru") else self.name_ky
-        return preferred or self.name
+        language = get_language() or "ky"
+        if language.startswith("ru"):
+            return self.name_ru or self.name
+        if language.startswith("en"):  # the Kyrgyz name in Latin letters
+            return kyrgyz_to_latin(self.name_ky or self.name)
+        return self.name_ky or self.name
 
     def __str__(self) -> str:
         return self.display_name
@@ -115,11 +130,11 @@ class Precinct(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_ru if (get_language() or "ky").startswith("ru") else self.name_ky
+        return _localised(self.name_ky, self.name_ru)
 
     @property
     def address(self) -> str:
-        return self.address_ru if (get_language() or "ky").startswith("ru") else self.address_ky
+        return _localised(self.address_ky, self.address_ru)
 
 
 class AddressRange(models.Model):

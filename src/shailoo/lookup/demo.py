@@ -19,7 +19,7 @@ def _sample_pin(election, **filters) -> str:
 
 def seed(*, election, out) -> None:
     """Create the demo operator (once) and print the URLs and PINs to try. Idempotent."""
-    base = "http://127.0.0.1:8000"
+    base = settings.DEMO_BASE_URL
     out.write("\nPublic voter-list check:")
     out.write(f"  web page            {base}/  (or /check/), find by address {base}/where/")
     precinct = (VoterListEntry.objects.filter(election=election, status=VoterListEntry.Status.LISTED)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from shailoo.rules.eligibility import Ineligibility
+from shailoo.rules.names import kyrgyz_to_latin
 
 
 class LookupKind(StrEnum):
@@ -63,10 +64,19 @@ class LookupOutcome:
     pin_error: str = ""
 
     def election_name(self, language: str) -> str:
-        return self.election_name_ru if language.startswith("ru") else self.election_name_ky
+        return _localised(self.election_name_ky, self.election_name_ru, language)
 
     def precinct_name(self, language: str) -> str:
-        return self.precinct_name_ru if language.startswith("ru") else self.precinct_name_ky
+        return _localised(self.precinct_name_ky, self.precinct_name_ru, language)
 
     def precinct_address(self, language: str) -> str:
-        return self.precinct_address_ru if language.startswith("ru") else self.precinct_address_ky
+        return _localised(self.precinct_address_ky, self.precinct_address_ru, language)
+
+
+def _localised(kyrgyz: str, russian: str, language: str) -> str:
+    """Russian for ru, Kyrgyz for ky, and for English the Kyrgyz name in Latin letters."""
+    if language.startswith("ru"):
+        return russian
+    if language.startswith("en"):
+        return kyrgyz_to_latin(kyrgyz)
+    return kyrgyz

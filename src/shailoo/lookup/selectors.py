@@ -18,6 +18,7 @@ from shailoo.register.models import Citizen, VoterListEntry
 from shailoo.rules.addresses import WHOLE, name_key, street_key
 from shailoo.rules.calendar import ElectionCalendar, local_day
 from shailoo.rules.eligibility import Ineligibility
+from shailoo.rules.names import masked_initials
 from shailoo.rules.pin import InvalidPin, parse_pin, pin_digest
 
 
@@ -81,13 +82,6 @@ def lookup_voter(pin_text: str, *, now: dt.datetime | None = None) -> LookupOutc
         enrolment_until=calendar.enrolment_until if offers_enrolment else None,
         **common,
     )
-
-
-def masked_initials(surname: str, name: str) -> str:
-    """`А***** Б.`, as Citizen.initials_masked has it (a test keeps the two the same), without building a
-    model instance on the hot path."""
-    masked = (surname[:1] + "*" * max(len(surname) - 1, 1)) if surname else ""
-    return f"{masked} {name[:1]}.".strip()
 
 
 _ROW_FIELDS = (

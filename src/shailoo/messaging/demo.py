@@ -12,7 +12,7 @@ def seed(*, election, out) -> None:
         .select_related("citizen").order_by("pk").first()
     )
     pin = entry.citizen.pin if entry else "21705199000123"
-    base = "http://127.0.0.1:8000"
+    base = settings.DEMO_BASE_URL
     out.write("\nSMS 119 (docs/sms.md):")
     secret = settings.SMS_INBOUND["inbound"]["secret"]
     if not secret:

@@ -160,7 +160,9 @@ def _make_election(election_day: dt.date) -> Election:
 def _sample_pins(election: Election) -> dict[str, str]:
     entries = VoterListEntry.objects.filter(election=election).select_related("citizen")
     samples = {
-        "on the list, votes on paper": entries.filter(status="listed", voting_mode="paper").order_by("citizen__pin").first(),
+        # Someone who lives at home: the ones living away are the Cabinet's e-voting examples (tunduk.demo).
+        "on the list, votes on paper": entries.filter(status="listed", voting_mode="paper", citizen__residence="")
+        .order_by("citizen__pin").first(),
         "not eligible (no biometric registration)": entries.filter(reasons__contains="no_biometrics").order_by("citizen__pin").first(),
         "address served by no precinct": entries.filter(status="unassigned").order_by("citizen__pin").first(),
     }

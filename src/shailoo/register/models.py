@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from shailoo.elections.models import Election
 from shailoo.geography.models import Precinct
 from shailoo.rules.eligibility import Ineligibility
+from shailoo.rules.names import masked_initials
 
 
 class Citizen(models.Model):
@@ -47,9 +48,8 @@ class Citizen(models.Model):
 
     @property
     def initials_masked(self) -> str:
-        """`А***** Б.`: enough for a person to recognise themselves, not enough to identify them."""
-        surname = (self.surname[:1] + "*" * max(len(self.surname) - 1, 1)) if self.surname else ""
-        return f"{surname} {self.name[:1]}.".strip()
+        """`А*** Б.` (shailoo.rules.names.masked_initials): every channel shows the same."""
+        return masked_initials(self.surname, self.name)
 
 
 class VoterListEntry(models.Model):

@@ -293,3 +293,54 @@ def rate_limited(language: Language) -> str:
 def help_text(language: Language) -> str:
     """How to use 119, for a message with no digits at all."""
     return _HELP[language]
+
+
+# ---------------------------------------------------------------------------------------------------
+# A commission's decision on a voter's application (Kyrgyz, Russian; English for those who filed in English)
+
+_APPROVED = {
+    "ru": "Шайлоо: заявление №{number} одобрено. Вы в списке: участок №{precinct}, {address}",
+    "ky": "Шайлоо: №{number} арызыңыз жактырылды. Сиз тизмедесиз: №{precinct} участок, {address}",
+    "en": "Shailoo: application No. {number} approved. You are on the list: precinct No. {precinct}, {address}",
+}
+_APPROVED_EVOTING = {
+    "ru": "Шайлоо: заявление №{number} одобрено. Вы голосуете только электронно, не на участке №{precinct}.",
+    "ky": "Шайлоо: №{number} арызыңыз жактырылды. Сиз электрондук гана добуш бересиз, №{precinct} участокто эмес.",
+    "en": "Shailoo: application No. {number} approved. You vote only electronically, not at precinct No. {precinct}.",
+}
+_REJECTED = {
+    "ru": "Шайлоо: заявление №{number} отклонено: {reason} Справки: УИК №{precinct}, " + HELP_LINE,
+    "ky": "Шайлоо: №{number} арызыңыз четке кагылды: {reason} Маалымат: №{precinct} УШК, " + HELP_LINE,
+    "en": "Shailoo: application No. {number} rejected: {reason} Help: precinct commission No. {precinct}, " + HELP_LINE,
+}
+
+
+def _decision_language(language: str) -> str:
+    language = (language or "ky")[:2]
+    return language if language in _APPROVED else "ky"
+
+
+def _fit(text: str, room: int) -> str:
+    """A free text in `room` UTF-16 units with its closing period, or cut at a word with "…"."""
+    return _fit_address(text, room)
+
+
+def application_approved(language: str, *, number: int, precinct_number: str, precinct_address: str,
+                         electronic: bool = False) -> str:
+    """The approval: the application's number and where the voter now votes (precinct and its address)."""
+    language = _decision_language(language)
+    fields = {"number": number, "precinct": precinct_number[:4]}
+    if electronic:
+        return _APPROVED_EVOTING[language].format(**fields)
+    template = _APPROVED[language]
+    fixed = utf16_length(template.format(address="", **fields))
+    return template.format(address=_fit(precinct_address, MAX_REPLY_CHARS - fixed), **fields)
+
+
+def application_rejected(language: str, *, number: int, reason: str, precinct_number: str) -> str:
+    """The rejection with the commission's reason (cut to fit two parts) and where to ask."""
+    language = _decision_language(language)
+    template = _REJECTED[language]
+    fields = {"number": number, "precinct": precinct_number[:4]}
+    fixed = utf16_length(template.format(reason="", **fields))
+    return template.format(reason=_fit(reason, MAX_REPLY_CHARS - fixed), **fields)

@@ -24,7 +24,8 @@ def _demo_citizens(election) -> list[tuple[str, Citizen]]:
     listed = entries.filter(status=VoterListEntry.Status.LISTED)
     chosen = [
         ("on the list, lives at home", listed.filter(citizen__residence="")[:CITIZENS_PER_KIND]),
-        ("on the list, lives away (e-voting)", listed.exclude(citizen__residence="")[:CITIZENS_PER_KIND]),
+        ("on the list, lives away: may apply to vote electronically",
+         listed.exclude(citizen__residence="")[:CITIZENS_PER_KIND]),
         ("eligible, no precinct serves the address", entries.filter(status=VoterListEntry.Status.UNASSIGNED)[:1]),
     ]
     return [(label, entry.citizen) for label, query in chosen for entry in query]

@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -116,5 +117,6 @@ def callback(request: HttpRequest) -> HttpResponse:
 def logout(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         end_voter_session(request)
+        messages.success(request, _("You are signed out of the Voter's Cabinet."))
         return HttpResponseRedirect("/")
     return render(request, "tunduk/logout.html", {"signed_in": current_voter_pin(request) is not None})
