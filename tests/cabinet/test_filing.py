@@ -275,8 +275,13 @@ def test_a_citizen_not_18_on_election_day_cannot_apply_to_be_listed(world):
 def test_the_decision_sms_fits_two_cyrillic_parts_in_both_languages(world):
     from shailoo.commission.services import decision_sms_text
 
-    application = Application(pk=9_999_999, language="ky")
-    for language in ("ky", "ru"):
+    precinct = world.precinct
+    precinct.address_ky = precinct.address_ru = "Самаркандек айылы, Борбордук көчөсү, 1, орто мектептин спорт залы, " * 3
+    application = Application(pk=9_999_999, language="ky", precinct=precinct, kind=Application.Kind.CORRECTION,
+                              decision_reason="Паспорттогу дарек арызда жазылган дарекке дал келбейт " * 5)
+    for language in ("ky", "ru", "en"):
         application.language = language
         for decision in ("approved", "rejected"):
-            assert len(decision_sms_text(application, decision)) <= 134
+            text = decision_sms_text(application, decision)
+            assert len(text.encode("utf-16-le")) // 2 <= 134, text
+            assert f"№{precinct.number}" in text or f"No. {precinct.number}" in text

@@ -82,7 +82,9 @@ def test_ineligible_citizen_gets_the_reason_in_plain_words(client, listed):
 
     assert body["outcome"] == "ineligible"
     assert body["reasons"][0]["code"] == "no_biometrics"
-    assert "ЦОН" in body["reasons"][0]["text"]
+    assert "биометрическую регистрацию" in body["reasons"][0]["text"]
+    # The next step is one, and it is the Public Service Centre's, not the precinct commission's first.
+    assert body["what_to_do"].startswith("Пройдите биометрическую регистрацию в Центре обслуживания населения (ЦОН)")
     assert body["corrections_until"] == territory.election.calendar.corrections_until.isoformat()
     assert body["precinct"] is None
 
