@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
@@ -162,9 +162,9 @@ def queue(request: HttpRequest, scope: StaffScope) -> HttpResponse:
 
 
 CLAIM_LABELS = {
-    "surname": _lazy("Surname"), "name": _lazy("Name"), "patronymic": _lazy("Patronymic"),
-    "settlement": _lazy("Settlement"), "street": _lazy("Street"), "house": _lazy("House"),
-    "apartment": _lazy("Apartment"), "precinct": _lazy("Precinct"),
+    "surname": gettext_lazy("Surname"), "name": gettext_lazy("Name"), "patronymic": gettext_lazy("Patronymic"),
+    "settlement": gettext_lazy("Settlement"), "street": gettext_lazy("Street"), "house": gettext_lazy("House"),
+    "apartment": gettext_lazy("Apartment"), "precinct": gettext_lazy("Precinct"),
 }
 
 

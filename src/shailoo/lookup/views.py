@@ -210,7 +210,6 @@ def operator_console(request: HttpRequest) -> HttpResponse:
         form = CheckForm({"pin": form.cleaned_data["pin"]})
         form.is_valid()
         form.add_error("pin", texts.pin_error_text(outcome.pin_error))
-        context["form"] = form
-    else:
-        context.update(_result_context(outcome))
+        return render(request, "lookup/operator.html", {"form": form}, status=400)
+    context.update(_result_context(outcome))
     return render(request, "lookup/operator.html", context)
