@@ -93,11 +93,12 @@ def _attrs(field: BoundField, *, css: str, described_by: list[str], width: str) 
 
 @register.inclusion_tag("ui/field.html")
 def field(bound: BoundField, hint: str = "", label: str = "", width: str = "", label_class: str = "",
-          hint_html: str = "") -> dict:
+          hint_html: str = "", mark_optional: bool = True) -> dict:
     """One form field: label, hint, error message (all tied to the widget by aria-describedby), widget.
 
     `hint` is plain text, `hint_html` trusted markup (e.g. a link); `label` replaces the form's label;
-    `width` is a GOV.UK width class (e.g. "govuk-input--width-10"); text, number, e-mail, password,
+    `width` is a GOV.UK width class (e.g. "govuk-input--width-10"); `mark_optional=False` leaves out
+    "(optional)" (filters are all optional); text, number, e-mail, password,
     textarea, select, file, a single checkbox and radio buttons are handled."""
     widget = bound.field.widget
     hint = hint or (str(bound.help_text) if bound.help_text else "")
@@ -114,7 +115,7 @@ def field(bound: BoundField, hint: str = "", label: str = "", width: str = "", l
     context = {
         "field": bound, "hint": hint, "hint_html": hint_html, "hint_id": hint_id, "error_id": error_id,
         "label": label or bound.label, "label_class": label_class, "described_by": " ".join(described_by),
-        "required": bound.field.required,
+        "required": bound.field.required or not mark_optional,
     }
     if isinstance(widget, forms.RadioSelect):
         context["kind"] = "radios"
