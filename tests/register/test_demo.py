@@ -43,3 +43,31 @@ def test_by_default_election_day_is_30_days_ahead_so_every_window_is_open():
     assert election.election_day == timezone.localdate() + dt.timedelta(days=30)
     calendar = election.calendar
     assert calendar.check_window_open(now) and calendar.corrections_open(now) and calendar.enrolment_open(now)
+
+
+def test_the_printed_demo_uses_the_servers_port_and_gives_each_pin_one_story(settings, capsys):
+    settings.DEMO_BASE_URL = "http://127.0.0.1:9123"
+    settings.TEST_IDP, settings.TUNDUK_CLIENT_ID, settings.TUNDUK_CLIENT_SECRET = True, "shailoo-demo", "secret"
+    settings.TUNDUK_DISCOVERY_URL = "http://127.0.0.1:9123/test-idp/.well-known/openid-configuration"
+
+    call_command("demo")
+
+    output = capsys.readouterr().out
+    assert ":8000" not in output and "http://127.0.0.1:9123/commission/" in output
+    assert "http://127.0.0.1:9123/api/v1/lookup" in output and "http://127.0.0.1:9123/sms/inbound" in output
+    paper = next(line for line in output.splitlines() if "votes on paper" in line).split()[0]
+    away = [line for line in output.splitlines() if "lives away" in line]
+    assert away and not any(paper in line for line in away)
+
+
+def test_the_demos_address_follows_the_port_make_passes(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PORT": "9124", "SHAILOO_DATA_DIR": str(tmp_path)}
+    env.pop("SHAILOO_DEMO_BASE_URL", None)
+    printed = subprocess.run([sys.executable, "-c", "from shailoo import settings; print(settings.DEMO_BASE_URL)"],
+                             env=env, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert printed == "http://127.0.0.1:9124"

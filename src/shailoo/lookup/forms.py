@@ -8,8 +8,7 @@ class CheckForm(forms.Form):
     pin = forms.CharField(
         label=_("Your PIN (14 digits, on your passport)"), max_length=64, required=True,
         widget=forms.TextInput(attrs={
-            "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false",
-            "aria-describedby": "pin-help", "size": "20",
+            "inputmode": "numeric", "autocomplete": "off", "spellcheck": "false", "size": "20",
         }),
         error_messages={"required": _("Enter your PIN: the 14 digits printed on your passport (ID card).")},
     )
