@@ -35,10 +35,12 @@ def test_a_correction_filed_online_and_approved_moves_the_voter_in_the_public_ch
         files=[{"name": "passport.png", "mimeType": "image/png", "buffer": png_bytes(8, 8)}]
     )
     voter.locator("#main form[enctype] button[type=submit]").click()
-    voter.wait_for_url(f"{live_server.url}/cabinet/")
+    voter.wait_for_url(f"{live_server.url}/cabinet/#application-*")
     application = Application.objects.get(pin=citizen.pin)
     assert application.precinct == new_precinct and application.status == "filed"
-    assert voter.locator(f"#application-{application.pk} .status").inner_text() == "берилди"
+    assert voter.locator(f"#application-{application.pk} .govuk-tag").inner_text() == "берилди"
+    # What happens next: the biometric identification at the precinct commission, with the passport.
+    assert f"№{new_precinct.number}" in voter.locator(f"#application-{application.pk} .shailoo-next-step").inner_text()
 
     # The precinct commission member: sign in, the queue, the scan, the biometric check, approval.
     staff_context = chromium.new_context(base_url=live_server.url, locale="ky-KG")
@@ -53,7 +55,7 @@ def test_a_correction_filed_online_and_approved_moves_the_voter_in_the_public_ch
     member.wait_for_url(f"{live_server.url}/commission/applications/{application.pk}/")
     scan = member.request.get(f"{live_server.url}/commission/applications/{application.pk}/scan/")
     assert scan.status == 200 and scan.headers["content-type"] == "image/png" and scan.body() == png_bytes(8, 8)
-    member.locator("#biometric_result").select_option("match")
+    member.locator("#biometric_result_0").check()
     member.locator("#biometric_note").fill("ID карта")
     member.locator('form[action$="/biometric/"] button').click()
     member.wait_for_url(f"{live_server.url}/commission/applications/{application.pk}/")

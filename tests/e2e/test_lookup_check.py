@@ -38,9 +38,11 @@ def test_a_voter_checks_by_keyboard_on_a_phone_without_javascript_in_russian(liv
 
 
 def test_a_malformed_pin_is_explained_in_kyrgyz(live_server, page):
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/check/")
     page.get_by_role("button", name="Кыргызча").click()
     page.get_by_label("Сиздин ПИН").fill("12345")
     page.get_by_role("button", name="Текшерүү").click()
 
-    assert "ПИН так 14 сандан турат." in page.locator("#pin-error").inner_text()
+    assert "ПИН так 14 сандан турат." in page.locator("#id_pin-error").inner_text()
+    assert "ПИН так 14 сандан турат." in page.locator(".govuk-error-summary").inner_text()
+    assert page.title().startswith("Ката:")
