@@ -237,3 +237,47 @@ def test_a_keyword_or_the_script_selects_the_language(text, language):
 def test_a_message_of_digits_only_gets_the_default_language():
     assert detect_language("21705199000123") == Language.KY
     assert detect_language("21705199000123", default=Language.RU) == Language.RU
+
+
+# ---------------------------------------------------------------------------------------------------
+# A commission's decision
+
+LONG_ADDRESS = "Самаркандек айылы, Борбордук көчөсү, 1, №1 орто мектептин спорт залы, кире бериш короо тараптан " * 2
+LONG_REASON = "Паспорттогу дарек арызда көрсөтүлгөн дарекке дал келбейт, паспорттун көчүрмөсү окулбайт " * 3
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_an_approval_says_where_the_voter_now_votes_within_two_parts(language):
+    text = sms_texts.application_approved(language, number=9_999_999, precinct_number="8101",
+                                          precinct_address=LONG_ADDRESS)
+
+    assert sms_texts.utf16_length(text) <= MAX_REPLY_CHARS
+    assert "8101" in text and "9999999" in text and "Самаркандек" in text and text.endswith("…")
+
+
+def test_a_short_address_is_given_whole():
+    text = sms_texts.application_approved("ru", number=12, precinct_number="8101", precinct_address="с. Арка, ул. Манас, 3")
+
+    assert text == "Шайлоо: заявление №12 одобрено. Вы в списке: участок №8101, с. Арка, ул. Манас, 3."
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_an_electronic_voters_approval_says_paper_is_over(language):
+    text = sms_texts.application_approved(language, number=12, precinct_number="8101", precinct_address="x",
+                                          electronic=True)
+
+    assert "8101" in text and sms_texts.utf16_length(text) <= MAX_REPLY_CHARS
+    assert "x" not in text.split("8101")[1]
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_a_rejection_gives_the_reason_cut_to_fit_and_where_to_ask(language):
+    text = sms_texts.application_rejected(language, number=9_999_999, reason=LONG_REASON, precinct_number="8101")
+
+    assert sms_texts.utf16_length(text) <= MAX_REPLY_CHARS
+    assert "Паспорттогу дарек" in text and "…" in text and "8101" in text and text.endswith("1255")
+
+
+def test_a_decision_in_an_unknown_language_is_sent_in_kyrgyz():
+    assert sms_texts.application_rejected("de", number=1, reason="X.", precinct_number="8101").startswith(
+        "Шайлоо: №1 арызыңыз четке кагылды: X.")

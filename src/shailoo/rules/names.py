@@ -27,11 +27,11 @@ def masked_initials(surname: str, name: str) -> str:
 
 def kyrgyz_to_latin(text: str) -> str:
     """Kyrgyz (or Russian) Cyrillic in Latin letters (ж → j, ң → ng, ө → ö, ү → ü), for English pages.
-    A word-initial е is "ye", й after a vowel "i" (aiyl, Shailoo), as in the common romanisation; other
-    characters stay as they are."""
+    A word-initial е is "ye", й between a vowel and a letter "i" (aiyl, Shailoo), as in the common
+    romanisation; other characters stay as they are."""
     out = []
     previous = " "
-    for char in text:
+    for index, char in enumerate(text):
         lower = char.lower()
         latin = _KYRGYZ_LATIN.get(lower)
         if latin is None:
@@ -39,8 +39,8 @@ def kyrgyz_to_latin(text: str) -> str:
         else:
             if lower == "е" and not previous.isalpha():
                 latin = "ye"
-            elif lower == "й" and previous.lower() in _VOWELS:
-                latin = "i"  # айыл → aiyl, шайлоо → shailoo
+            elif lower == "й" and previous.lower() in _VOWELS and text[index + 1:index + 2].isalpha():
+                latin = "i"  # айыл → aiyl, шайлоо → shailoo; at a word's end "y" (Чүй → Chüy)
             if char.isupper() and latin:
                 latin = latin[0].upper() + latin[1:]
             out.append(latin)
