@@ -107,6 +107,12 @@ class Child:
 DATABASE_TURN = threading.Lock()
 """Held by the server while it answers a gateway and by a test while it reads or writes the database."""
 
+SERVING = threading.Event()
+"""Set while a test runs. Between tests (while pytest-django empties the database) a gateway's late
+request, such as a delivery report or a retry, gets a 503 without touching the database: on SQLite the
+test thread and the server share one connection, and a request answered during the flush broke the
+transaction state of every later test. The gateways retry a 503."""
+
 
 class _OneAtATimeServer(WSGIServer):
     """Django's development WSGI server, answering one request at a time under DATABASE_TURN (it closes
@@ -119,6 +125,15 @@ class _OneAtATimeServer(WSGIServer):
         with DATABASE_TURN:
             super().process_request(request, client_address)
 
+    def set_app(self, application) -> None:
+        def only_during_a_test(environ, start_response):
+            if not SERVING.is_set():
+                start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Retry-After", "1")])
+                return [b"between two tests\n"]
+            return application(environ, start_response)
+
+        super().set_app(only_during_a_test)
+
 
 @contextlib.contextmanager
 def shailoo_on_loopback() -> Iterator[LiveServer]:
@@ -130,6 +145,18 @@ def shailoo_on_loopback() -> Iterator[LiveServer]:
         yield server
     finally:
         server.stop()
+
+
+@contextlib.contextmanager
+def serving_during_the_test() -> Iterator[None]:
+    """Let the server answer gateways while the test runs; stop it, under the database turn, before the
+    test's database is emptied."""
+    SERVING.set()
+    try:
+        yield
+    finally:
+        with DATABASE_TURN:
+            SERVING.clear()
 
 
 @contextlib.contextmanager
