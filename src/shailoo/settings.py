@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "shailoo.lookup",
     "shailoo.tunduk",
     "shailoo.cabinet",
+    "shailoo.ceremony",
+    "shailoo.evoting",
 ]
 
 MIDDLEWARE = [

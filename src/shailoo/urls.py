@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("shailoo.tunduk.urls")),
     path("cabinet/", include("shailoo.cabinet.urls")),
     path("commission/", include("shailoo.commission.urls")),
+    path("", include("shailoo.ceremony.urls")),
+    path("", include("shailoo.evoting.urls")),
+    path("", include("shailoo.evoting.booth_urls")),
 ]
 
 handler400 = "shailoo.web.views.bad_request"

@@ -56,6 +56,9 @@ class Application(models.Model):
     signed_statement = models.TextField(blank=True, editable=False)
     signature = models.TextField(blank=True, editable=False)
     signer_key_id = models.CharField(max_length=200, blank=True, editable=False)
+    # E-voting: the voter's credential public key (docs/protocol.md 5), 64 lowercase hex, made in the browser;
+    # the private key and its recovery code never reach the server.
+    credential_public_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     decision_reason = models.TextField(_("reason of the decision"), blank=True)
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
