@@ -11,6 +11,7 @@ from django.test import Client
 
 from shailoo.ceremony import services
 from shailoo.ceremony.models import KeyHolder
+from shailoo.crypto.group import Point
 from shailoo.crypto.manifest import Authorities, Contest, Manifest, Option
 from shailoo.crypto.signature import SigningKey, generate_signing_key
 from shailoo.elections.models import Constituency, Election
@@ -54,14 +55,16 @@ def register_all(client: Client, setup: Setup) -> None:
         assert response.status_code == 200, response.content
 
 
-def manifest_for(setup: Setup, constituency: Constituency) -> dict[str, Any]:
-    """A board's manifest in the contract's names (one contest, its candidates, against all)."""
+def manifest_for(setup: Setup, constituency: Constituency, keys: list[str] | None = None) -> dict[str, Any]:
+    """A board's manifest in the contract's names (one contest, its candidates, against all); the holders'
+    keys are the setup's own, or the registered ones (hex) when given."""
     commission, board = generate_signing_key(), generate_signing_key()
+    holders = (tuple(Point.from_hex(k) for k in keys) if keys is not None
+               else tuple(setup.keys[i].public for i in sorted(setup.keys)))
     options = tuple(Option(f"candidate-{i}", f"Candidate {i}") for i in range(1, 4)) + (Option("against-all", "Against all"),)
     contest = Contest(f"constituency-{constituency.number}", constituency.name_ky, options, 0, 2, "against-all")
     return Manifest(f"{setup.election.slug}/{constituency.number}", setup.election.name_ky, OPENS, CLOSES,
-                    Authorities(commission.public, board.public,
-                                tuple(setup.keys[i].public for i in sorted(setup.keys)), setup.quorum),
+                    Authorities(commission.public, board.public, holders, setup.quorum),
                     (contest,)).to_json()
 
 
