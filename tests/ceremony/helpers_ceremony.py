@@ -55,17 +55,20 @@ def register_all(client: Client, setup: Setup) -> None:
         assert response.status_code == 200, response.content
 
 
-def manifest_for(setup: Setup, constituency: Constituency, keys: list[str] | None = None) -> dict[str, Any]:
-    """A board's manifest in the contract's names (one contest, its candidates, against all); the holders'
-    keys are the setup's own, or the registered ones (hex) when given."""
+def board_manifest(election: Election, constituency: Constituency, keys: list[str], quorum: int) -> dict[str, Any]:
+    """A board's manifest in the contract's names (one contest, three candidates and against all)."""
     commission, board = generate_signing_key(), generate_signing_key()
-    holders = (tuple(Point.from_hex(k) for k in keys) if keys is not None
-               else tuple(setup.keys[i].public for i in sorted(setup.keys)))
     options = tuple(Option(f"candidate-{i}", f"Candidate {i}") for i in range(1, 4)) + (Option("against-all", "Against all"),)
     contest = Contest(f"constituency-{constituency.number}", constituency.name_ky, options, 0, 2, "against-all")
-    return Manifest(f"{setup.election.slug}/{constituency.number}", setup.election.name_ky, OPENS, CLOSES,
-                    Authorities(commission.public, board.public, holders, setup.quorum),
+    return Manifest(f"{election.slug}/{constituency.number}", election.name_ky, OPENS, CLOSES,
+                    Authorities(commission.public, board.public, tuple(Point.from_hex(k) for k in keys), quorum),
                     (contest,)).to_json()
+
+
+def manifest_for(setup: Setup, constituency: Constituency, keys: list[str] | None = None) -> dict[str, Any]:
+    """The setup's own holder keys, or the registered ones (hex) when given."""
+    keys = keys if keys is not None else [setup.keys[i].public.hex() for i in sorted(setup.keys)]
+    return board_manifest(setup.election, constituency, keys, setup.quorum)
 
 
 def opened(n: int = 5, k: int = 3, boards: int = 1, client: Client | None = None) -> Setup:
