@@ -92,4 +92,4 @@ def test_the_cec_starts_the_next_attempt_of_a_stalled_ceremony():
     assert response.status_code == 302
     assert Ceremony.objects.get().attempt == 2
     html = cec.get(page(setup)).content.decode()
-    assert "attempt 2" in html and "0 / 5" in html
+    assert "attempt 2" in html and "0 / 5" in html and "not begun yet" in html

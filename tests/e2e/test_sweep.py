@@ -10,6 +10,7 @@ One browser; one context per language and role; each page is loaded once and che
 """
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -23,10 +24,10 @@ from django.test.client import Client
 from django.urls import reverse
 
 from shailoo.cabinet.models import Application
+from shailoo.cabinet.services import Claim, file_application
 from shailoo.ceremony import demo as ceremony_demo
 from shailoo.ceremony import selectors as ceremony_selectors
 from shailoo.ceremony import services as ceremony_services
-from shailoo.cabinet.services import Claim, file_application
 from shailoo.commission import demo as commission_demo
 from shailoo.commission import services as commission_services
 from shailoo.lookup import demo as lookup_demo
@@ -151,8 +152,6 @@ def _demo() -> Demo:
 
 def _ceremony(election) -> None:
     """The key ceremony's pages in both states: one board finished, the next one opened, no one acted."""
-    import tempfile
-
     holders = ceremony_demo.prepare_demo_holders(election, Path(tempfile.mkdtemp()), server="http://127.0.0.1")
     first, second = election.constituencies.order_by("number")[:2]
     keys = ceremony_selectors.holder_keys(election)

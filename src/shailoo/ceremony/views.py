@@ -76,7 +76,9 @@ def progress(request: HttpRequest, slug: str) -> HttpResponse:
     boards = []
     for ceremony in selectors.ceremonies(election):
         state = selectors.board_progress(ceremony)
+        current = next((r.number for r in state.rounds if not r.complete), 5)
         rounds = [{"name": ROUND_NAMES[r.number], "number": r.number, "complete": r.complete,
+                   "later": r.number > current,
                    "waiting": [f"{i}. {names.get(i, '')}" for i in r.waiting_for],
                    "sent": len(r.sent), "expected": len(r.expected), "last": max(r.sent.values(), default=None)}
                   for r in state.rounds]
