@@ -10,6 +10,7 @@ One browser; one context per language and role; each page is loaded once and che
 """
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,6 +25,9 @@ from django.urls import reverse
 
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import Claim, file_application
+from shailoo.ceremony import demo as ceremony_demo
+from shailoo.ceremony import selectors as ceremony_selectors
+from shailoo.ceremony import services as ceremony_services
 from shailoo.commission import demo as commission_demo
 from shailoo.commission import services as commission_services
 from shailoo.lookup import demo as lookup_demo
@@ -31,6 +35,7 @@ from shailoo.register.demo import load_demo
 from shailoo.register.models import Citizen, VoterListEntry
 from shailoo.tunduk.session import start_voter_session
 from tests.cabinet.helpers import png_bytes, upload
+from tests.ceremony.helpers_ceremony import board_manifest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -91,6 +96,7 @@ class Demo:
     decided_application: Application
     member: object  # precinct commission member of the precinct
     operator: object
+    cec: object = None  # the CEC administrator: the key ceremony's pages
     sessions: dict = field(default_factory=dict)
 
 
@@ -134,12 +140,24 @@ def _demo() -> Demo:
     )
     commission_services.record_biometric_check(application=evoting, actor=member, confirmed=True)
     commission_services.approve_application(application=evoting, actor=member)
+    _ceremony(election)
     return Demo(
         election=election, precinct=precinct, listed=first, fresh=fresh, evoter=evoter,
+        cec=get_user_model().objects.get(username="cec"),
         ineligible=entries.filter(status="ineligible", reasons__contains="no_biometrics").first().citizen,
         unserved=entries.filter(status="unassigned").first().citizen,
         open_application=open_application, decided_application=decided, member=member, operator=operator,
     )
+
+
+def _ceremony(election) -> None:
+    """The key ceremony's pages in both states: one board finished, the next one opened, no one acted."""
+    holders = ceremony_demo.prepare_demo_holders(election, Path(tempfile.mkdtemp()), server="http://127.0.0.1")
+    first, second = election.constituencies.order_by("number")[:2]
+    keys = ceremony_selectors.holder_keys(election)
+    ceremony_services.open_ceremonies(election, {first.pk: board_manifest(election, first, keys, 3)}, by=None)
+    ceremony_demo.run_demo_ceremony(election, holders)
+    ceremony_services.open_ceremonies(election, {second.pk: board_manifest(election, second, keys, 3)}, by=None)
 
 
 def _voter_session(pin: str, name: str) -> str:
@@ -159,7 +177,7 @@ def _staff_session(user) -> str:
 @dataclass
 class Visit:
     name: str
-    role: str  # anonymous, voter, fresh_voter, unregistered_voter, member, operator
+    role: str  # anonymous, voter, fresh_voter, unregistered_voter, member, operator, cec
     path: str
     status: int = 200
     act: object = None  # a function(page) that puts the page into the state to check (fills, submits)
@@ -248,6 +266,9 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("operator-result", "operator", reverse("lookup-operator"), act=_check_pin(demo.fresh.pin)),
         Visit("operator-invalid", "operator", reverse("lookup-operator"), 400, _check_pin("1")),
         Visit("operator-in-back-office", "operator", reverse("commission:queue"), 403),
+        Visit("ceremonies", "cec", reverse("ceremony:elections")),
+        Visit("ceremony", "cec", reverse("ceremony:progress", args=[demo.election.slug]), screenshot=True),
+        Visit("ceremony-no-access", "member", reverse("ceremony:progress", args=[demo.election.slug]), 403),
     ]
 
 
@@ -292,6 +313,7 @@ def test_every_page_and_state_in_three_languages_at_360_and_1280_px(chromium, li
         "unregistered_voter": _voter_session("21705199099999", "Асел"),
         "member": _staff_session(demo.member),
         "operator": _staff_session(demo.operator),
+        "cec": _staff_session(demo.cec),
     }
     host = urlsplit(live_server.url).hostname
     problems, visited = [], 0

@@ -16,6 +16,12 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.DOCUMENTS_PURGED: frozenset({"election", "documents"}),
     AuditKind.STAFF_TOTP_ENABLED: frozenset({"user"}),
     AuditKind.SCAN_VIEWED: frozenset({"application"}),
+    AuditKind.CEREMONY_HOLDERS: frozenset({"election", "holders", "quorum"}),
+    AuditKind.CEREMONY_CODE: frozenset({"election", "holder"}),
+    AuditKind.CEREMONY_REGISTERED: frozenset({"election", "holder", "public_key"}),
+    AuditKind.CEREMONY_OPENED: frozenset({"board", "attempt", "manifest_hash"}),
+    AuditKind.CEREMONY_MESSAGE: frozenset({"board", "attempt", "kind", "holder", "digest"}),
+    AuditKind.CEREMONY_FINISHED: frozenset({"board", "attempt", "qualified", "joint_public_key"}),
 }
 
 

@@ -21,6 +21,12 @@ class AuditKind(models.TextChoices):
     DOCUMENTS_PURGED = "documents.purged", _("uploaded documents deleted after retention")
     STAFF_TOTP_ENABLED = "staff.totp_enabled", _("two-factor login enabled")
     SCAN_VIEWED = "document.viewed", _("passport scan viewed")
+    CEREMONY_HOLDERS = "ceremony.holders", _("key holders named")
+    CEREMONY_CODE = "ceremony.code_issued", _("key holder's registration code issued")
+    CEREMONY_REGISTERED = "ceremony.registered", _("key holder registered")
+    CEREMONY_OPENED = "ceremony.opened", _("key ceremony opened")
+    CEREMONY_MESSAGE = "ceremony.message", _("key ceremony message accepted")
+    CEREMONY_FINISHED = "ceremony.finished", _("key ceremony finished")
 
 
 class AuditEntry(models.Model):
