@@ -16,6 +16,7 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.DOCUMENTS_PURGED: frozenset({"election", "documents"}),
     AuditKind.STAFF_TOTP_ENABLED: frozenset({"user"}),
     AuditKind.SCAN_VIEWED: frozenset({"application"}),
+    AuditKind.EVOTING_STEP: frozenset({"board", "step", "detail"}),
 }
 
 

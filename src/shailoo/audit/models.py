@@ -21,6 +21,7 @@ class AuditKind(models.TextChoices):
     DOCUMENTS_PURGED = "documents.purged", _("uploaded documents deleted after retention")
     STAFF_TOTP_ENABLED = "staff.totp_enabled", _("two-factor login enabled")
     SCAN_VIEWED = "document.viewed", _("passport scan viewed")
+    EVOTING_STEP = "evoting.step", _("e-voting board step")
 
 
 class AuditEntry(models.Model):
