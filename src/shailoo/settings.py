@@ -320,3 +320,6 @@ EVOTING_MAX_BODY_BYTES = int(os.environ.get("SHAILOO_EVOTING_MAX_BODY_BYTES", st
 # Polls of an e-voting board by default: election day from to (local time, Asia/Bishkek).
 EVOTING_DEFAULT_OPENS = os.environ.get("SHAILOO_EVOTING_OPENS", "08:00")
 EVOTING_DEFAULT_CLOSES = os.environ.get("SHAILOO_EVOTING_CLOSES", "20:00")
+# A closed board of at most this many entries is verified by the first holder's decryption request itself;
+# a larger one by the worker (shailoo evoting_worker), which holders wait for.
+EVOTING_INLINE_VERIFY_ENTRIES = int(os.environ.get("SHAILOO_EVOTING_INLINE_VERIFY_ENTRIES", "5000"))

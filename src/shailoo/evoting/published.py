@@ -88,13 +88,13 @@ def record_chunks(board: Board) -> Iterator[bytes]:
             if pipe.size > 1 << 16:
                 yield pipe.take()
     yield pipe.take()
+    if board.tally is not None:  # the sums the server's verifier recomputed from the closed board
+        writer.write_json(record.TALLY, board.tally)
     if board.results is not None:
-        for name in (record.TALLY, record.DECRYPTIONS, record.RESULTS):
-            value = {record.TALLY: board.tally, record.RESULTS: board.results}.get(name)
-            if name == record.DECRYPTIONS:
-                value = {"version": 2, "kind": "decryptions", "manifest_hash": manifest.digest.hex(),
-                         "partial_decryptions": [d.message for d in board.decryptions.order_by("holder")]}
-            writer.write_json(name, value)
+        writer.write_json(record.DECRYPTIONS, {
+            "version": 2, "kind": "decryptions", "manifest_hash": manifest.digest.hex(),
+            "partial_decryptions": [d.message for d in board.decryptions.order_by("holder")]})
+        writer.write_json(record.RESULTS, board.results)
     writer.close()
     yield pipe.take()
 

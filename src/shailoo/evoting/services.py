@@ -51,7 +51,7 @@ def to_ms(moment: dt.datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _audit(board: Board, step: str, detail: dict[str, Any], by: AbstractBaseUser | None) -> None:
+def audit(board: Board, step: str, detail: dict[str, Any], by: AbstractBaseUser | None) -> None:
     record_event(kind=AuditKind.EVOTING_STEP, actor=by, subject=f"board:{board.board_id}",
                  payload={"board": board.board_id, "step": step, "detail": detail})
 
@@ -81,7 +81,7 @@ def create_boards(election: Election, *, by: AbstractBaseUser | None) -> list[Bo
             board, created = Board.objects.get_or_create(
                 election=election, constituency=constituency, defaults={"opens": opens, "closes": closes})
             if created:
-                _audit(board, "created", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+                audit(board, "created", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
             boards.append(board)
     return boards
 
@@ -96,7 +96,7 @@ def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: Abst
             raise EvotingError("step.out-of-order", "the manifest is fixed: its polling times cannot change")
         board.opens, board.closes = opens, closes
         board.save(update_fields=["opens", "closes"])
-        _audit(board, "polls-set", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+        audit(board, "polls-set", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
     return board
 
 
@@ -155,7 +155,7 @@ def fix_manifest(board: Board, *, by: AbstractBaseUser | None, holder_keys: list
         board.manifest_fixed_at = timezone.now()
         board.state = Board.State.MANIFEST
         board.save()
-        _audit(board, "manifest-fixed", {"manifest_hash": board.manifest_hash, "holders": len(holder_keys),
+        audit(board, "manifest-fixed", {"manifest_hash": board.manifest_hash, "holders": len(holder_keys),
                                          "quorum": quorum}, by)
     return board
 
@@ -191,7 +191,7 @@ def adopt_ceremony(board: Board, *, by: AbstractBaseUser | None, ceremony_json: 
         board.ceremony_adopted_at = timezone.now()
         _ready(board)
         board.save()
-        _audit(board, "ceremony-adopted", {"joint_public_key": board.joint_public_key,
+        audit(board, "ceremony-adopted", {"joint_public_key": board.joint_public_key,
                                            "qualified": list(checked.qualified)}, by)
     return board
 
@@ -249,7 +249,7 @@ def freeze_credentials(board: Board, *, by: AbstractBaseUser | None) -> Board:
         board.credentials_frozen_at = timezone.now()
         _ready(board)
         board.save()
-        _audit(board, "credentials-frozen", {"count": len(signed), "signature": board.credentials_signature}, by)
+        audit(board, "credentials-frozen", {"count": len(signed), "signature": board.credentials_signature}, by)
     return board
 
 
@@ -333,7 +333,7 @@ def _open_board(board: Board, at: int) -> tuple[Manifest, Point]:
     return manifest, election_key(board)
 
 
-def _read(body: bytes, where: str) -> Any:
+def read_body(body: bytes, where: str) -> Any:
     if len(body) > settings.EVOTING_MAX_BODY_BYTES:
         raise EvotingError("body.too-large", f"at most {settings.EVOTING_MAX_BODY_BYTES} bytes")
     try:
@@ -398,7 +398,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     at = now_ms() if at is None else at
     voter = enrolled_voter(board, pin)
     manifest, key = _open_board(board, at)
-    data = _read(body, "cast")
+    data = read_body(body, "cast")
     if isinstance(data, dict) and isinstance(data.get("credential"), str) and data["credential"] != voter.credential:
         raise EvotingError("credential.not-yours")
     if isinstance(data, dict) and "ballot" in data and "signature" not in data:
@@ -443,7 +443,7 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
     at = now_ms() if at is None else at
     enrolled_voter(board, pin)
     manifest, key = _open_board(board, at)
-    data = _read(body, "challenge")
+    data = read_body(body, "challenge")
     try:
         challenged = chain.accept_challenge(manifest, key, data)
     except CryptoError as error:
@@ -459,7 +459,7 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
                                                                                keys.board_key()))
 
 
-def _state(board: Board) -> chain.BoardState:
+def chain_state(board: Board) -> chain.BoardState:
     return chain.BoardState(board.position, bytes.fromhex(board.head), board.last_time,
                             closed=board.state in (Board.State.CLOSED, Board.State.TALLIED))
 
@@ -476,7 +476,7 @@ def _append(board: Board, manifest: Manifest, at: int, *, ballot_id: str, tracki
             time_ = max(at, locked.last_time)
             if time_ >= manifest.closes:
                 raise EvotingError("polls.closed")
-            appended = make(_state(locked), time_)
+            appended = make(chain_state(locked), time_)
             kind = appended.entry["type"]
             Entry.objects.create(board=locked, position=appended.state.position, kind=kind, time=time_,
                                  tracking=tracking, ballot_id=ballot_id, credential=credential,

@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("evoting/api/<slug:slug>/<int:number>/cast", views.cast, name="evoting-cast"),
     path("evoting/api/<slug:slug>/<int:number>/challenge", views.challenge, name="evoting-challenge"),
     path("evoting/api/<slug:slug>/<int:number>/record.zip", views.record_zip, name="evoting-record"),
+    path("evoting/api/<slug:slug>/<int:number>/decryptions", views.decryptions, name="evoting-decryptions"),
 ]

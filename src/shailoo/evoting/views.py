@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from shailoo.evoting import published, selectors, services
+from shailoo.evoting import closing, published, selectors, services
 from shailoo.evoting.errors import EvotingError
 from shailoo.tunduk.session import current_voter_pin
 
@@ -42,7 +42,7 @@ def api(method: str, *, csrf: bool = False) -> Callable[[Callable[..., HttpRespo
                     "ky": "Барак эскирди: аны кайра ачыңыз.", "ru": "Страница устарела: откройте её заново.",
                     "en": "The page is stale (CSRF check failed): open it again."}}}, status=403)
             try:
-                board = selectors.board_by_id(slug, number)
+                board = closing.close_if_due(selectors.board_by_id(slug, number))
                 return view(request, board)
             except EvotingError as error:
                 return refusal(error)
@@ -92,3 +92,10 @@ def record_zip(request: HttpRequest, board: Any) -> HttpResponse:
     name = board.board_id.replace("/", "-")
     response["Content-Disposition"] = f'attachment; filename="shailoo-record-{name}.zip"'
     return response
+
+
+@api("POST")
+def decryptions(request: HttpRequest, board: Any) -> HttpResponse:
+    """One key holder's partial decryption (no session, no CSRF token: the holder's signature and the proofs
+    are the authority)."""
+    return _json(closing.accept_decryption(board, _body(request)))
