@@ -3,6 +3,7 @@
 a voter's booth state, and the e-voting totals the results app merges."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from shailoo.elections.models import Constituency, Election
 from shailoo.evoting import services
 from shailoo.evoting.errors import EvotingError
-from shailoo.evoting.models import Board, ListedCredential
+from shailoo.evoting.models import Board, Entry, ListedCredential
 
 
 def board_by_id(slug: str, number: int) -> Board:
@@ -96,3 +97,67 @@ def evote_totals(election: Election) -> list[ConstituencyEvote] | None:
         totals.append(ConstituencyEvote(board.constituency_id, results.get("ballots_counted", 0), votes, against,
                                         reverse("evoting-record", args=[election.slug, board.constituency.number])))
     return totals
+
+
+# --- the public board ------------------------------------------------------------------------------------
+
+_READ = {**{c: i for i, c in enumerate("0123456789ABCDEFGHJKMNPQRSTVWXYZ")}, "O": 0, "I": 1, "L": 1}
+MIN_CODE_LETTERS = 8  # the short code of the SMS: two groups of four
+
+
+def code_letters(text: str) -> str | None:
+    """A typed tracking code as its letters (case, spaces and hyphens ignored; O read as 0, I and L as 1),
+    or None when it is not one: 8 to 26 letters of the alphabet of docs/protocol.md 7.3."""
+    letters = "".join(c for c in text.upper() if c not in "- \t\n")
+    if not MIN_CODE_LETTERS <= len(letters) <= 26 or any(c not in _READ for c in letters):
+        return None
+    return "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[_READ[c]] for c in letters)
+
+
+def tracking_range(letters: str) -> tuple[str, str]:
+    """The hex range of the 64-byte tracking hashes whose displayed code starts with ``letters``."""
+    value = 0
+    for letter in letters:
+        value = value << 5 | _READ[letter]
+    free = 512 - 5 * len(letters)
+    low = value << free
+    high = low + (1 << free) - 1
+    return f"{low:0128x}", f"{high:0128x}"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A tracking code's entry on a board and what became of it."""
+
+    entry: Entry
+    status: str  # "counted" | "counts-now" | "superseded" | "challenged"
+    superseded_by: int | None = None
+
+
+def search(board: Board, letters: str) -> list[Found]:
+    """The entries whose displayed code starts with ``letters`` (at most 5)."""
+    low, high = tracking_range(letters)
+    found = []
+    entries = Entry.objects.filter(board=board, tracking__gte=low, tracking__lte=high).exclude(kind=Entry.Kind.CLOSE)
+    for entry in entries.order_by("position")[:5]:
+        if entry.kind == Entry.Kind.CHALLENGE:
+            found.append(Found(entry, "challenged"))
+            continue
+        later = (Entry.objects.filter(board=board, credential=entry.credential, position__gt=entry.position,
+                                      kind=Entry.Kind.BALLOT).order_by("-position").values_list("position", flat=True)
+                 .first())
+        if later is not None:
+            found.append(Found(entry, "superseded", later))
+        else:
+            closed = board.state in (Board.State.CLOSED, Board.State.TALLIED)
+            found.append(Found(entry, "counted" if closed else "counts-now"))
+    return found
+
+
+def challenged_marks(board: Board, entry: Entry) -> list[str]:
+    """The titles of the options a challenged ballot's opening marks (what the voter's device encrypted)."""
+    opening = json.loads(entry.line)["opening"]
+    manifest = services.board_manifest(board)
+    titles = {(c.contest_id, o.option_id): o.title for c in manifest.contests for o in c.options}
+    return [titles.get((contest["contest_id"], mark["option_id"]), mark["option_id"])
+            for contest in opening["contests"] for mark in contest["marks"] if mark["value"] == 1]
