@@ -50,8 +50,10 @@ def refused(response: Any, code: str, status: int | None = None) -> None:
 
 
 def stored(ev: EElection) -> tuple[int, int]:
+    """(ballot and challenge entries, the board's count of them): a close entry is not a stored submission."""
     board_row = Board.objects.get(pk=ev.board.pk)
-    return Entry.objects.filter(board=board_row).count(), board_row.position
+    return (Entry.objects.filter(board=board_row).exclude(kind=Entry.Kind.CLOSE).count(),
+            board_row.ballots + board_row.challenges)
 
 
 def test_cast_answers_a_receipt_that_the_board_signed_and_the_chain_holds(ev):
