@@ -303,3 +303,23 @@ SHAILOO_SIGNATURE_VERIFIER = os.environ.get("SHAILOO_SIGNATURE_VERIFIER", "")
 SHAILOO_DEMO_SIGNER_SECRET = os.environ.get("SHAILOO_DEMO_SIGNER_SECRET", "")
 # Largest passport scan accepted in the Voter's Cabinet and at the precinct, in bytes.
 SHAILOO_SCAN_MAX_BYTES = int(os.environ.get("SHAILOO_SCAN_MAX_BYTES", str(5 * 1024 * 1024)))
+
+# E-voting (shailoo.evoting, docs/evoting.md): the commission's key (signs the credential lists) and the
+# board's key (signs receipts and close entries), each a file holding the secret scalar in hex (mode 0600).
+# Outside production they are generated into the data directory; production refuses to start without them.
+EVOTING_COMMISSION_KEY_FILE = os.environ.get("SHAILOO_EVOTING_COMMISSION_KEY_FILE", str(DATA_DIR / "evoting-commission.key"))
+EVOTING_BOARD_KEY_FILE = os.environ.get("SHAILOO_EVOTING_BOARD_KEY_FILE", str(DATA_DIR / "evoting-board.key"))
+if PRODUCTION and not (os.environ.get("SHAILOO_EVOTING_COMMISSION_KEY_FILE") and os.environ.get("SHAILOO_EVOTING_BOARD_KEY_FILE")):
+    raise ImproperlyConfigured("SHAILOO_EVOTING_COMMISSION_KEY_FILE and SHAILOO_EVOTING_BOARD_KEY_FILE must name the "
+                               "e-voting signing keys' files in production")
+if PRODUCTION and not all(Path(os.environ[name]).is_file() for name in ("SHAILOO_EVOTING_COMMISSION_KEY_FILE",
+                                                                         "SHAILOO_EVOTING_BOARD_KEY_FILE")):
+    raise ImproperlyConfigured("the e-voting signing key files named in the environment do not exist")
+# Largest body of a cast or challenge request, in bytes (a ballot of 1,000 options is about 600 KB).
+EVOTING_MAX_BODY_BYTES = int(os.environ.get("SHAILOO_EVOTING_MAX_BODY_BYTES", str(1024 * 1024)))
+# Polls of an e-voting board by default: election day from to (local time, Asia/Bishkek).
+EVOTING_DEFAULT_OPENS = os.environ.get("SHAILOO_EVOTING_OPENS", "08:00")
+EVOTING_DEFAULT_CLOSES = os.environ.get("SHAILOO_EVOTING_CLOSES", "20:00")
+# A closed board of at most this many entries is verified by the first holder's decryption request itself;
+# a larger one by the worker (shailoo evoting_worker), which holders wait for.
+EVOTING_INLINE_VERIFY_ENTRIES = int(os.environ.get("SHAILOO_EVOTING_INLINE_VERIFY_ENTRIES", "5000"))

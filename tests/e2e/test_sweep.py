@@ -30,6 +30,7 @@ from shailoo.ceremony import selectors as ceremony_selectors
 from shailoo.ceremony import services as ceremony_services
 from shailoo.commission import demo as commission_demo
 from shailoo.commission import services as commission_services
+from shailoo.evoting import demo as evoting_demo
 from shailoo.lookup import demo as lookup_demo
 from shailoo.register.demo import load_demo
 from shailoo.register.models import Citizen, VoterListEntry
@@ -96,6 +97,7 @@ class Demo:
     decided_application: Application
     member: object  # precinct commission member of the precinct
     operator: object
+    evote_receipt: dict  # a ballot cast on the e-voting board of constituency 1 (after a checked one)
     cec: object = None  # the CEC administrator: the key ceremony's pages
     sessions: dict = field(default_factory=dict)
 
@@ -108,6 +110,8 @@ def _demo() -> Demo:
     election = load_demo(election_day=None, out=Quiet())
     commission_demo.seed(election=election, out=Quiet())
     lookup_demo.seed(election=election, out=Quiet())
+    evoting_demo.seed(election=election, out=Quiet())
+    evote_receipt = evoting_demo.cast_demo_ballot(election)
     entries = VoterListEntry.objects.filter(election=election).select_related("citizen", "precinct")
     listed = entries.filter(status="listed", voting_mode="paper", precinct__number="8101").order_by("pk")
     first, fresh, evoter = (entry.citizen for entry in listed[:3])
@@ -147,6 +151,7 @@ def _demo() -> Demo:
         ineligible=entries.filter(status="ineligible", reasons__contains="no_biometrics").first().citizen,
         unserved=entries.filter(status="unassigned").first().citizen,
         open_application=open_application, decided_application=decided, member=member, operator=operator,
+        evote_receipt=evote_receipt,
     )
 
 
@@ -269,6 +274,15 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("ceremonies", "cec", reverse("ceremony:elections")),
         Visit("ceremony", "cec", reverse("ceremony:progress", args=[demo.election.slug]), screenshot=True),
         Visit("ceremony-no-access", "member", reverse("ceremony:progress", args=[demo.election.slug]), 403),
+        Visit("evote-boards", "anonymous", f"/board/{demo.election.slug}/"),
+        Visit("evote-board", "anonymous", f"/board/{demo.election.slug}/1/", screenshot=True),
+        Visit("evote-board-found", "anonymous", f"/board/{demo.election.slug}/1/?code={demo.evote_receipt['code'][:9]}",
+              screenshot=True),
+        Visit("evote-board-not-found", "anonymous", f"/board/{demo.election.slug}/1/?code=ZZZZ-ZZZZ"),
+        Visit("evote-board-bad-code", "anonymous", f"/board/{demo.election.slug}/1/?code=12", 400),
+        Visit("evote-heads", "anonymous", f"/board/{demo.election.slug}/1/heads"),
+        Visit("evote-credentials", "anonymous", f"/board/{demo.election.slug}/1/credentials"),
+        Visit("evote-challenges", "anonymous", f"/board/{demo.election.slug}/1/challenges"),
     ]
 
 

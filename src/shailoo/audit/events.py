@@ -22,6 +22,7 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.CEREMONY_OPENED: frozenset({"board", "attempt", "manifest_hash"}),
     AuditKind.CEREMONY_MESSAGE: frozenset({"board", "attempt", "kind", "holder", "digest"}),
     AuditKind.CEREMONY_FINISHED: frozenset({"board", "attempt", "qualified", "joint_public_key"}),
+    AuditKind.EVOTING_STEP: frozenset({"board", "step", "detail"}),
 }
 
 

@@ -27,6 +27,7 @@ class AuditKind(models.TextChoices):
     CEREMONY_OPENED = "ceremony.opened", _("key ceremony opened")
     CEREMONY_MESSAGE = "ceremony.message", _("key ceremony message accepted")
     CEREMONY_FINISHED = "ceremony.finished", _("key ceremony finished")
+    EVOTING_STEP = "evoting.step", _("e-voting board step")
 
 
 class AuditEntry(models.Model):

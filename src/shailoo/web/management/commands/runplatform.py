@@ -99,6 +99,11 @@ class Command(BaseCommand):
             worker = Supervised("the SMS worker", [os.path.join(bin_dir, "shailoo"), "worker"], self.say)
             worker.start()
             self.say(f"the SMS worker started (pid {worker.process.pid})")
+        evoting = None
+        if not no_worker and "evoting_worker" in get_commands():
+            evoting = Supervised("the e-voting worker", [os.path.join(bin_dir, "shailoo"), "evoting_worker"], self.say)
+            evoting.start()
+            self.say(f"the e-voting worker started (pid {evoting.process.pid})")
         self.stdout.write(f"Shailoo is served on http://{host}:{port}/ (Ctrl+C stops it)")
         self.stdout.flush()
         server = subprocess.Popen([
@@ -119,12 +124,14 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         try:
             while server.poll() is None and not stopping:
-                if worker is not None:
-                    worker.check()
+                for child in (worker, evoting):
+                    if child is not None:
+                        child.check()
                 time.sleep(POLL)
             server.wait()
         finally:
-            if worker is not None:
-                worker.stop(stopping[0] if stopping else signal.SIGTERM)
+            for child in (worker, evoting):
+                if child is not None:
+                    child.stop(stopping[0] if stopping else signal.SIGTERM)
         if server.returncode not in (0, -signal.SIGTERM, -signal.SIGINT):
             raise SystemExit(server.returncode)

@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: Apache-2.0
+"""What the other parts read from e-voting (EVOTING-CONTRACT.md 4): the board of a URL, the booth's data,
+a voter's booth state, and the e-voting totals the results app merges."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from shailoo.elections.models import Constituency, Election
+from shailoo.evoting import services
+from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.models import Board, Entry, ListedCredential
+
+
+def board_by_id(slug: str, number: int) -> Board:
+    board = (Board.objects.select_related("election", "constituency")
+             .filter(election__slug=slug, constituency__number=number).first())
+    if board is None:
+        raise EvotingError("board.not-found", f"no e-voting board {slug}/{number}")
+    return board
+
+
+def polls_state(board: Board, at: int | None = None) -> str:
+    """"not-open", "open" or "closed" (a board that is not ready yet is "not-open")."""
+    at = services.now_ms() if at is None else at
+    if board.state in (Board.State.CLOSED, Board.State.TALLIED) or at >= services.to_ms(board.closes):
+        return "closed"
+    if board.state != Board.State.READY or at < services.to_ms(board.opens):
+        return "not-open"
+    return "open"
+
+
+def booth_json(board: Board) -> dict[str, Any]:
+    """GET /evoting/api/<slug>/<n>/booth: what the booth encrypts against."""
+    if board.manifest is None or not board.joint_public_key:
+        raise EvotingError("board.not-ready")
+    return {"board": board.board_id, "manifest": board.manifest, "manifest_hash": board.manifest_hash,
+            "joint_public_key": board.joint_public_key, "opens": services.to_ms(board.opens),
+            "closes": services.to_ms(board.closes), "state": polls_state(board)}
+
+
+@dataclass(frozen=True)
+class BoothState:
+    """A voter's situation at the booth of their constituency."""
+
+    board: Board | None
+    polls: str  # "not-open" | "open" | "closed" | "no-board"
+    enrolled: bool
+    credential: str  # the enrolled credential's public key (hex), "" if none
+    on_list: bool  # the credential is on the board's frozen list
+    refusal: str  # the check code when the voter cannot vote here, else ""
+
+
+def booth_state(election: Election, constituency: Constituency | None, pin: str | None) -> BoothState:
+    board = None if constituency is None else Board.objects.select_related("election", "constituency").filter(
+        election=election, constituency=constituency).first()
+    if board is None:
+        return BoothState(None, "no-board", False, "", False, "board.not-found")
+    try:
+        voter = services.enrolled_voter(board, pin)
+    except EvotingError as error:
+        return BoothState(board, polls_state(board), False, "", False, error.code)
+    on_list = ListedCredential.objects.filter(board=board, credential=voter.credential).exists()
+    return BoothState(board, polls_state(board), True, voter.credential, on_list,
+                      "" if on_list or board.credentials_frozen_at is None else "credential.unknown")
+
+
+@dataclass(frozen=True)
+class ConstituencyEvote:
+    constituency_id: int
+    ballots: int
+    votes: dict[int, int]
+    against_all: int | None
+    record_url: str
+
+
+def evote_totals(election: Election) -> list[ConstituencyEvote] | None:
+    """The decrypted e-voting totals per constituency, None until every board of the election is tallied."""
+    boards = list(Board.objects.filter(election=election).select_related("election", "constituency"))
+    if not boards or any(board.results is None for board in boards):
+        return None
+    totals = []
+    for board in boards:
+        results = board.results or {}
+        votes: dict[int, int] = {}
+        against: int | None = None
+        for contest in results.get("contests", []):
+            for option in contest["options"]:
+                kind, _, pk = option["option_id"].rpartition("-")
+                if option["option_id"] == "against-all":
+                    against = option["total"]
+                elif kind in ("candidate", "party"):
+                    votes[int(pk)] = option["total"]
+        totals.append(ConstituencyEvote(board.constituency_id, results.get("ballots_counted", 0), votes, against,
+                                        reverse("evoting-record", args=[election.slug, board.constituency.number])))
+    return totals
+
+
+# --- the public board ------------------------------------------------------------------------------------
+
+_READ = {**{c: i for i, c in enumerate("0123456789ABCDEFGHJKMNPQRSTVWXYZ")}, "O": 0, "I": 1, "L": 1}
+MIN_CODE_LETTERS = 8  # the short code of the SMS: two groups of four
+
+
+def code_letters(text: str) -> str | None:
+    """A typed tracking code as its letters (case, spaces and hyphens ignored; O read as 0, I and L as 1),
+    or None when it is not one: 8 to 26 letters of the alphabet of docs/protocol.md 7.3."""
+    letters = "".join(c for c in text.upper() if c not in "- \t\n")
+    if not MIN_CODE_LETTERS <= len(letters) <= 26 or any(c not in _READ for c in letters):
+        return None
+    return "".join("0123456789ABCDEFGHJKMNPQRSTVWXYZ"[_READ[c]] for c in letters)
+
+
+def tracking_range(letters: str) -> tuple[str, str]:
+    """The hex range of the 64-byte tracking hashes whose displayed code starts with ``letters``."""
+    value = 0
+    for letter in letters:
+        value = value << 5 | _READ[letter]
+    free = 512 - 5 * len(letters)
+    low = value << free
+    high = low + (1 << free) - 1
+    return f"{low:0128x}", f"{high:0128x}"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A tracking code's entry on a board and what became of it."""
+
+    entry: Entry
+    status: str  # "counted" | "counts-now" | "superseded" | "challenged"
+    superseded_by: int | None = None
+
+
+def search(board: Board, letters: str) -> list[Found]:
+    """The entries whose displayed code starts with ``letters`` (at most 5)."""
+    low, high = tracking_range(letters)
+    found = []
+    entries = Entry.objects.filter(board=board, tracking__gte=low, tracking__lte=high).exclude(kind=Entry.Kind.CLOSE)
+    for entry in entries.order_by("position")[:5]:
+        if entry.kind == Entry.Kind.CHALLENGE:
+            found.append(Found(entry, "challenged"))
+            continue
+        later = (Entry.objects.filter(board=board, credential=entry.credential, position__gt=entry.position,
+                                      kind=Entry.Kind.BALLOT).order_by("-position").values_list("position", flat=True)
+                 .first())
+        if later is not None:
+            found.append(Found(entry, "superseded", later))
+        else:
+            closed = board.state in (Board.State.CLOSED, Board.State.TALLIED)
+            found.append(Found(entry, "counted" if closed else "counts-now"))
+    return found
+
+
+def challenged_marks(board: Board, entry: Entry) -> list[str]:
+    """The titles of the options a challenged ballot's opening marks (what the voter's device encrypted)."""
+    opening = json.loads(entry.line)["opening"]
+    manifest = services.board_manifest(board)
+    titles = {(c.contest_id, o.option_id): o.title for c in manifest.contests for o in c.options}
+    return [titles.get((contest["contest_id"], mark["option_id"]), mark["option_id"])
+            for contest in opening["contests"] for mark in contest["marks"] if mark["value"] == 1]

@@ -1,0 +1,525 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The e-voting board's life (docs/evoting.md), one service function a step, each refusing to run out of
+order and writing its audit entry in the same transaction: create the boards, set the polls, fix the
+manifests, adopt the ceremony, freeze and sign the credential list; then, while the polls are open, accept
+challenges and cast ballots (docs/protocol.md 8.5: every check of shailoo.crypto.board, then one
+transaction that locks the board's head row, appends the entry and answers the signed receipt)."""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from shailoo.audit.models import AuditKind
+from shailoo.audit.services import record_event
+from shailoo.cabinet.models import Application
+from shailoo.crypto import board as chain
+from shailoo.crypto import credential as credentials_core
+from shailoo.crypto import jcs, record, signature
+from shailoo.crypto.ballot import cast_parts, tracking_hash
+from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.group import Point
+from shailoo.crypto.jcs import UnreadableInput
+from shailoo.crypto.manifest import Manifest, manifest_from_json
+from shailoo.crypto.transcript import check_transcript
+from shailoo.elections.models import Candidate, Constituency, Election, PartyList
+from shailoo.evoting import ceremony_link, keys
+from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
+from shailoo.evoting.models import Board, Entry, ListedCredential
+from shailoo.messaging.services import queue_sms
+from shailoo.register.models import VoterListEntry
+
+log = logging.getLogger("shailoo.evoting")
+BISHKEK = ZoneInfo("Asia/Bishkek")
+ENROLLED = (Application.Status.APPLIED,)
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def to_ms(moment: dt.datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def audit(board: Board, step: str, detail: dict[str, Any], by: AbstractBaseUser | None) -> None:
+    record_event(kind=AuditKind.EVOTING_STEP, actor=by, subject=f"board:{board.board_id}",
+                 payload={"board": board.board_id, "step": step, "detail": detail})
+
+
+def _locked(board: Board) -> Board:
+    return Board.objects.select_for_update().select_related("election", "constituency").get(pk=board.pk)
+
+
+# --- set-up ------------------------------------------------------------------------------------------------
+
+def default_polls(election: Election) -> tuple[dt.datetime, dt.datetime]:
+    """Election day from settings.EVOTING_DEFAULT_OPENS to EVOTING_DEFAULT_CLOSES, Asia/Bishkek."""
+    def at(text: str) -> dt.datetime:
+        hours, minutes = (int(part) for part in text.split(":"))
+        return dt.datetime.combine(election.election_day, dt.time(hours, minutes), tzinfo=BISHKEK)
+    return at(settings.EVOTING_DEFAULT_OPENS), at(settings.EVOTING_DEFAULT_CLOSES)
+
+
+def create_boards(election: Election, *, by: AbstractBaseUser | None) -> list[Board]:
+    """One board per constituency of an e-voting election (EVOTING-CONTRACT.md 0); idempotent."""
+    if not election.evoting:
+        raise EvotingError("step.out-of-order", f"election {election.slug} does not offer e-voting")
+    opens, closes = default_polls(election)
+    boards = []
+    with transaction.atomic():
+        for constituency in Constituency.objects.filter(election=election).order_by("number"):
+            board, created = Board.objects.get_or_create(
+                election=election, constituency=constituency, defaults={"opens": opens, "closes": closes})
+            if created:
+                audit(board, "created", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+            boards.append(board)
+    return boards
+
+
+def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: AbstractBaseUser | None) -> Board:
+    """Change the polling window; only before the manifest (which fixes it) is."""
+    if not opens < closes:
+        raise EvotingError("step.out-of-order", "the polls must open before they close")
+    with transaction.atomic():
+        board = _locked(board)
+        if board.state != Board.State.SETUP:
+            raise EvotingError("step.out-of-order", "the manifest is fixed: its polling times cannot change")
+        board.opens, board.closes = opens, closes
+        board.save(update_fields=["opens", "closes"])
+        audit(board, "polls-set", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+    return board
+
+
+def _title(ky: str, ru: str) -> str:
+    return f"{ky} / {ru}"
+
+
+def manifest_json(board: Board, holder_keys: list[str], quorum: int) -> dict[str, Any]:
+    """manifest.json of a board (EVOTING-CONTRACT.md 0): one contest, the constituency's candidates in ballot
+    order (party lists in a party-list election), marks 0..max_marks, the authorities' keys."""
+    election, constituency = board.election, board.constituency
+    options: list[dict[str, str]] = []
+    lists = list(PartyList.objects.filter(election=election).order_by("ballot_order"))
+    if lists:
+        options = [{"option_id": f"party-{p.pk}", "title": _title(p.party_ky, p.party_ru)} for p in lists]
+        max_marks = 1
+    else:
+        for candidate in Candidate.objects.filter(constituency=constituency).order_by("ballot_order", "pk"):
+            options.append({"option_id": f"candidate-{candidate.pk}", "title": str(candidate)})
+        max_marks = constituency.max_marks or constituency.seats
+    if not options:
+        raise EvotingError("step.out-of-order", f"constituency {constituency.number} has no candidates yet")
+    return {
+        "version": 2, "kind": "manifest", "election_id": board.board_id,
+        "title": _title(f"{election.name_ky}, {constituency.name_ky}", f"{election.name_ru}, {constituency.name_ru}"),
+        "opens": to_ms(board.opens), "closes": to_ms(board.closes),
+        "authorities": {"commission": keys.commission_key().public.hex(), "board": keys.board_key().public.hex(),
+                        "holders": list(holder_keys), "quorum": quorum},
+        "contests": [{"contest_id": f"constituency-{constituency.number}", "title": _title(constituency.name_ky,
+                                                                                          constituency.name_ru),
+                      "min_marks": 0, "max_marks": min(max_marks, len(options)), "against_all": None,
+                      "options": options}],
+    }
+
+
+def fix_manifest(board: Board, *, by: AbstractBaseUser | None, holder_keys: list[str] | None = None,
+                 quorum: int | None = None) -> Board:
+    """Fix the board's manifest once every key holder registered (keys and k from the ceremony app unless
+    given); it binds the polls, the ballot and every authority's key, so it never changes after."""
+    holder_keys = holder_keys if holder_keys is not None else ceremony_link.holder_keys(board.election)
+    quorum = quorum if quorum is not None else ceremony_link.quorum(board.election)
+    if not holder_keys or not quorum:
+        raise EvotingError("step.out-of-order", "every key holder must register and the quorum be set first")
+    with transaction.atomic():
+        board = _locked(board)
+        if board.state != Board.State.SETUP:
+            raise EvotingError("step.out-of-order", "the manifest is already fixed")
+        data = manifest_json(board, holder_keys, quorum)
+        try:
+            manifest = manifest_from_json(jcs.loads(jcs.canonical(data), "manifest.json"))
+        except (CryptoError, UnreadableInput) as error:
+            raise EvotingError("step.out-of-order", f"the manifest is not valid: {error}") from error
+        board.manifest, board.manifest_hash = manifest.to_json(), manifest.digest.hex()
+        board.head = chain.genesis(manifest).head.hex()
+        board.last_time = manifest.opens
+        board.manifest_fixed_at = timezone.now()
+        board.state = Board.State.MANIFEST
+        board.save()
+        audit(board, "manifest-fixed", {"manifest_hash": board.manifest_hash, "holders": len(holder_keys),
+                                         "quorum": quorum}, by)
+    return board
+
+
+def fix_manifests(election: Election, *, by: AbstractBaseUser | None) -> list[Board]:
+    """Fix every board's manifest of the election and start their ceremonies (the ceremony app)."""
+    with transaction.atomic():
+        boards = [fix_manifest(board, by=by) if board.state == Board.State.SETUP else board
+                  for board in Board.objects.filter(election=election).select_related("election", "constituency")]
+        ceremony_link.open_ceremonies(election, {b.constituency_id: b.manifest for b in boards if b.manifest}, by=by)
+    return boards
+
+
+def adopt_ceremony(board: Board, *, by: AbstractBaseUser | None, ceremony_json: dict[str, Any] | None = None) -> Board:
+    """Take the finished ceremony's transcript (from the ceremony app unless given), check it completely
+    against the board's manifest, and keep it with the joint key K."""
+    if ceremony_json is None:
+        result = ceremony_link.ceremony_result(board.election, board.constituency)
+        if result is None:
+            raise EvotingError("step.out-of-order", "the key ceremony of this board has not finished")
+        ceremony_json = result.ceremony_json
+    with transaction.atomic():
+        board = _locked(board)
+        if board.state not in (Board.State.MANIFEST, Board.State.READY) or board.ceremony is not None:
+            raise EvotingError("step.out-of-order", "the ceremony is adopted after the manifest, once")
+        manifest = board_manifest(board)
+        try:
+            checked = check_transcript(manifest, jcs.loads(jcs.canonical(ceremony_json), "ceremony.json"))
+        except (CryptoError, UnreadableInput) as error:
+            raise EvotingError("step.out-of-order", f"the ceremony transcript does not verify: {error}") from error
+        board.ceremony = ceremony_json
+        board.joint_public_key = checked.joint_public_key.hex()
+        board.ceremony_adopted_at = timezone.now()
+        _ready(board)
+        board.save()
+        audit(board, "ceremony-adopted", {"joint_public_key": board.joint_public_key,
+                                           "qualified": list(checked.qualified)}, by)
+    return board
+
+
+def _ready(board: Board) -> None:
+    if board.ceremony is not None and board.credentials_frozen_at is not None:
+        board.state = Board.State.READY
+
+
+def enrolled_credentials(board: Board) -> tuple[list[str], int]:
+    """(credential keys of the board's enrolled e-voters, number of entries marked "votes electronically")
+    in the board's constituency: the applications applied to the list, reconciled with the list."""
+    precincts = board.constituency.precincts.all()
+    electronic = VoterListEntry.objects.filter(
+        election=board.election, precinct__in=precincts, status=VoterListEntry.Status.LISTED,
+        voting_mode=VoterListEntry.VotingMode.ELECTRONIC)
+    citizens = set(electronic.values_list("citizen_id", flat=True))
+    applications = Application.objects.filter(election=board.election, kind=Application.Kind.EVOTING,
+                                              status__in=ENROLLED, citizen_id__in=citizens)
+    found = dict(applications.values_list("citizen_id", "credential_public_key"))
+    return [key for key in found.values() if key], len(citizens)
+
+
+def freeze_credentials(board: Board, *, by: AbstractBaseUser | None) -> Board:
+    """When enrolment has closed: sign the board's credential list with the commission's key, after checking
+    that it has exactly one credential per voter marked "votes electronically" (docs/protocol.md 5)."""
+    with transaction.atomic():
+        board = _locked(board)
+        if board.state not in (Board.State.MANIFEST, Board.State.READY) or board.credentials_frozen_at:
+            raise EvotingError("step.out-of-order", "the list is frozen after the manifest, once")
+        manifest = board_manifest(board)
+        found, electronic = enrolled_credentials(board)
+        if len(found) != electronic:
+            raise EvotingError("step.out-of-order", f"{electronic} voters are marked to vote electronically in "
+                               f"constituency {board.constituency.number} but {len(found)} of them enrolled a "
+                               "credential: resolve the difference before freezing")
+        points = []
+        for key in found:
+            try:
+                points.append(Point.from_hex(key, "credential_public_key"))
+            except CryptoError as error:
+                raise EvotingError("step.out-of-order", f"an enrolled credential is not a valid key: {error}") from error
+        commission = keys.commission_key()
+        if commission.public != manifest.authorities.commission:
+            raise EvotingError("step.out-of-order", "the commission's key file is not the key the manifest names")
+        try:
+            signed = credentials_core.sign_list(manifest, points, commission)
+        except ValueError as error:
+            raise EvotingError("step.out-of-order", str(error)) from error
+        ListedCredential.objects.bulk_create(
+            [ListedCredential(board=board, credential=encoding.hex()) for encoding in signed.encodings],
+            batch_size=5000)
+        board.credentials_count = len(signed)
+        board.credentials_signature = signed.signature.hex()
+        board.credentials_frozen_at = timezone.now()
+        _ready(board)
+        board.save()
+        audit(board, "credentials-frozen", {"count": len(signed), "signature": board.credentials_signature}, by)
+    return board
+
+
+# --- the manifest, parsed once per process ---------------------------------------------------------------
+
+_parsed: dict[tuple[int, str], tuple[Manifest, Point | None]] = {}
+_parsed_lock = threading.Lock()
+
+
+def _parse(board: Board) -> tuple[Manifest, Point | None]:
+    cache_key = (board.pk, board.manifest_hash + board.joint_public_key)
+    found = _parsed.get(cache_key)
+    if found is None:
+        manifest = manifest_from_json(board.manifest)
+        key = Point.from_hex(board.joint_public_key) if board.joint_public_key else None
+        found = (manifest, key)
+        with _parsed_lock:
+            _parsed[cache_key] = found
+    return found
+
+
+def board_manifest(board: Board) -> Manifest:
+    if board.manifest is None:
+        raise EvotingError("board.not-ready", "the board's manifest is not fixed yet")
+    return _parse(board)[0]
+
+
+def election_key(board: Board) -> Point:
+    key = _parse(board)[1] if board.manifest is not None else None
+    if key is None:
+        raise EvotingError("board.not-ready", "the key ceremony has not been adopted yet")
+    return key
+
+
+# --- voters ----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Voter:
+    application: Application
+    credential: str
+
+
+def enrolled_voter(board: Board, pin: str | None) -> Voter:
+    """The signed-in voter's enrolment on this board, or the refusal that says why not."""
+    if not pin:
+        raise EvotingError("voter.not-signed-in")
+    application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
+                                              status__in=ENROLLED).order_by("-pk").first())
+    if application is None or not application.credential_public_key:
+        raise EvotingError("voter.not-enrolled")
+    entry = (VoterListEntry.objects.filter(election=board.election, citizen_id=application.citizen_id)
+             .only("precinct_id", "voting_mode").first())
+    if entry is None or entry.voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
+        raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
+    if not board.constituency.precincts.filter(pk=entry.precinct_id).exists():
+        raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
+    return Voter(application, application.credential_public_key)
+
+
+# --- casting ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Answer:
+    receipt: dict[str, Any]
+    stored: bool  # False: a retry of an entry already on the board (nothing stored again)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"receipt": self.receipt, "display_code": self.receipt["code"], "position": self.receipt["position"]}
+
+
+def _open_board(board: Board, at: int) -> tuple[Manifest, Point]:
+    if board.state in (Board.State.CLOSED, Board.State.TALLIED):
+        raise EvotingError("polls.closed")
+    if board.state != Board.State.READY:
+        raise EvotingError("board.not-ready")
+    manifest = board_manifest(board)
+    if at < manifest.opens:
+        raise EvotingError("polls.not-open")
+    if at >= manifest.closes:
+        raise EvotingError("polls.closed")
+    return manifest, election_key(board)
+
+
+def read_body(body: bytes, where: str) -> Any:
+    if len(body) > settings.EVOTING_MAX_BODY_BYTES:
+        raise EvotingError("body.too-large", f"at most {settings.EVOTING_MAX_BODY_BYTES} bytes")
+    try:
+        return jcs.loads(body, where, settings.EVOTING_MAX_BODY_BYTES)
+    except UnreadableInput as error:
+        raise EvotingError("body.unreadable", str(error)) from None
+    except RecursionError:
+        raise EvotingError("body.unreadable", "nested too deeply") from None
+
+
+def _refusal(error: CryptoError) -> EvotingError:
+    return EvotingError(CRYPTO_CODES.get(error.check or "", "ballot.schema"), str(error))
+
+
+def _other_election(board: Board, data: Any) -> bool:
+    """After a signature failed: is it a valid cast for another board (another election's Q)? Then the
+    right answer is election.mismatch. Only boards whose contest ids are the ballot's are tried."""
+    try:
+        ballot_json, credential = data["ballot"], Point.from_hex(data["credential"])
+        ids = [contest["contest_id"] for contest in ballot_json["contests"]]
+        signed = bytes.fromhex(data["signature"])
+    except (CryptoError, KeyError, TypeError, ValueError):
+        return False
+    others = (Board.objects.exclude(pk=board.pk).exclude(manifest__isnull=True)
+              .only("pk", "manifest", "manifest_hash", "joint_public_key"))
+    for other in others:
+        manifest = board_manifest(other)
+        if [c.contest_id for c in manifest.contests] != ids:
+            continue
+        tracking = tracking_hash(manifest.digest, ballot_json)
+        try:
+            signature.verify(credential, "cast", cast_parts(manifest.digest, tracking, credential), signed, "cast")
+        except CryptoError:
+            continue
+        return True
+    return False
+
+
+def _ballot_id(data: Any) -> str | None:
+    try:
+        ballot_id = data["ballot"]["ballot_id"]
+    except (KeyError, TypeError):
+        return None
+    return ballot_id if isinstance(ballot_id, str) and len(ballot_id) == 32 else None
+
+
+def _same_entry(board: Board, ballot_id: str, tracking: str, credential: str, signed: str) -> Entry | None:
+    """The entry already holding this ballot id when it is this very submission (a retry); raise
+    ballot.replayed when the id is taken by anything else."""
+    existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+    if existing is None:
+        return None
+    if existing.kind == Entry.Kind.BALLOT and existing.tracking == tracking and existing.credential == credential \
+            and jcs.loads(existing.line, "entry")["cast"]["signature"] == signed:
+        return existing
+    raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position {existing.position}")
+
+
+def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -> Answer:
+    """Accept a cast ballot (the JSON of shailoo.crypto.ballot.cast_to_json) from the signed-in voter and
+    append it; the same body again answers the same receipt and stores nothing."""
+    at = now_ms() if at is None else at
+    voter = enrolled_voter(board, pin)
+    manifest, key = _open_board(board, at)
+    data = read_body(body, "cast")
+    if isinstance(data, dict) and isinstance(data.get("credential"), str) and data["credential"] != voter.credential:
+        raise EvotingError("credential.not-yours")
+    if isinstance(data, dict) and "ballot" in data and "signature" not in data:
+        raise EvotingError("cast.signature", "the ballot is not signed with its credential")
+    ballot_id = _ballot_id(data)
+    if ballot_id is not None and isinstance(data, dict):
+        try:
+            tracking = manifest_tracking(manifest, data)
+        except CryptoError as error:
+            raise _refusal(error) from None
+        existing = _same_entry(board, ballot_id, tracking, str(data.get("credential")), str(data.get("signature")))
+        if existing is not None:
+            return Answer(existing.receipt or {}, stored=False)
+    listed = ListedCredential.objects.filter(board=board, credential=voter.credential).exists()
+    try:
+        accepted = chain.accept_cast(manifest, key, lambda encoding: listed and encoding.hex() == voter.credential, data)
+    except CryptoError as error:
+        refusal = _refusal(error)
+        if refusal.code == "cast.signature" and _other_election(board, data):
+            raise EvotingError("election.mismatch", "the ballot is signed for another election's manifest") from None
+        if refusal.code == "ballot.schema" and _other_election(board, data):
+            raise EvotingError("election.mismatch", "the ballot is another election's") from None
+        raise refusal from None
+    answer = _append(board, manifest, at, ballot_id=accepted.ballot.ballot_id, tracking=accepted.tracking.hex(),
+                     credential=voter.credential, signed=accepted.signature.hex(),
+                     make=lambda state, time_: chain.append_ballot(manifest, state, accepted, time_, keys.board_key()),
+                     on_stored=lambda receipt: _confirm_by_sms(voter.application, receipt))
+    return answer
+
+
+def manifest_tracking(manifest: Manifest, data: dict[str, Any]) -> str:
+    """Hb of a submitted ballot body (its canonical form), without checking anything else."""
+    ballot_json = data.get("ballot")
+    if not isinstance(ballot_json, dict):
+        raise CryptoError("ballot must be an object", "cast", "board.schema")
+    return tracking_hash(manifest.digest, ballot_json).hex()
+
+
+def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -> Answer:
+    """Publish a ballot the voter checked (Benaloh, docs/protocol.md 7.4): ballot and opening verified; its id
+    can never be cast after."""
+    at = now_ms() if at is None else at
+    enrolled_voter(board, pin)
+    manifest, key = _open_board(board, at)
+    data = read_body(body, "challenge")
+    try:
+        challenged = chain.accept_challenge(manifest, key, data)
+    except CryptoError as error:
+        raise _refusal(error) from None
+    ballot_id = challenged.ballot.ballot_id
+    existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+    if existing is not None:
+        if existing.kind == Entry.Kind.CHALLENGE and existing.tracking == challenged.tracking.hex():
+            return Answer(existing.receipt or {}, stored=False)
+        raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board")
+    return _append(board, manifest, at, ballot_id=ballot_id, tracking=challenged.tracking.hex(), credential="",
+                   signed="", make=lambda state, time_: chain.append_challenge(manifest, state, challenged, time_,
+                                                                               keys.board_key()))
+
+
+def chain_state(board: Board) -> chain.BoardState:
+    return chain.BoardState(board.position, bytes.fromhex(board.head), board.last_time,
+                            closed=board.state in (Board.State.CLOSED, Board.State.TALLIED))
+
+
+def _append(board: Board, manifest: Manifest, at: int, *, ballot_id: str, tracking: str, credential: str, signed: str,
+            make: Any, on_stored: Any = None) -> Answer:
+    """Append one entry under the board row's lock: the entry, its head and the receipt in one transaction."""
+    if keys.board_key().public != manifest.authorities.board:
+        raise EvotingError("board.not-ready", "the board's key file is not the key the manifest names")
+    try:
+        with transaction.atomic():
+            locked = Board.objects.select_for_update().get(pk=board.pk)
+            _open_board(locked, at)
+            time_ = max(at, locked.last_time)
+            if time_ >= manifest.closes:
+                raise EvotingError("polls.closed")
+            appended = make(chain_state(locked), time_)
+            kind = appended.entry["type"]
+            Entry.objects.create(board=locked, position=appended.state.position, kind=kind, time=time_,
+                                 tracking=tracking, ballot_id=ballot_id, credential=credential,
+                                 line=record.dumps_line(appended.entry).rstrip("\n"), head=appended.state.head.hex(),
+                                 receipt=appended.receipt)
+            locked.position, locked.head, locked.last_time = appended.state.position, appended.state.head.hex(), time_
+            if kind == chain.BALLOT:
+                locked.ballots += 1
+            else:
+                locked.challenges += 1
+            locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
+            if on_stored is not None:
+                on_stored(appended.receipt)
+    except IntegrityError:
+        # Another request appended this ballot id between our check and our insert: a retry racing itself
+        # gets the stored receipt, anything else is a replay.
+        existing = _same_entry(board, ballot_id, tracking, credential, signed) if credential else None
+        if existing is None:
+            raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board") from None
+        return Answer(existing.receipt or {}, stored=False)
+    assert appended.receipt is not None
+    return Answer(appended.receipt, stored=True)
+
+
+SMS_TEXTS = {
+    "ky": "Shailoo: {time} убакта электрондук бюллетениңиз кабыл алынды. Код: {code}. Кайра добуш берсеңиз, "
+          "акыркысы эсептелет.",
+    "ru": "Shailoo: ваш электронный бюллетень принят в {time}. Код: {code}. Если проголосуете снова, "
+          "засчитается последний.",
+}
+
+
+def short_code(receipt: dict[str, Any]) -> str:
+    """The first two groups of the displayed code (enough to tell one's ballots apart on the board)."""
+    return "-".join(str(receipt["code"]).split("-")[:2])
+
+
+def _confirm_by_sms(application: Application, receipt: dict[str, Any]) -> None:
+    """The SMS that confirms a cast ballot: the time and the short code, never the choice."""
+    if not application.phone:
+        return
+    moment = dt.datetime.fromtimestamp(receipt["time"] / 1000, tz=BISHKEK)
+    text = SMS_TEXTS.get(application.language, SMS_TEXTS["ky"]).format(
+        time=moment.strftime("%H:%M %d.%m.%Y"), code=short_code(receipt))
+    queue_sms(to=application.phone, text=text, dedup_key=f"evote:{receipt['manifest_hash'][:32]}:{receipt['position']}")
+

@@ -1,0 +1,89 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The public board pages: head and counts, the search by tracking code (found and counting, counted,
+superseded, challenged, not there, a malformed code), the published heads, the credential list, the
+checked ballots, in Kyrgyz, Russian and English."""
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from shailoo.evoting import closing, selectors
+from shailoo.evoting.models import Entry
+from tests.cabinet.helpers import voter_client
+
+from .helpers import make_evoting
+from .test_casting import post, url
+
+pytestmark = pytest.mark.django_db
+
+
+def page(ev, suffix: str = "", language: str = "ru", **query):
+    client = Client(headers={"accept-language": language})
+    client.cookies["django_language"] = language
+    return client.get(f"/board/{ev.slug}/{ev.constituency.number}/{suffix}", query)
+
+
+@pytest.fixture
+def voted():
+    ev = make_evoting(voters=2)
+    a, b = ev.voters
+    first = post(voter_client(a.pin), url(ev, "cast"), ev.cast_json(a)).json()["receipt"]
+    checked = post(voter_client(a.pin), url(ev, "challenge"), ev.challenge_json(frozenset(ev.options()[1:2]))
+                   ).json()["receipt"]
+    last = post(voter_client(a.pin), url(ev, "cast"), ev.cast_json(a)).json()["receipt"]
+    return ev, first, checked, last
+
+
+def test_code_letters_and_the_hash_range_agree_with_the_displayed_code(voted):
+    ev, first, *_ = voted
+    letters = selectors.code_letters(first["code"].lower().replace("0", "o"))
+    assert letters == first["code"].replace("-", "")
+    low, high = selectors.tracking_range(letters)
+    assert low <= first["tracking"] <= high
+    assert selectors.code_letters("ABC") is None and selectors.code_letters("UUUU-UUUU") is None
+
+
+def test_search_finds_each_state(voted):
+    ev, first, checked, last = voted
+    short = lambda receipt: receipt["code"][:9]  # noqa: E731 - the SMS's two groups
+    assert [f.status for f in selectors.search(ev.board, selectors.code_letters(short(first)))] == ["superseded"]
+    assert [f.status for f in selectors.search(ev.board, selectors.code_letters(last["code"]))] == ["counts-now"]
+    assert [f.status for f in selectors.search(ev.board, selectors.code_letters(checked["code"]))] == ["challenged"]
+    assert selectors.search(ev.board, "00000000") == [] or all(
+        not f.entry.receipt["code"].startswith("0000-0000") for f in selectors.search(ev.board, "00000000"))
+    board = closing.close_board(ev.board, at=ev.manifest.closes)
+    assert [f.status for f in selectors.search(board, selectors.code_letters(last["code"]))] == ["counted"]
+
+
+@pytest.mark.parametrize("language, words", [("ru", "засчитается"), ("ky", "Бюллетениңиз"), ("en", "will count")])
+def test_board_page_shows_head_counts_and_the_search_result(voted, language, words):
+    ev, first, checked, last = voted
+    response = page(ev, language=language, code=last["code"][:9])
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert words in text and last["head"] in text
+    assert ev.board.manifest_hash in text and Entry.objects.get(board=ev.board, position=3).head in text
+
+
+def test_board_page_superseded_not_found_and_malformed(voted):
+    ev, first, checked, last = voted
+    assert "replaced by a later ballot" in page(ev, language="en", code=first["code"]).content.decode()
+    missing = page(ev, language="en", code="ZZZZ-ZZZZ-ZZZZ")
+    assert missing.status_code == 200 and "No ballot on this board has this code" in missing.content.decode()
+    bad = page(ev, language="en", code="12")
+    assert bad.status_code == 400 and "at least the first 8" in bad.content.decode()
+
+
+def test_heads_credentials_challenges_and_list_pages(voted):
+    ev, first, checked, last = voted
+    closing.publish_heads()
+    heads = page(ev, "heads", language="en").content.decode()
+    assert last["head"] in heads
+    creds = page(ev, "credentials", language="en").content.decode()
+    assert all(v.key.public.hex() in creds for v in ev.voters) and ev.board.credentials_signature in creds
+    challenges = page(ev, "challenges", language="ru").content.decode()
+    assert checked["code"] in challenges and "Талапкер2" in challenges
+    listing = Client().get(f"/board/{ev.slug}/")
+    assert listing.status_code == 200 and str(ev.constituency.number) in listing.content.decode()
+    assert Client().get(f"/board/{ev.slug}/42/").status_code == 404
+    assert Client().get("/board/no-such-election/").status_code == 404
