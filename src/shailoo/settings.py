@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "shailoo.register",
     "shailoo.audit",
     "shailoo.messaging",
+    "shailoo.staff",
     "shailoo.commission",
     "shailoo.lookup",
     "shailoo.tunduk",
