@@ -186,6 +186,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL streaming replicas for the public reads (shailoo.replicas): comma-separated URLs. A replica is
+# used while it answers and lags at most REPLICA_MAX_LAG_SECONDS behind; otherwise reads go to the primary.
+REPLICA_URLS = env_list("SHAILOO_REPLICA_URLS", "")
+for _number, _url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES[f"replica{_number}"]["OPTIONS"] = {"connect_timeout": 2}
+    # The test run's replicas mirror the test database unless the run points at a real replica of it.
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("SHAILOO_REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("SHAILOO_REPLICA_CHECK_SECONDS", "2"))
+DATABASE_ROUTERS = ["shailoo.replicas.PublicReadRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
