@@ -61,6 +61,7 @@ test: install messages
 	scripts/ensure-chromium
 	scripts/ensure-kannel
 	scripts/ensure-jasmin
+	scripts/ensure-nginx
 	$(BIN)/pytest -p no:django $(CORE_TESTS)
 	$(BIN)/pytest $(addprefix --ignore=,$(CORE_TESTS))
 
