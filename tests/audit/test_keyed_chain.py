@@ -163,7 +163,10 @@ def test_the_key_comes_from_the_environment_and_production_refuses_to_start_with
     production = {**env, "SHAILOO_PRODUCTION": "1", "SHAILOO_SECRET_KEY": "x" * 50, "SHAILOO_DATA_DIR": str(tmp_path / "p")}
     refused = subprocess.run([sys.executable, "-c", code], env=production, capture_output=True, text=True)
     assert refused.returncode != 0 and "SHAILOO_AUDIT_KEY must be set in production" in refused.stderr
-    given = subprocess.run([sys.executable, "-c", code], env={**production, "SHAILOO_AUDIT_KEY": "k" * 40},
+    short = subprocess.run([sys.executable, "-c", code], env={**production, "SHAILOO_AUDIT_KEY": "k" * 20},
+                           capture_output=True, text=True)
+    assert short.returncode != 0 and "SHAILOO_AUDIT_KEY must have at least 32 characters" in short.stderr
+    given = subprocess.run([sys.executable, "-c", code], env={**env, "SHAILOO_AUDIT_KEY": "k" * 40},
                            capture_output=True, text=True, check=True)
     assert given.stdout.strip() == "40"
     assert connection.vendor in checkpoints.database_identity()
