@@ -13,7 +13,7 @@ MODULE ?=
 JOBS ?= 1
 MUTATION_STAMP := $(VENV)/.mutation-stamp
 
-.PHONY: run test setup install frontend messages lint mutation bench-import clean
+.PHONY: run test test-replica setup install frontend messages lint mutation bench-import clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -61,8 +61,14 @@ test: install messages
 	scripts/ensure-chromium
 	scripts/ensure-kannel
 	scripts/ensure-jasmin
+	scripts/ensure-nginx
 	$(BIN)/pytest -p no:django $(CORE_TESTS)
 	$(BIN)/pytest $(addprefix --ignore=,$(CORE_TESTS))
+
+# Public reads from a real PostgreSQL streaming replica (tests/replica): a throw-away primary and replica on
+# free ports (scripts/pg-replica), removed afterwards. Needs PostgreSQL's server binaries; .ci/run runs it.
+test-replica: install
+	scripts/test-replica
 
 $(MUTATION_STAMP): $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[dev,mutation]'

@@ -59,7 +59,9 @@ def bench_env(database: str, redis_url: str, **settings: str) -> dict[str, str]:
     """The environment of every shailoo process of a benchmark: this database, this Redis, quiet logs."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update({
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}", "REDIS_URL": redis_url,
+        # PGPORT: a benchmark on a throw-away cluster (bench/lookup_api.py --replica) sets it for psql too.
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{os.environ.get('PGPORT', '5432')}/{database}",
+        "REDIS_URL": redis_url,
         "SHAILOO_SECRET_KEY": "bench-secret-key-not-for-production", "SHAILOO_LOG_LEVEL": "WARNING",
         "SHAILOO_DB_CONN_MAX_AGE": "600", **settings,
     })
@@ -179,6 +181,25 @@ def _process_cpu_seconds(names: set[str]) -> float:
         if head.partition("(")[2] in names:
             fields = tail.split()
             total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def cluster_cpu_seconds(data_dir: Path) -> float:
+    """CPU time so far of one PostgreSQL cluster: its postmaster and every process it started (backends,
+    WAL sender or receiver, startup/recovery), found from the postmaster.pid file of its data directory."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    master = (data_dir / "postmaster.pid").read_text().split()[0]
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in [master, *children]:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
     return total / ticks
 
 

@@ -6,7 +6,12 @@ with p99 ≤ 50 ms on a 4.3 M-voter register in PostgreSQL; and the same lookup 
 the same run, our throughput reported as a share of it.
 
     .venv/bin/python bench/lookup_api.py [--voters 4300000] [--workers 3] [--gthreads 0] [--duration 20]
-                                         [--connections 16] [--threads 1] [--database NAME]
+                                         [--connections 16] [--threads 1] [--database NAME] [--replica]
+
+With --replica (docs/operations.md, "Public reads from replicas"): the database is built on a throw-away
+primary with a streaming replica of it (scripts/pg-replica, on --replica-ports), and wrk runs twice, without
+and with SHAILOO_REPLICA_URLS; each run reports the CPU each cluster used (its postmaster and all its
+processes, from /proc) per 1,000 lookups: with the replica, the primary's share for lookups drops to near zero.
 
 Steps:
 1. The PostgreSQL database `bench_lookup_<voters>` gets the synthetic register (synth_register →
@@ -29,6 +34,8 @@ import argparse
 import json
 import os
 import re
+import subprocess
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -80,9 +87,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--register", type=Path, help="an existing synthetic register CSV (its .precincts.csv beside it)")
     parser.add_argument("--build-only", action="store_true", help="build the database, measure nothing")
+    parser.add_argument("--replica", action="store_true",
+                        help="on a throw-away primary + streaming replica: without and with the replica")
+    parser.add_argument("--replica-ports", default="8741,8742", help="the throw-away primary's and replica's ports")
+    parser.add_argument("--keep-clusters", action="store_true", help="with --replica: leave the clusters running")
     options = parser.parse_args()
     benchlib.require_wrk()
     OUT.mkdir(parents=True, exist_ok=True)
+    if options.replica:
+        replica_benchmark(options)
+        return
 
     name = options.database or f"bench_lookup_{options.voters}"
     env = benchlib.bench_env(name, REDIS_URL, SHAILOO_RATE_LIMIT_IP="1000000000/60",
@@ -130,6 +144,76 @@ def main() -> None:
     print(f"reproduce: .venv/bin/python bench/lookup_api.py --voters {options.voters} --workers {options.workers} "
           f"--gthreads {options.gthreads} --duration {options.duration} --connections {options.connections} "
           f"--threads {options.threads}" + (f" --database {options.database}" if options.database else ""))
+
+
+CLUSTERS = Path("/tmp/shailoo-bench-replica")
+
+
+def _clusters_up(primary: str, replica: str) -> None:
+    if (CLUSTERS / "replica" / "postmaster.pid").exists():
+        return  # left running by an earlier --keep-clusters run, with its database
+    subprocess.run([str(benchlib.ROOT / "scripts" / "pg-replica"), "stop", str(CLUSTERS)], check=False)
+    CLUSTERS.parent.mkdir(exist_ok=True)
+    subprocess.run([str(benchlib.ROOT / "scripts" / "pg-replica"), "start", str(CLUSTERS), primary, replica], check=True)
+
+
+def _caught_up(name: str, replica: str) -> None:
+    target = psql(name, "SELECT pg_current_wal_lsn()")
+    for _ in range(600):
+        done = subprocess.run([*benchlib.PG, "-p", replica, "-d", name, "-Atqc",
+                               f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"],
+                              capture_output=True, text=True).stdout.strip()
+        if done == "t":
+            return
+        time.sleep(0.5)
+    raise SystemExit("the replica did not catch up")
+
+
+def replica_benchmark(options) -> None:
+    primary, replica = options.replica_ports.split(",")
+    os.environ["PGPORT"] = primary  # psql, pgbench and bench_env's DATABASE_URL: the throw-away primary
+    _clusters_up(primary, replica)
+    name = options.database or f"bench_lookup_{options.voters}"
+    env = benchlib.bench_env(name, REDIS_URL, SHAILOO_RATE_LIMIT_IP="1000000000/60",
+                             SHAILOO_RATE_LIMIT_PIN="1000000/60")
+    try:
+        benchlib.ensure_database(name, voters=options.voters, precincts=options.precincts, env=env,
+                                 register=options.register, rebuild=options.rebuild)
+        pins = OUT / "lookup-pins.txt"
+        listed, unknown = benchlib.sample_pins(name, options.sample, pins, seed=3)
+        _caught_up(name, replica)
+        print(f"database {name} on a throw-away primary (port {primary}) streaming to a replica (port {replica}); "
+              f"sample {listed:,} listed + {unknown:,} unknown PINs", flush=True)
+        base = f"http://127.0.0.1:{options.port}"
+        command = benchlib.gunicorn_command(port=options.port, workers=options.workers, threads=options.gthreads)
+        replica_url = f"postgres://postgres@127.0.0.1:{replica}/{name}"
+        for label, extra in (("primary only", {}), ("with the replica", {"SHAILOO_REPLICA_URLS": replica_url})):
+            benchlib.flush_redis(REDIS_URL)
+            with benchlib.gunicorn(command, {**env, **extra}, log=OUT / "lookup-gunicorn.log",
+                                   probe=base + "/healthz") as master:
+                status, body = api_answer(base, pins.read_text().split()[0])
+                if status != 200:
+                    raise SystemExit(f"the API does not answer 200: {body}")
+                wrk(base, pins, duration=5, connections=options.connections, threads=options.threads,
+                    master_pid=master)
+                before = {cluster: benchlib.cluster_cpu_seconds(CLUSTERS / cluster) for cluster in ("primary", "replica")}
+                api = wrk(base, pins, duration=options.duration, connections=options.connections,
+                          threads=options.threads, master_pid=master)
+                used = {cluster: benchlib.cluster_cpu_seconds(CLUSTERS / cluster) - before[cluster]
+                        for cluster in before}
+            per_thousand = {cluster: seconds * 1e6 / max(api["requests"], 1) for cluster, seconds in used.items()}
+            print(f"\n{label}: {api['rps']:.0f} req/s   p50 {api['p50']:.1f} ms   p99 {api['p99']:.1f} ms   "
+                  f"statuses {api['statuses']} {api['errors']}")
+            print(f"     PostgreSQL CPU during the run: primary {used['primary']:.2f} s "
+                  f"({per_thousand['primary']:.0f} ms per 1,000 lookups), replica {used['replica']:.2f} s "
+                  f"({per_thousand['replica']:.0f} ms per 1,000 lookups)")
+            print(f"     load average before {api['load_before']}, after {api['load_after']}; {api['cpu']}")
+        print(f"reproduce: flock /tmp/shailoo-bench.lock .venv/bin/python bench/lookup_api.py --replica "
+              f"--voters {options.voters} --workers {options.workers} --duration {options.duration} "
+              f"--connections {options.connections}")
+    finally:
+        if not options.keep_clusters:
+            subprocess.run([str(benchlib.ROOT / "scripts" / "pg-replica"), "stop", str(CLUSTERS)], check=False)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,10 @@ import time
 
 import pytest
 
+# tests/replica run against a real primary and streaming replica, in a run of their own (scripts/test-replica,
+# `make test-replica`, .ci/run), which sets SHAILOO_TEST_REPLICA_DIR.
+collect_ignore = [] if os.environ.get("SHAILOO_TEST_REPLICA_DIR") else ["replica"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     if config.pluginmanager.has_plugin("django"):

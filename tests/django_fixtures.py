@@ -23,3 +23,11 @@ def _private_media(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Staff accounts are made in many tests: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _audit_checkpoints(settings, tmp_path):
+    """Each test's audit checkpoints go to a file of its own: the database is emptied between tests, and a
+    checkpoint left by an earlier test would (rightly) read as a truncated log."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
+    return settings.AUDIT_CHECKPOINT_FILE

@@ -7,6 +7,7 @@ local test identity provider cannot be switched on.
 """
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,43 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The audit chain's HMAC key (shailoo.audit): outside the database, so whoever can write the database
+    alone cannot recompute the chain after a rewrite."""
+    key = os.environ.get("SHAILOO_AUDIT_KEY", "").strip()
+    if key:
+        if PRODUCTION and len(key) < 32:
+            raise ImproperlyConfigured("SHAILOO_AUDIT_KEY must have at least 32 characters")
+        return key.encode()
+    if PRODUCTION:
+        raise ImproperlyConfigured("SHAILOO_AUDIT_KEY must be set in production (the audit chain's HMAC key)")
+    key_file = DATA_DIR / "audit_key"
+    try:  # created once, readable by this user only; another process starting at once reads the same key
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    for _attempt in range(50):
+        key = key_file.read_text().strip()
+        if key:
+            return key.encode()
+        time.sleep(0.1)
+    raise ImproperlyConfigured(f"{key_file} is empty: delete it, or set SHAILOO_AUDIT_KEY")
+
+
+AUDIT_KEY = _audit_key()
+# Signed checkpoints of the audit chain's head, appended outside the database (shailoo.audit.checkpoints):
+# after every AUDIT_CHECKPOINT_EVERY entries, and when the last one a process wrote is older than
+# AUDIT_CHECKPOINT_SECONDS (the worker also writes one that often).
+AUDIT_CHECKPOINT_FILE = Path(
+    os.environ.get("SHAILOO_AUDIT_CHECKPOINT_FILE", DATA_DIR / "audit-checkpoints.log")
+).resolve()
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHAILOO_AUDIT_CHECKPOINT_EVERY", "100"))
+AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("SHAILOO_AUDIT_CHECKPOINT_SECONDS", "60"))
 # Keyed hashing of PINs in logs, metrics and rate-limit keys.
 PIN_HASH_KEY = os.environ.get("SHAILOO_PIN_HASH_KEY", SECRET_KEY)
 
@@ -75,6 +113,7 @@ INSTALLED_APPS = [
     "shailoo.register",
     "shailoo.audit",
     "shailoo.messaging",
+    "shailoo.staff",
     "shailoo.commission",
     "shailoo.lookup",
     "shailoo.tunduk",
@@ -147,6 +186,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL streaming replicas for the public reads (shailoo.replicas): comma-separated URLs. A replica is
+# used while it answers and lags at most REPLICA_MAX_LAG_SECONDS behind; otherwise reads go to the primary.
+REPLICA_URLS = env_list("SHAILOO_REPLICA_URLS", "")
+for _number, _url in enumerate(REPLICA_URLS, start=1):
+    DATABASES[f"replica{_number}"] = dj_database_url.parse(_url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES[f"replica{_number}"]["OPTIONS"] = {"connect_timeout": 2}
+    # The test run's replicas mirror the test database unless the run points at a real replica of it.
+    DATABASES[f"replica{_number}"]["TEST"] = {"MIRROR": "default"}
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("SHAILOO_REPLICA_MAX_LAG_SECONDS", "10"))
+REPLICA_CHECK_SECONDS = float(os.environ.get("SHAILOO_REPLICA_CHECK_SECONDS", "2"))
+DATABASE_ROUTERS = ["shailoo.replicas.PublicReadRouter"]
 
 REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:

@@ -12,9 +12,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import District, Precinct, Region
 from shailoo.rules.calendar import BISHKEK
+from shailoo.staff.models import StaffAssignment
 from tests.factories import Territory, list_voter, make_citizen, make_precinct, make_territory
 
 PASSWORD = "correct horse battery staple 7"

@@ -3,10 +3,13 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.cabinet.models import Application
 from shailoo.commission.models import BiometricCheck
+from shailoo.commission.services import ListedOutOfScope
 from tests.cabinet.helpers import png_bytes, upload
 from tests.commission.helpers_commission import staffed_world
 
@@ -78,25 +81,47 @@ def test_the_queue_shows_only_applications_in_scope(staffed, role):
         assert (link in response.content) == (role in IN_SCOPE)
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_a_walk_in_application_is_filed_only_at_a_precinct_in_scope(staffed, role):
-    world = staffed.world
-    from tests.cabinet.helpers import listed_citizen
+# Walk-ins of every kind, filed at the first precinct, for a voter listed there, listed at the second precinct
+# of the same district (the staff member must cover it too: a walk-in takes the voter out of it), or unlisted.
+WALK_INS = [("correction", "here"), ("correction", "elsewhere"), ("evoting", "here"), ("evoting", "elsewhere"),
+            ("missing_from_list", "unlisted")]
 
-    citizen = listed_citizen(world)
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("kind", "listed"), WALK_INS, ids=[f"{kind}-{listed}" for kind, listed in WALK_INS])
+def test_a_walk_in_is_filed_only_at_a_precinct_in_scope_for_a_voter_listed_in_scope(staffed, role, kind, listed):
+    from tests.cabinet.helpers import listed_citizen
+    from tests.factories import list_voter, make_citizen
+
+    world = staffed.world
+    if listed == "here":
+        citizen = listed_citizen(world)
+    else:
+        citizen = make_citizen(world.territory.settlement)
+        if listed == "elsewhere":
+            list_voter(citizen, world.election, world.second_precinct)
     response = client_for(staffed, role).post(reverse("commission:walk_in"), {
-        "precinct": world.precinct.pk, "election": world.election.pk, "kind": "correction", "pin": citizen.pin,
+        "precinct": world.precinct.pk, "election": world.election.pk, "kind": kind, "pin": citizen.pin,
         "phone": "0555 111 222", "language": "ky", "what_is_wrong": "name misspelt", "surname": "Абдыкадырова",
         "scan": upload(png_bytes()),
     })
     filed = Application.objects.filter(pin=citizen.pin).first()
+    covers_voter = role in {"cec", "territorial"} or (role == "precinct" and listed != "elsewhere")
     if role == "anonymous":
         assert response.status_code == 302 and filed is None
+    elif role in IN_SCOPE and covers_voter:
+        assert response.status_code == 302, response.content.decode()
+        assert filed.channel == "walk_in" and filed.events.get().actor == staffed.staff[role]
     elif role in IN_SCOPE:
-        assert response.status_code == 302 and filed.channel == "walk_in"
-        assert filed.events.get().actor == staffed.staff[role]
+        # The precinct's own member, for a voter listed at the neighbouring precinct: refused, saying why.
+        assert response.status_code == 403 and filed is None
+        with translation.override("ky"):  # the page's language
+            refusal = ListedOutOfScope(world.second_precinct.number).message
+        assert "учурдагы участогун текшерүү" in refusal and escape(refusal) in response.content.decode()
     else:
         assert response.status_code == 403 and filed is None
+    # One filing audited for the staffed world's own application, one more only for a walk-in filed.
+    assert AuditEntry.objects.filter(kind=AuditKind.APPLICATION_FILED).count() == 1 + (filed is not None)
 
 
 @pytest.mark.parametrize("role", ROLES)

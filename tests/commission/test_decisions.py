@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.audit.services import verify_chain
@@ -12,11 +13,12 @@ from shailoo.cabinet import signing
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import ApplicationRefused, Claim, evoting_statement, file_application
 from shailoo.commission import services
-from shailoo.commission.scope import OutOfScope
 from shailoo.messaging.models import OutboundSms
 from shailoo.register.models import VoterListEntry
+from shailoo.staff.scope import OutOfScope
 from tests.cabinet.helpers import days_before, listed_citizen, png_bytes, upload
 from tests.commission.helpers_commission import staffed_world
+from tests.factories import list_voter, make_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +222,29 @@ def test_a_walk_in_evoting_application_needs_the_biometric_check_and_the_voters_
     services.record_biometric_check(application=application, actor=member, confirmed=True)
     services.approve_application(application=application, actor=member)
     assert VoterListEntry.objects.get(citizen=citizen).voting_mode == "electronic"
+
+
+def test_a_walk_in_correction_cannot_move_a_voter_out_of_a_precinct_outside_the_scope(staffed):
+    """Finding 3 of issue 13: precinct 8101's member filed a correction for a voter listed at 8106, recorded the
+    biometric check and approved it alone, moving the voter out of 8106 without 8106 ever being involved."""
+    world = staffed.world
+    citizen = make_citizen(world.territory.settlement)
+    list_voter(citizen, world.election, world.second_precinct)
+    member = staffed.staff["precinct"]
+    for spelling in (citizen.pin, f"{citizen.pin[:4]} {citizen.pin[4:]}"):
+        with pytest.raises(services.ListedOutOfScope) as refused, translation.override("en"):
+            services.file_walk_in_application(
+                actor=member, precinct=world.precinct, kind="correction", election_id=world.election.pk,
+                pin=spelling, phone="+996555000116", claim=Claim(what_is_wrong="I live here now"),
+                scan=upload(png_bytes()),
+            )
+        assert "current precinct" in refused.value.message and world.second_precinct.number in refused.value.message
+    assert not Application.objects.filter(pin=citizen.pin).exists()
+    assert VoterListEntry.objects.get(citizen=citizen).precinct == world.second_precinct
+    # The territorial commission covers both precincts: it may file it.
+    application = services.file_walk_in_application(
+        actor=staffed.staff["territorial"], precinct=world.precinct, kind="correction",
+        election_id=world.election.pk, pin=citizen.pin, phone="+996555000116",
+        claim=Claim(what_is_wrong="I live here now"), scan=upload(png_bytes()),
+    )
+    assert application.precinct == world.precinct

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.commission import demo
-from shailoo.commission.models import StaffAssignment
+from shailoo.staff.models import StaffAssignment
 from tests.cabinet.helpers import make_world
 from tests.commission.helpers_commission import staffed_world
 

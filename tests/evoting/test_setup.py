@@ -155,7 +155,8 @@ def test_key_files_are_generated_private_and_refused_when_readable_by_others(tmp
 
 def test_production_refuses_to_start_without_the_key_files(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("SHAILOO_EVOTING")}
-    env.update(SHAILOO_PRODUCTION="1", SHAILOO_SECRET_KEY="x" * 50, SHAILOO_DATA_DIR=str(tmp_path))
+    env.update(SHAILOO_PRODUCTION="1", SHAILOO_SECRET_KEY="x" * 50, SHAILOO_AUDIT_KEY="a" * 40,
+               SHAILOO_DATA_DIR=str(tmp_path))
     script = "import shailoo.settings"
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True,
                             cwd=Path(__file__).parent)

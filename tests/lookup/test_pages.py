@@ -6,9 +6,9 @@ from django.test import override_settings
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.audit.services import verify_chain
-from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import AddressRange, Precinct
 from shailoo.lookup.selectors import hash_pin
+from shailoo.staff.models import StaffAssignment
 from tests.factories import make_precinct, make_territory
 
 pytestmark = pytest.mark.django_db

@@ -113,7 +113,7 @@ def test_the_web_page_the_api_and_the_sms_show_the_same_initials_whatever_the_su
 def test_sign_outs_say_so():
     from django.contrib.auth import get_user_model
 
-    from shailoo.commission.models import StaffAssignment
+    from shailoo.staff.models import StaffAssignment
 
     operator = get_user_model().objects.create_user("aigul", password=None)
     StaffAssignment.objects.create(user=operator, role=StaffAssignment.Role.OPERATOR)

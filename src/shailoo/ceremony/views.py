@@ -17,8 +17,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shailoo.ceremony import selectors, services
 from shailoo.ceremony.models import Ceremony, KeyHolder, Message
-from shailoo.commission.scope import scope_of
 from shailoo.elections.models import Election
+from shailoo.staff.scope import scope_of
 
 ROUND_NAMES = {Message.Round.KEYS: "keys", Message.Round.SHARES: "shares", Message.Round.CHECKS: "checks",
                Message.Round.FINALS: "finals"}

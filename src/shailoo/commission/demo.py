@@ -12,8 +12,8 @@ from django.db import transaction
 
 from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
-from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import Precinct
+from shailoo.staff.models import StaffAssignment
 
 DEFAULT_PASSWORD = "shailoo-demo-staff"  # noqa: S105 (a demo account's, printed on purpose)
 

@@ -7,10 +7,10 @@ from django.db.models import Q, QuerySet
 
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import deadline_for
-from shailoo.commission.scope import StaffScope
 from shailoo.elections.models import Election
 from shailoo.geography.models import District
 from shailoo.register.models import VoterListEntry
+from shailoo.staff.scope import StaffScope
 
 DUE_SOON_DAYS = 2
 

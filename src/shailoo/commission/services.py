@@ -18,7 +18,6 @@ from shailoo.cabinet import services as cabinet_services
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import ApplicationRefused, Claim, check_deadline, staff_label
 from shailoo.commission.models import BiometricCheck
-from shailoo.commission.scope import require_scope
 from shailoo.elections.models import Election
 from shailoo.geography.models import Precinct
 from shailoo.messaging.services import queue_sms
@@ -26,6 +25,8 @@ from shailoo.register import services as register_services
 from shailoo.register.models import VoterListEntry
 from shailoo.rules import sms_texts
 from shailoo.rules.names import kyrgyz_to_latin
+from shailoo.rules.pin import InvalidPin, normalise_pin
+from shailoo.staff.scope import OutOfScope, require_scope, scope_of
 
 
 def _locked(application: Application, actor: AbstractBaseUser) -> Application:
@@ -168,24 +169,45 @@ def reject_application(*, application: Application, actor: AbstractBaseUser, rea
         return application
 
 
+class ListedOutOfScope(OutOfScope):
+    """A walk-in for a voter whose current precinct is outside the staff member's scope: moving a voter out
+    of a precinct is that precinct's (or its territorial commission's) decision, never another's alone."""
+
+    code = "listed_out_of_scope"
+
+    def __init__(self, number: str) -> None:
+        self.message = _(
+            "Refused by the check of the voter's current precinct: the voter is listed at precinct %(number)s, "
+            "outside your commission's area. That precinct's commission or the territorial commission files "
+            "this application."
+        ) % {"number": number}
+        super().__init__(self.message)
+
+
 def file_walk_in_application(
     *, actor: AbstractBaseUser, precinct: Precinct, kind: str, election_id: int, pin: str, phone: str,
     claim: Claim, scan=None, language: str = "ky", now: dt.datetime | None = None,
 ) -> Application:
-    """A commission member files an application for a voter who came to the precinct in person."""
+    """A commission member files an application for a voter who came to the precinct in person.
+
+    Two scopes are checked, for every kind of application: the precinct where the voter came, and the
+    precinct where the voter is listed now (a correction or a transfer takes the voter out of it, an
+    e-voting application is reviewed there)."""
     require_scope(actor, precinct)
     election = Election.objects.select_related("kenesh").filter(pk=election_id).first()
     if election is None or precinct.municipality_id != election.kenesh.territory_id:
         raise ApplicationRefused("unknown_election", _("This precinct takes no part in this election."))
-    if kind == Application.Kind.EVOTING:
-        # An e-voting application is reviewed where the voter is listed: that must be in scope too.
-        listed_at = (
-            VoterListEntry.objects.filter(election=election, citizen__pin=pin.strip(), precinct__isnull=False)
-            .select_related("precinct__municipality").first()
-        )
-        if listed_at is not None:
-            require_scope(actor, listed_at.precinct)
-    else:
+    try:
+        pin = normalise_pin(pin)  # the spelling the list is searched by ("2170 5…" finds the same voter)
+    except InvalidPin:
+        pass  # file_application refuses it, saying what is wrong
+    listed_at = (
+        VoterListEntry.objects.filter(election=election, citizen__pin=pin, precinct__isnull=False)
+        .select_related("precinct__municipality").first()
+    )
+    if listed_at is not None and not scope_of(actor).covers(listed_at.precinct):
+        raise ListedOutOfScope(listed_at.precinct.number)
+    if kind != Application.Kind.EVOTING:
         # The voter is listed where they came: at this commission's precinct.
         claim.precinct_number = precinct.number
     return cabinet_services.file_application(

@@ -32,8 +32,8 @@ from shailoo.cabinet import scans
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import ApplicationRefused, Claim
 from shailoo.commission import forms, selectors, services
-from shailoo.commission.scope import OutOfScope, StaffScope, scope_of
 from shailoo.geography.models import Precinct
+from shailoo.staff.scope import OutOfScope, StaffScope, scope_of
 
 PENDING_USER = "commission.pending_user"
 PENDING_AT = "commission.pending_at"
@@ -333,6 +333,8 @@ def walk_in(request: HttpRequest, scope: StaffScope) -> HttpResponse:
                     pin=data["pin"], phone=data["phone"], claim=claim, scan=data["scan"],
                     language=data["language"],
                 )
+            except services.ListedOutOfScope as refused:
+                error, status = refused.message, 403
             except OutOfScope:
                 return render(request, "commission/forbidden.html", status=403)
             except ApplicationRefused as refused:

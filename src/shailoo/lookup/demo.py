@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from shailoo.commission.models import StaffAssignment
 from shailoo.register.models import VoterListEntry
+from shailoo.staff.models import StaffAssignment
 
 OPERATOR_USERNAME = "operator"
 # A demo-only password, printed by `shailoo demo`; the account is not created in production.

@@ -8,15 +8,16 @@ settings.LOOKUP_PREPARED_STATEMENTS off (PgBouncer in transaction mode before 1.
 Prepared statements live per connection: keep SHAILOO_DB_CONN_MAX_AGE above 0.
 """
 from django.conf import settings
-from django.db import connection
+from django.db import connections
 
 
-def run(sql: str, params: tuple | list, *, rows: bool = True) -> list[tuple]:
-    """Execute one statement with %s placeholders; its rows, or [] with `rows=False` (a statement that
-    returns none: asking psycopg whether there are any costs as much as the lookup's own Python).
+def run(sql: str, params: tuple | list, *, rows: bool = True, using: str = "default") -> list[tuple]:
+    """Execute one statement with %s placeholders on database `using`; its rows, or [] with `rows=False` (a
+    statement that returns none: asking psycopg whether there are any costs as much as the lookup's own Python).
 
     Database errors come out as Django's (IntegrityError, …), as from a Django cursor.
     """
+    connection = connections[using]
     if connection.vendor == "postgresql" and settings.LOOKUP_PREPARED_STATEMENTS:
         import psycopg
 

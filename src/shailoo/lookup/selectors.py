@@ -3,6 +3,7 @@
 
 `lookup_voter` is the one core every channel uses (web page, JSON API, SMS 119, call centre). It runs
 one indexed query: citizen by unique PIN → their list entries of upcoming elections → precinct.
+All of them are public reads (shailoo.replicas): with SHAILOO_REPLICA_URLS they read from a replica.
 """
 import datetime as dt
 import functools
@@ -10,6 +11,7 @@ import functools
 from django.conf import settings
 from django.utils import timezone
 
+from shailoo import replicas
 from shailoo.elections.models import Election
 from shailoo.geography.models import AddressRange, Precinct, Settlement
 from shailoo.lookup import prepared
@@ -35,6 +37,7 @@ def valid_pin(pin_text: str) -> str | None:
         return None
 
 
+@replicas.public_read
 def lookup_voter(pin_text: str, *, now: dt.datetime | None = None) -> LookupOutcome:
     """What the voter list says about the person with this PIN, for the nearest upcoming election."""
     try:
@@ -139,7 +142,7 @@ def _upcoming_sql() -> str:
 
 def _fetch(sql: str, params: tuple, fields: tuple[str, ...]) -> list[dict]:
     """Rows of a statement of the public check (prepared on PostgreSQL), as dicts with dates as dates."""
-    found = prepared.run(sql, params)
+    found = prepared.run(sql, params, using=replicas.read_alias())
     rows = [dict(zip(fields, values, strict=True)) for values in found]
     for row in rows:
         if isinstance(row["election_day"], str):  # SQLite hands dates back as text through a raw cursor
@@ -187,6 +190,7 @@ def _not_listed(*, pin_hash: str, moment: dt.datetime, today: dt.date, entry: di
     )
 
 
+@replicas.public_read
 def public_precinct(number: str) -> Precinct | None:
     """A precinct by its 4-digit number, with its municipality, for the public precinct page."""
     if not (len(number) == 4 and number.isascii() and number.isdigit()):
@@ -198,6 +202,7 @@ def public_precinct(number: str) -> Precinct | None:
     )
 
 
+@replicas.public_read
 def settlements_with_precincts() -> list[Settlement]:
     """Settlements that some precinct serves, for the find-by-address form."""
     return list(
@@ -208,6 +213,7 @@ def settlements_with_precincts() -> list[Settlement]:
     )
 
 
+@replicas.public_read
 def streets_of(settlement: Settlement) -> list[str]:
     """The named streets of a settlement's address ranges, for the street picker."""
     streets = (
@@ -219,6 +225,7 @@ def streets_of(settlement: Settlement) -> list[str]:
     return sorted(set(streets), key=name_key)
 
 
+@replicas.public_read
 def precinct_for_address(*, settlement: Settlement, street: str, house: int | None) -> Precinct | None:
     """The precinct serving a house: a range of that street containing the house number, else a range
     covering the whole settlement. The register's own rule (rules.addresses) decides what matches."""

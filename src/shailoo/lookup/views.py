@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import Settlement
 from shailoo.lookup import captcha, texts
 from shailoo.lookup.forms import CheckForm, WhereForm
@@ -33,11 +32,9 @@ from shailoo.lookup.selectors import (
 from shailoo.lookup.services import lookup_for_operator
 from shailoo.rules.addresses import house_number
 from shailoo.rules.eligibility import Ineligibility
+from shailoo.staff.scope import is_operator
 
 logger = logging.getLogger(__name__)
-
-OPERATOR_ROLES = (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.CEC_ADMIN)
-
 
 def _next_links(outcome: LookupOutcome) -> list[dict]:
     """Where the next step is done online, as links under it."""
@@ -182,15 +179,11 @@ def operator_logout(request: HttpRequest) -> HttpResponse:
     return redirect("lookup-operator-login")
 
 
-def _is_operator(user) -> bool:
-    return StaffAssignment.objects.filter(user=user, role__in=OPERATOR_ROLES).exists()
-
-
 @login_required(login_url="lookup-operator-login")
 @require_http_methods(["GET", "POST"])
 def operator_console(request: HttpRequest) -> HttpResponse:
     """The call-centre console (1255): the same lookup as the public check, every lookup audited."""
-    if not _is_operator(request.user):
+    if not is_operator(request.user):
         return HttpResponseForbidden(render(request, "lookup/operator_forbidden.html").content)
     if request.method == "GET":
         return render(request, "lookup/operator.html", {"form": CheckForm()})

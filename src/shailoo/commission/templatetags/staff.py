@@ -2,8 +2,7 @@
 """What the back office's navigation offers a staff member: only what their role can open."""
 from django import template
 
-from shailoo.commission.models import StaffAssignment
-from shailoo.commission.scope import scope_of
+from shailoo.staff.scope import is_operator, scope_of
 
 register = template.Library()
 
@@ -14,10 +13,9 @@ def staff_menu(context) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"signed_in": False, "reviewer": False, "operator": False}
-    roles = set(StaffAssignment.objects.filter(user=user).values_list("role", flat=True))
     return {
         "signed_in": True,
         "reviewer": scope_of(user).is_reviewer,
-        "operator": bool(roles & {StaffAssignment.Role.OPERATOR, StaffAssignment.Role.CEC_ADMIN}),
+        "operator": is_operator(user),
         "name": user.get_full_name() or user.get_username(),
     }

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from shailoo.audit import checkpoints
 from shailoo.messaging import health
 from shailoo.messaging.models import WorkerHeartbeat
 from shailoo.messaging.outbox import send_due
@@ -65,6 +66,15 @@ class Command(BaseCommand):
         if not once:  # stopped on purpose: not a dead worker (a stuck queue still shows in /healthz)
             WorkerHeartbeat.objects.filter(worker=name).delete()
 
+    def _audit_checkpoint(self) -> None:
+        """The audit chain's head, checkpointed outside the database every AUDIT_CHECKPOINT_SECONDS."""
+        if not checkpoints.stale():
+            return
+        try:
+            checkpoints.checkpoint_head(if_changed=True)
+        except OSError as error:
+            self.stderr.write(f"audit checkpoint not written: {error}")
+
     def _loop(self, sender, *, once: bool, batch: int, interval: float, concurrency: int, stopping) -> None:
         while True:
             try:
@@ -81,6 +91,7 @@ class Command(BaseCommand):
                 return
             if stopping():
                 return
+            self._audit_checkpoint()
             if report.handled == 0:
                 close_old_connections()
                 slept = 0.0

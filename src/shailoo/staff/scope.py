@@ -6,8 +6,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
-from shailoo.commission.models import StaffAssignment
 from shailoo.geography.models import Precinct
+from shailoo.staff.models import StaffAssignment
+
+# Who may use the call-centre console (shailoo.lookup): operators and the CEC's administrators.
+OPERATOR_ROLES = (StaffAssignment.Role.OPERATOR, StaffAssignment.Role.CEC_ADMIN)
 
 
 class OutOfScope(PermissionError):
@@ -60,3 +63,9 @@ def require_scope(user: AbstractBaseUser, precinct: Precinct) -> StaffScope:
     if not scope.covers(precinct):
         raise OutOfScope(f"precinct {precinct.number} is outside this staff member's scope")
     return scope
+
+
+def is_operator(user: AbstractBaseUser | None) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return StaffAssignment.objects.filter(user=user, role__in=OPERATOR_ROLES).exists()
