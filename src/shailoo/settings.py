@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "shailoo.cabinet",
     "shailoo.ceremony",
     "shailoo.evoting",
+    "shailoo.results",
 ]
 
 MIDDLEWARE = [

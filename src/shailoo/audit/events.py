@@ -16,6 +16,12 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.DOCUMENTS_PURGED: frozenset({"election", "documents"}),
     AuditKind.STAFF_TOTP_ENABLED: frozenset({"user"}),
     AuditKind.SCAN_VIEWED: frozenset({"application"}),
+    AuditKind.PROTOCOL_ENTERED: frozenset({"protocol", "entry", "figures"}),
+    AuditKind.PROTOCOL_ACCEPTED: frozenset({"protocol", "entries", "figures"}),
+    AuditKind.PROTOCOL_CHANGED: frozenset({"protocol", "decision", "reason", "before", "after"}),
+    AuditKind.PROTOCOL_SCAN: frozenset({"protocol", "sha256", "content_type"}),
+    AuditKind.LOT_RECORDED: frozenset({"election", "constituency", "between", "order", "drawn_by", "drawn_at"}),
+    AuditKind.EVOTE_COUNTED: frozenset({"election", "constituency", "ballots", "source", "sha256"}),
 }
 
 

@@ -21,6 +21,12 @@ class AuditKind(models.TextChoices):
     DOCUMENTS_PURGED = "documents.purged", _("uploaded documents deleted after retention")
     STAFF_TOTP_ENABLED = "staff.totp_enabled", _("two-factor login enabled")
     SCAN_VIEWED = "document.viewed", _("passport scan viewed")
+    PROTOCOL_ENTERED = "protocol.entered", _("results protocol entered")
+    PROTOCOL_ACCEPTED = "protocol.accepted", _("results protocol accepted")
+    PROTOCOL_CHANGED = "protocol.changed", _("accepted results protocol changed by decision")
+    PROTOCOL_SCAN = "protocol.scan", _("results protocol scan uploaded")
+    LOT_RECORDED = "results.lot", _("lot for a tie recorded")
+    EVOTE_COUNTED = "results.evote", _("e-vote totals counted")
 
 
 class AuditEntry(models.Model):
