@@ -96,6 +96,9 @@ class ProtocolEntry(models.Model):
     class Meta:
         ordering = ["entered_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.protocol_id}:{self.pk}"
+
 
 class ProtocolChange(models.Model):
     """A change of an accepted protocol by the territorial commission's decision."""
@@ -111,6 +114,9 @@ class ProtocolChange(models.Model):
     class Meta:
         ordering = ["decided_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.protocol_id}: {self.decision}"
+
 
 class ElectronicCount(models.Model):
     """The e-vote of one constituency: its own counting unit, from the tally of the published record."""
@@ -122,6 +128,9 @@ class ElectronicCount(models.Model):
     source = models.CharField(max_length=500, help_text=_("the record it was read from"))
     record_sha256 = models.CharField(max_length=64, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.constituency_id}: {self.ballots}"
 
 
 class Lot(models.Model):
@@ -139,6 +148,9 @@ class Lot(models.Model):
     class Meta:
         ordering = ["drawn_at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.election_id}: {self.order}"
+
 
 class Publication(models.Model):
     """The computed results of an election as published: one document, served to every reader."""
@@ -146,3 +158,6 @@ class Publication(models.Model):
     election = models.OneToOneField(Election, on_delete=models.CASCADE, related_name="publication")
     document = models.JSONField()
     computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.election_id} @ {self.computed_at}"
