@@ -65,6 +65,18 @@ def to_figures(protocol: rules.Protocol) -> dict:
     }
 
 
+def line_label(name: str) -> str:
+    """A line's name in the page's language ("cancelled" → "ballots cancelled")."""
+    from django.utils.translation import get_language
+
+    language = (get_language() or "ky")[:2]
+    try:
+        names = rules.LINE_NAMES[rules.Line(name)]
+    except ValueError:
+        return name
+    return names.get(language, names["en"])
+
+
 def is_list_election(election: Election) -> bool:
     return election.kenesh.kind == "city"
 
