@@ -61,3 +61,40 @@ def test_the_import_runs_the_verifier_and_refuses_a_record_of_other_ids(tmp_path
         call_command("results_import_evote", rw.election.slug, "1", str(broken))
     with pytest.raises(CommandError, match="no constituency 7"):
         call_command("results_import_evote", rw.election.slug, "7", str(out))
+
+
+def section0_record(monkeypatch, rw, out, *, voters: int = 4, election_id: str | None = None):
+    """A record made by the real simulator, with the manifest ids of EVOTING-CONTRACT §0."""
+    number = rw.constituency.number
+    contest = simulate.Contest(
+        f"constituency-{number}", "Самаркандек / Самаркандек",
+        tuple(simulate.Option(f"candidate-{c.pk}", c.surname) for c in rw.candidates), 0, 3)
+    real_manifest = simulate.Manifest
+    monkeypatch.setattr(simulate, "parse_contests", lambda spec: (contest,))
+    monkeypatch.setattr(simulate, "Manifest", lambda _id, *rest: real_manifest(
+        election_id or f"{rw.election.slug}/{number}", *rest))
+    simulate.main(["--voters", str(voters), "--holders", "2", "--quorum", "1", "--out", str(out), "--seed", "11"])
+
+
+def test_the_import_counts_a_verified_record_with_the_contract_ids(monkeypatch, tmp_path, capsys):
+    rw = results_world(evoting=True)
+    out = tmp_path / "record.zip"
+    section0_record(monkeypatch, rw, out)
+    printed = capsys.readouterr().out
+    call_command("results_import_evote", rw.election.slug, "1", str(out))
+    count = rw.constituency.__class__.objects.get(pk=rw.constituency.pk).electronic_count
+    assert count.ballots == 4 and count.record_sha256
+    # The simulator prints the plaintext totals it encrypted: the verified, decrypted totals are the same.
+    for c in rw.candidates:
+        assert f"candidate-{c.pk}={count.votes.get(str(c.pk), 0)}" in printed
+    document = publication.build(rw.election)
+    assert document["electronic_took_part"] == 4
+
+
+def test_a_record_of_another_constituency_is_refused(monkeypatch, tmp_path):
+    rw = results_world(evoting=True)
+    out = tmp_path / "record"
+    section0_record(monkeypatch, rw, out, election_id=f"{rw.election.slug}/2")
+    with pytest.raises(CommandError, match="/2', not"):
+        call_command("results_import_evote", rw.election.slug, "1", str(out))
+    assert not AuditEntry.objects.filter(kind="results.evote").exists()
