@@ -16,7 +16,7 @@ from shailoo.lookup.ratelimit import RateLimited
 api = NinjaAPI(
     title="Shailoo API",
     version="1",
-    description="Public voter-list check of the Central Election Commission of the Kyrgyz Republic. "
+    description="Public voter-list check and election results of the Central Election Commission of the Kyrgyz Republic. "
     "Every error has the shape {\"error\": code, \"message\": text, \"details\": {...}}.",
     docs_url=None,
     urls_namespace="api-v1",
@@ -123,8 +123,10 @@ def docs(request: HttpRequest) -> HttpResponse:
 
 def _register_routers() -> None:
     from shailoo.lookup.api import router as lookup_router
+    from shailoo.results.api import router as results_router
 
     api.add_router("", lookup_router)
+    api.add_router("", results_router)
 
 
 _register_routers()

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "shailoo.cabinet",
     "shailoo.ceremony",
     "shailoo.evoting",
+    "shailoo.results",
 ]
 
 MIDDLEWARE = [

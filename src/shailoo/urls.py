@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("shailoo.ceremony.urls")),
     path("", include("shailoo.evoting.urls")),
     path("", include("shailoo.evoting.booth_urls")),
+    path("", include("shailoo.results.urls")),
 ]
 
 handler400 = "shailoo.web.views.bad_request"

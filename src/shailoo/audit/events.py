@@ -23,6 +23,12 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.CEREMONY_MESSAGE: frozenset({"board", "attempt", "kind", "holder", "digest"}),
     AuditKind.CEREMONY_FINISHED: frozenset({"board", "attempt", "qualified", "joint_public_key"}),
     AuditKind.EVOTING_STEP: frozenset({"board", "step", "detail"}),
+    AuditKind.PROTOCOL_ENTERED: frozenset({"protocol", "entry", "figures"}),
+    AuditKind.PROTOCOL_ACCEPTED: frozenset({"protocol", "entries", "figures"}),
+    AuditKind.PROTOCOL_CHANGED: frozenset({"protocol", "decision", "reason", "before", "after"}),
+    AuditKind.PROTOCOL_SCAN: frozenset({"protocol", "sha256", "content_type"}),
+    AuditKind.LOT_RECORDED: frozenset({"election", "constituency", "between", "order", "drawn_by", "drawn_at"}),
+    AuditKind.EVOTE_COUNTED: frozenset({"election", "constituency", "ballots", "source", "sha256"}),
 }
 
 

@@ -28,6 +28,12 @@ class AuditKind(models.TextChoices):
     CEREMONY_MESSAGE = "ceremony.message", _("key ceremony message accepted")
     CEREMONY_FINISHED = "ceremony.finished", _("key ceremony finished")
     EVOTING_STEP = "evoting.step", _("e-voting board step")
+    PROTOCOL_ENTERED = "protocol.entered", _("results protocol entered")
+    PROTOCOL_ACCEPTED = "protocol.accepted", _("results protocol accepted")
+    PROTOCOL_CHANGED = "protocol.changed", _("accepted results protocol changed by decision")
+    PROTOCOL_SCAN = "protocol.scan", _("results protocol scan uploaded")
+    LOT_RECORDED = "results.lot", _("lot for a tie recorded")
+    EVOTE_COUNTED = "results.evote", _("e-vote totals counted")
 
 
 class AuditEntry(models.Model):

@@ -11,7 +11,8 @@ from shailoo.register.demo import load_demo
 # Each app may add its part of the demo (staff accounts, the test identity provider's client, ...)
 # in a module `<app>.demo` with `seed(*, election, out)`. They run in this order, after the register.
 DEMO_SEEDERS = ["shailoo.commission.demo", "shailoo.tunduk.demo", "shailoo.messaging.demo", "shailoo.lookup.demo",
-                "shailoo.evoting.demo"]
+                "shailoo.evoting.demo",
+                "shailoo.results.demo"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,301 @@
+# SPDX-License-Identifier: Apache-2.0
+"""The computed results of an election: one JSON document per election, rebuilt whenever a protocol, the
+e-vote, a lot or a rule changes, stored (`Publication`) and cached; every public page, the CSV, the JSON
+and the PDF are read from it (docs/results.md).
+
+`evote_for(election)` is the one place the e-vote's totals come from."""
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from shailoo.elections.models import Candidate, Constituency, Election, PartyList
+from shailoo.register.models import VoterListEntry
+from shailoo.results.models import ElectronicCount, Lot, Protocol, Publication, ResultRules
+from shailoo.rules import seats as seat_rules
+from shailoo.rules.names import kyrgyz_to_latin
+
+ELECTRONIC = "electronic"
+FIGURES = ("voters", "took_part", "valid", "invalid")
+CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class EvoteTotals:
+    ballots: int
+    votes: dict[int, int]
+    against_all: int | None
+    source: str
+
+
+def evote_for(election: Election) -> dict[int, EvoteTotals]:
+    """The e-vote's totals by constituency pk. Until the e-voting app publishes `evote_totals`, from the
+    counts imported out of verified records (`shailoo results_import_evote`); switch here when it lands."""
+    return {
+        count.constituency_id: EvoteTotals(count.ballots, {int(k): v for k, v in count.votes.items()},
+                                           count.against_all, count.source)
+        for count in ElectronicCount.objects.filter(constituency__election=election)
+    }
+
+
+def _rules_of(election: Election) -> ResultRules:
+    return ResultRules.objects.filter(election=election).first() or ResultRules(election=election)
+
+
+def _empty() -> dict:
+    return {"voters": 0, "took_part": 0, "valid": 0, "invalid": 0, "against_all": 0}
+
+
+def _add(total: dict, unit: dict) -> None:
+    for name in (*FIGURES, "against_all"):
+        total[name] += unit[name] or 0
+
+
+def _turnout(total: dict) -> float | None:
+    return round(100 * total["took_part"] / total["voters"], 2) if total["voters"] else None
+
+
+def _unit_of_protocol(precinct: dict, row: dict | None) -> dict:
+    figures = row["figures"] if row and row["state"] == Protocol.State.ACCEPTED else None
+    unit = {
+        "unit": precinct["number"], "name_ky": precinct["name_ky"], "name_ru": precinct["name_ru"],
+        "counted": figures is not None, "state": row["state"] if row else Protocol.State.AWAITING_FIRST,
+        "accepted_at": row["accepted_at"].isoformat() if figures and row["accepted_at"] else None,
+        "changed_at": row["changed_at"].isoformat() if figures and row["changed_at"] else None,
+        "scan": bool(row and row["scan_name"]), "protocol": row["id"] if row else None,
+        "voters": 0, "took_part": 0, "valid": 0, "invalid": 0, "against_all": None, "votes": {}, "lines": None,
+    }
+    if figures:
+        unit.update({
+            "voters": figures["voters_main"] + figures["voters_additional"],
+            "took_part": figures["issued_at_station"] + figures["issued_outside"],
+            "valid": figures["valid"], "invalid": figures["invalid"], "against_all": figures["against_all"],
+            "votes": {str(k): v for k, v in figures["votes"].items()}, "lines": figures,
+        })
+    return unit
+
+
+def _electronic_unit(totals: EvoteTotals | None, voters: int) -> dict:
+    return {
+        "unit": ELECTRONIC, "name_ky": "Электрондук добуш берүү", "name_ru": "Электронное голосование",
+        "counted": totals is not None, "state": "accepted" if totals else "awaiting_first",
+        "accepted_at": None, "changed_at": None, "scan": False, "protocol": None,
+        "voters": voters, "took_part": totals.ballots if totals else 0, "valid": totals.ballots if totals else 0,
+        "invalid": 0, "against_all": totals.against_all if totals else None,
+        "votes": {str(k): v for k, v in totals.votes.items()} if totals else {}, "lines": None,
+        "source": totals.source if totals else None,
+    }
+
+
+def _lots(rows: list[Lot]) -> list[seat_rules.Lot]:
+    return [seat_rules.Lot(tuple(row.order)) for row in rows]
+
+
+def _needs(need: seat_rules.NeedsLot, constituency: int | None, names: dict[int, str]) -> dict:
+    return {"constituency": constituency, "between": list(need.between), "places": need.places,
+            "purpose": need.purpose, "names": [names.get(i, str(i)) for i in need.between]}
+
+
+def build(election: Election) -> dict:
+    """The whole document of an election's results, computed from the accepted protocols and the e-vote."""
+    election = Election.objects.select_related("kenesh").get(pk=election.pk)
+    rules = _rules_of(election)
+    list_election = election.kenesh.kind == "city"
+    constituencies = list(election.constituencies.order_by("number"))
+    links = Constituency.precincts.through.objects.filter(constituency__election=election).values(
+        "constituency_id", "precinct_id", "precinct__number", "precinct__name_ky", "precinct__name_ru")
+    precincts_of: dict[int, list[dict]] = defaultdict(list)
+    for link in links:
+        precincts_of[link["constituency_id"]].append({
+            "pk": link["precinct_id"], "number": link["precinct__number"],
+            "name_ky": link["precinct__name_ky"], "name_ru": link["precinct__name_ru"]})
+    protocols = {(row["constituency_id"], row["precinct_id"]): row for row in Protocol.objects.filter(
+        constituency__election=election).values(
+        "id", "constituency_id", "precinct_id", "state", "figures", "accepted_at", "changed_at", "scan_name")}
+    withdrawn = set(Candidate.objects.filter(election=election, withdrawal__isnull=False).values_list("pk", flat=True))
+    candidates = list(Candidate.objects.filter(election=election).order_by("party_list__ballot_order", "ballot_order"))
+    party_lists = list(PartyList.objects.filter(election=election).order_by("ballot_order"))
+    lots_by: dict[int | None, list[Lot]] = defaultdict(list)
+    lot_rows = list(Lot.objects.filter(election=election).order_by("drawn_at", "pk"))
+    for lot in lot_rows:
+        lots_by[lot.constituency_id].append(lot)
+    evote = evote_for(election)
+    e_voters: dict[int, int] = dict(VoterListEntry.objects.filter(
+        election=election, status=VoterListEntry.Status.LISTED, voting_mode=VoterListEntry.VotingMode.ELECTRONIC,
+    ).values_list("precinct_id").annotate(n=Count("pk")).values_list("precinct_id", "n"))
+    names = {c.pk: " ".join(p for p in (c.surname, c.name, c.patronymic) if p) for c in candidates}
+    names.update({p.pk: p.party_ky for p in party_lists})
+
+    document_constituencies = []
+    grand = _empty()
+    paper_took_part = electronic_took_part = 0
+    units_total = units_counted = precincts_total = precincts_counted = 0
+    lots_needed: list[dict] = []
+    party_votes: dict[int, int] = defaultdict(int)
+    party_paper: dict[int, int] = defaultdict(int)
+    for constituency in constituencies:
+        precincts = sorted(precincts_of[constituency.pk], key=lambda p: p["number"])
+        units = [_unit_of_protocol(p, protocols.get((constituency.pk, p["pk"]))) for p in precincts]
+        precincts_total += len(units)
+        precincts_counted += sum(1 for u in units if u["counted"])
+        if election.evoting or constituency.pk in evote:
+            voters = sum(e_voters.get(p["pk"], 0) for p in precincts)
+            units.append(_electronic_unit(evote.get(constituency.pk), voters))
+        total = _empty()
+        votes: dict[int, int] = defaultdict(int)
+        paper: dict[int, int] = defaultdict(int)
+        for unit in units:
+            if not unit["counted"]:
+                continue
+            _add(total, unit)
+            for option, count in unit["votes"].items():
+                votes[int(option)] += count
+                if unit["unit"] != ELECTRONIC:
+                    paper[int(option)] += count
+            if unit["unit"] == ELECTRONIC:
+                electronic_took_part += unit["took_part"]
+            else:
+                paper_took_part += unit["took_part"]
+        _add(grand, total)
+        counted = sum(1 for u in units if u["counted"])
+        units_total += len(units)
+        units_counted += counted
+        complete = bool(units) and counted == len(units)
+        entry = {
+            "number": constituency.number, "name_ky": constituency.name_ky, "name_ru": constituency.name_ru,
+            "seats": constituency.seats, "women_seats": constituency.women_seats,
+            "units_total": len(units), "units_counted": counted, "complete": complete,
+            **total, "turnout": _turnout(total), "units": units,
+            "candidates": [], "elected": [], "replacements": [], "vacant": None, "needs_lot": None,
+        }
+        if list_election:
+            for option, count in votes.items():
+                party_votes[option] += count
+                party_paper[option] += paper[option]
+        else:
+            standing = [c for c in candidates if c.constituency_id == constituency.pk]
+            result: seat_rules.Majoritarian | seat_rules.NeedsLot | None = None
+            if complete:
+                result = seat_rules.majoritarian(
+                    [seat_rules.Contender(c.pk, votes[c.pk], c.gender == "F") for c in standing if c.pk not in withdrawn],
+                    seats=constituency.seats, women_seats=constituency.women_seats,
+                    lots=_lots(lots_by[constituency.pk]), women_rule=rules.women_rule)  # type: ignore[arg-type]
+            if isinstance(result, seat_rules.NeedsLot):
+                entry["needs_lot"] = _needs(result, constituency.number, names)
+                lots_needed.append(entry["needs_lot"])
+            elected = list(result.elected) if isinstance(result, seat_rules.Majoritarian) else []
+            came_in = {woman for _, woman in result.replacements} if isinstance(result, seat_rules.Majoritarian) else set()
+            gave_way = {man for man, _ in result.replacements} if isinstance(result, seat_rules.Majoritarian) else set()
+            if isinstance(result, seat_rules.Majoritarian):
+                entry["replacements"] = [list(pair) for pair in result.replacements]
+                entry["vacant"] = result.vacant
+            entry["elected"] = elected
+            ranked = sorted(standing, key=lambda c: (-votes[c.pk], c.ballot_order))
+            entry["candidates"] = [{
+                "id": c.pk, "name": names[c.pk], "name_latin": kyrgyz_to_latin(names[c.pk]),
+                "woman": c.gender == "F", "ballot_order": c.ballot_order, "party_list": None,
+                "votes": votes[c.pk], "paper": paper[c.pk], "electronic": votes[c.pk] - paper[c.pk],
+                "elected": c.pk in elected, "by_reservation": c.pk in came_in, "gave_way": c.pk in gave_way,
+                "withdrawn": c.pk in withdrawn,
+            } for c in ranked]
+        document_constituencies.append(entry)
+
+    parties = None
+    complete_all = bool(constituencies) and units_total > 0 and units_counted == units_total
+    if list_election:
+        base = grand["took_part"] if rules.threshold_base == ResultRules.ThresholdBase.TOOK_PART else grand["valid"]
+        threshold = Fraction(str(rules.threshold_percent)) / 100
+        outcome: seat_rules.ListSeats | seat_rules.NeedsLot | None = None
+        if complete_all:
+            outcome = seat_rules.party_lists(
+                [seat_rules.PartyList(p.pk, party_votes[p.pk],
+                                      tuple(c.pk for c in candidates if c.party_list_id == p.pk),
+                                      frozenset(c.pk for c in candidates if c.party_list_id == p.pk and c.pk in withdrawn))
+                 for p in party_lists],
+                seats=election.kenesh.seats, threshold_base=base, threshold=threshold,
+                method=rules.seat_method, lots=_lots(lots_by[None]))  # type: ignore[arg-type]
+        if isinstance(outcome, seat_rules.NeedsLot):
+            lots_needed.append(_needs(outcome, None, names))
+        won = outcome if isinstance(outcome, seat_rules.ListSeats) else None
+        parties = [{
+            "id": p.pk, "name_ky": p.party_ky, "name_ru": p.party_ru, "ballot_order": p.ballot_order,
+            "votes": party_votes[p.pk], "paper": party_paper[p.pk], "electronic": party_votes[p.pk] - party_paper[p.pk],
+            "share": round(100 * party_votes[p.pk] / base, 2) if base else None,
+            "passed": bool(won and p.pk in won.passed), "seats": won.seats.get(p.pk, 0) if won else 0,
+            "candidates": [{
+                "id": c.pk, "name": names[c.pk], "name_latin": kyrgyz_to_latin(names[c.pk]),
+                "woman": c.gender == "F", "ballot_order": c.ballot_order, "party_list": p.pk,
+                "elected": bool(won and c.pk in won.elected.get(p.pk, ())), "withdrawn": c.pk in withdrawn,
+            } for c in candidates if c.party_list_id == p.pk],
+        } for p in party_lists]
+        parties.sort(key=lambda p: (-p["votes"], p["ballot_order"]))
+    return {
+        "election": {
+            "slug": election.slug, "name_ky": election.name_ky, "name_ru": election.name_ru,
+            "kind": election.kenesh.kind, "kenesh_ky": election.kenesh.name_ky, "kenesh_ru": election.kenesh.name_ru,
+            "election_day": election.election_day.isoformat(), "seats": election.kenesh.seats,
+        },
+        "status": "final" if rules.final_at else "preliminary",
+        "complete": complete_all,
+        "rules": {"women_rule": rules.women_rule, "seat_method": rules.seat_method,
+                  "threshold_percent": str(rules.threshold_percent), "threshold_base": rules.threshold_base,
+                  "against_all": rules.against_all},
+        "precincts_total": precincts_total, "precincts_counted": precincts_counted,
+        "units_total": units_total, "units_counted": units_counted,
+        "counted_percent": round(100 * precincts_counted / precincts_total, 1) if precincts_total else 0.0,
+        **grand, "turnout": _turnout(grand),
+        "paper_took_part": paper_took_part, "electronic_took_part": electronic_took_part,
+        "constituencies": document_constituencies, "parties": parties,
+        "lots_needed": lots_needed,
+        "lots": [{"constituency": next((c.number for c in constituencies if c.pk == lot.constituency_id), None),
+                  "between": lot.between, "order": lot.order, "names": [names.get(i, str(i)) for i in lot.order],
+                  "drawn_by": lot.drawn_by, "drawn_at": lot.drawn_at.isoformat()} for lot in lot_rows],
+    }
+
+
+def _key(slug: str) -> str:
+    return f"results:publication:{slug}"
+
+
+def recompute(election: Election) -> Publication:
+    """Rebuild and store an election's document; the cache forgets it once the transaction commits."""
+    document = build(election)
+    now = timezone.now().replace(microsecond=0)
+    stored = Publication.objects.filter(election=election).first()
+    if stored and stored.computed_at >= now:
+        now = stored.computed_at + dt.timedelta(seconds=1)  # Last-Modified moves with every change
+    publication, _ = Publication.objects.update_or_create(
+        election=election, defaults={"document": document, "computed_at": now})
+    slug = election.slug
+    transaction.on_commit(lambda: cache.delete(_key(slug)))
+    return publication
+
+
+def recompute_all() -> int:
+    count = 0
+    for election in Election.objects.filter(constituencies__isnull=False).distinct():
+        recompute(election)
+        count += 1
+    return count
+
+
+def published(slug: str) -> tuple[dict, dt.datetime] | None:
+    """An election's document and when it was computed; None when nothing is published for it."""
+    hit = cache.get(_key(slug))
+    if hit is not None:
+        return hit
+    row = Publication.objects.filter(election__slug=slug).values_list("document", "computed_at").first()
+    if row is None:
+        return None
+    cache.set(_key(slug), row, CACHE_SECONDS)
+    return row
+
+
+def lots_needed(election: Election) -> list[dict]:
+    """The ties that wait for a lot, computed afresh (not from the cache)."""
+    return build(election)["lots_needed"]
