@@ -16,7 +16,7 @@ const operations = {
   /** A's hex from a stored seed or a typed recovery code (refused with "length" or "check"). */
   credential({ seed, recovery_code: code }) {
     const raw = seed ? fromHex(seed, 32) : credential.seedFromRecoveryCode(code);
-    return { seed: toHex(raw), public_key: toHex(credential.credentialKey(raw).public) };
+    return { seed: toHex(raw), public_key: toHex(credential.credentialKey(raw).public), recovery_code: credential.recoveryCode(raw) };
   },
   encrypt({ manifest, joint_public_key: K, choices }) {
     const started = performance.now();
