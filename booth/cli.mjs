@@ -5,6 +5,7 @@
 //   node booth/cli.mjs check-challenge < {"manifest", "joint_public_key", "ballot", "opening"}
 //                                 -> {"choices", "tracking", "code"} or exit 1 with the reason
 //   node booth/cli.mjs credential < {"seed"}                   -> {"public_key", "recovery_code"}
+//   node booth/cli.mjs bench < {"manifest", "joint_public_key", "choices", "seed", "count"} -> {"wall", "cpu"} (ms)
 // Randomness is the operating system's (libsodium's randombytes_buf).
 import { readFileSync } from "node:fs";
 import { ballot as B, bytes, credential, ready, random } from "./src/index.js";
@@ -48,6 +49,29 @@ if (command === "credential") {
     process.stderr.write(`INVALID: ${error.message}\n`);
     process.exit(1);
   }
+} else if (command === "bench") {
+  // {"manifest", "joint_public_key", "choices", "seed", "count"}: per ballot, encrypt + proofs + sign, wall and
+  // CPU milliseconds of this process (the same code and WebAssembly as the browser's worker, in Node's V8).
+  const K = fromHex(input.joint_public_key, 32);
+  const choices = Object.fromEntries(Object.entries(input.choices).map(([c, m]) => [c, new Set(m)]));
+  const key = credential.credentialKey(fromHex(input.seed, 32));
+  const once = () => {
+    const Q = B.manifestHash(input.manifest);
+    const { ballot } = B.encryptBallot(input.manifest, Q, K, choices, random.SYSTEM);
+    return B.castBallot(Q, ballot, key, random.SYSTEM);
+  };
+  once();
+  const wall = [];
+  const cpu = [];
+  for (let i = 0; i < (input.count ?? 30); i++) {
+    const started = performance.now();
+    const used = process.cpuUsage();
+    once();
+    const spent = process.cpuUsage(used);
+    wall.push(performance.now() - started);
+    cpu.push((spent.user + spent.system) / 1000);
+  }
+  output({ wall, cpu });
 } else {
   process.stderr.write("usage: node booth/cli.mjs encrypt|check-challenge|credential < input.json\n");
   process.exit(2);
