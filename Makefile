@@ -13,7 +13,7 @@ MODULE ?=
 JOBS ?= 1
 MUTATION_STAMP := $(VENV)/.mutation-stamp
 
-.PHONY: run test test-replica setup install frontend messages lint mutation bench-import clean
+.PHONY: run test test-replica setup install frontend booth messages lint mutation bench-import clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP) frontend
+install: $(STAMP) frontend booth
 	scripts/ensure-libdecaf
 
 # The design system (docs/design.md): GOV.UK Frontend's Sass and axe-core from frontend/package-lock.json,
@@ -38,6 +38,21 @@ $(FRONTEND_CSS): $(FRONTEND_STAMP) frontend/build.mjs $(wildcard frontend/scss/*
 	node frontend/build.mjs
 
 frontend: $(FRONTEND_CSS)
+
+# The voting booth (docs/evoting-booth.md): protocol v2 in JavaScript with libsodium's WebAssembly, from
+# booth/package-lock.json, bundled by esbuild into src/shailoo/evoting/static/evoting/booth/ (not committed).
+BOOTH_STAMP := booth/node_modules/.installed-stamp
+BOOTH_JS := src/shailoo/evoting/static/evoting/booth/worker.js
+
+$(BOOTH_STAMP): booth/package.json booth/package-lock.json
+	scripts/ensure-node
+	cd booth && npm ci --no-audit --no-fund --loglevel=error
+	touch $(BOOTH_STAMP)
+
+$(BOOTH_JS): $(BOOTH_STAMP) booth/build.mjs $(shell find booth/src -name '*.js')
+	node booth/build.mjs
+
+booth: $(BOOTH_JS)
 
 messages: install
 	@if command -v msgfmt >/dev/null; then cd src/shailoo && ../../$(BIN)/shailoo compilemessages -v0; \
@@ -84,4 +99,5 @@ lint: install
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) var mutants frontend/node_modules src/shailoo/web/static/web/build
+	rm -rf $(VENV) var mutants frontend/node_modules src/shailoo/web/static/web/build booth/node_modules \
+		src/shailoo/evoting/static/evoting/booth

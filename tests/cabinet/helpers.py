@@ -30,6 +30,19 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
+def credential_hex() -> str:
+    """A credential public key as the voter's browser makes one (docs/protocol.md 5)."""
+    from shailoo.crypto.credential import new_credential
+
+    return new_credential()[1].public.hex()
+
+
+def evoting_form(**extra: str) -> dict[str, str]:
+    """What the Cabinet's e-voting form posts when the browser made the key and the voter ticked both boxes."""
+    return {"phone": "+996555123456", "confirm": "on", "recovery_code_kept": "on",
+            "credential_public_key": credential_hex(), **extra}
+
+
 def pdf_bytes() -> bytes:
     return b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 

@@ -3,13 +3,22 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from shailoo.cabinet.models import Application
 from shailoo.register.models import VoterListEntry
-from tests.cabinet.helpers import listed_citizen, make_world, pdf_bytes, png_bytes, upload, voter_client
+from tests.cabinet.helpers import (
+    evoting_form,
+    listed_citizen,
+    make_world,
+    pdf_bytes,
+    png_bytes,
+    upload,
+    voter_client,
+)
 from tests.factories import make_citizen, make_territory
 
 pytestmark = pytest.mark.django_db
@@ -84,11 +93,66 @@ def test_the_evoting_application_is_signed_and_verified(world):
     citizen = listed_citizen(world)
     client = voter_client(citizen.pin)
     assert client.get(reverse("cabinet:evoting", args=[world.election.pk])).status_code == 200
-    response = client.post(reverse("cabinet:evoting", args=[world.election.pk]),
-                           {"phone": "+996555123456", "confirm": "on"})
+    form = evoting_form()
+    response = client.post(reverse("cabinet:evoting", args=[world.election.pk]), form)
     assert response.status_code == 302
     application = Application.objects.get(pin=citizen.pin)
     assert f"pin: {citizen.pin}" in application.signed_statement and application.signer_key_id
+    assert application.credential_public_key == form["credential_public_key"]
+    assert f"credential: {form['credential_public_key']}\n" in application.signed_statement
+
+
+def test_the_evoting_page_carries_the_key_maker_and_explains_why_without_javascript(world):
+    citizen = listed_citizen(world)
+    client = voter_client(citizen.pin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("cabinet:evoting", args=[world.election.pk])).content.decode()
+    assert "evoting/booth/enrol.js" in html and "evoting/booth/worker.js" in html
+    assert f'data-election="{world.election.slug}"' in html
+    assert "data-without-script" in html and "This step needs JavaScript" in html
+    assert 'name="credential_public_key"' in html
+
+
+def test_without_javascript_the_application_is_refused_naming_the_missing_key_only(world):
+    citizen = listed_citizen(world)
+    client = voter_client(citizen.pin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("cabinet:evoting", args=[world.election.pk]),
+                           {"phone": "+996555123456", "confirm": "on"})
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert set(errors) == {"credential_public_key"}
+    assert "JavaScript" in errors["credential_public_key"][0]
+    assert not Application.objects.filter(pin=citizen.pin).exists()
+
+
+@pytest.mark.parametrize(("key", "message"), [
+    ("ab" * 31, "malformed"),
+    ("AB" * 32, "malformed"),
+    ("ff" * 32, "malformed"),  # 64 hex, but not a ristretto255 encoding
+    ("00" * 32, "not valid"),  # the identity
+])
+def test_a_key_that_is_no_credential_is_refused(world, key, message):
+    citizen = listed_citizen(world)
+    client = voter_client(citizen.pin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("cabinet:evoting", args=[world.election.pk]),
+                                              evoting_form(credential_public_key=key))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Application.objects.filter(pin=citizen.pin).exists()
+
+
+def test_a_key_already_used_in_the_election_is_refused(world):
+    first, second = listed_citizen(world), listed_citizen(world)
+    form = evoting_form()
+    assert voter_client(first.pin).post(reverse("cabinet:evoting", args=[world.election.pk]), form).status_code == 302
+    client = voter_client(second.pin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("cabinet:evoting", args=[world.election.pk]), {**form, "phone": "+996555000999"})
+    assert response.status_code == 400
+    assert "already used in this election" in response.content.decode()
+    assert not Application.objects.filter(pin=second.pin).exists()
 
 
 def test_evoting_pages_do_not_exist_where_the_election_offers_none():
@@ -119,7 +183,7 @@ def test_a_voter_cannot_file_for_an_election_they_have_no_entry_in(world):
 def test_withdrawing_through_the_page(world):
     citizen = listed_citizen(world)
     client = voter_client(citizen.pin)
-    client.post(reverse("cabinet:evoting", args=[world.election.pk]), {"phone": "+996555123456", "confirm": "on"})
+    client.post(reverse("cabinet:evoting", args=[world.election.pk]), evoting_form())
     application = Application.objects.get(pin=citizen.pin)
     assert client.post(reverse("cabinet:withdraw", args=[application.pk])).status_code == 302
     assert Application.objects.get(pk=application.pk).status == "withdrawn"

@@ -18,6 +18,7 @@ from shailoo.cabinet.services import (
 from shailoo.register import services as register_services
 from shailoo.register.models import VoterListEntry
 from tests.cabinet.helpers import (
+    credential_hex,
     days_before,
     listed_citizen,
     make_staff,
@@ -219,6 +220,33 @@ def test_a_tampered_statement_is_refused(world):
                          phone="+996555123456", signed_statement=statement.replace("I ask", "I do not ask"),
                          signature=signature, now=now)
     assert refused.value.code == "invalid_signature"
+
+
+def test_the_signed_statement_binds_the_credential(world):
+    citizen = listed_citizen(world)
+    now = days_before(DAY, 20)
+    key = credential_hex()
+    statement = evoting_statement(election=world.election, pin=citizen.pin, phone="+996555123456", at=now,
+                                  credential=key)
+    signature = signing.get_signer().sign(pin=citizen.pin, statement=statement.encode())
+    application = file_application(kind=Application.Kind.EVOTING, election=world.election, pin=citizen.pin,
+                                   phone="+996555123456", signed_statement=statement, signature=signature,
+                                   credential_public_key=key, now=now)
+    assert application.credential_public_key == key
+
+
+def test_a_credential_the_voter_did_not_sign_is_refused(world):
+    citizen = listed_citizen(world)
+    now = days_before(DAY, 20)
+    statement = evoting_statement(election=world.election, pin=citizen.pin, phone="+996555123456", at=now,
+                                  credential=credential_hex())
+    signature = signing.get_signer().sign(pin=citizen.pin, statement=statement.encode())
+    with pytest.raises(ApplicationRefused) as refused:
+        file_application(kind=Application.Kind.EVOTING, election=world.election, pin=citizen.pin,
+                         phone="+996555123456", signed_statement=statement, signature=signature,
+                         credential_public_key=credential_hex(), now=now)
+    assert refused.value.code == "statement_mismatch"
+    assert not Application.objects.filter(pin=citizen.pin).exists()
 
 
 def test_evoting_is_refused_where_the_election_offers_none():

@@ -78,8 +78,28 @@ class MissingForm(forms.Form):
 
 
 class EvotingForm(forms.Form):
+    """The browser fills ``credential_public_key`` (docs/evoting-booth.md): without JavaScript there is none."""
+
     phone = _phone()
     confirm = forms.BooleanField(
         label=_("I understand that after approval I can vote only electronically, not on paper at the precinct."),
         error_messages={"required": _("Confirm that you understand you will vote only electronically.")},
     )
+    recovery_code_kept = forms.BooleanField(
+        label=_("I have written down my recovery code (or saved or printed it) and keep it where nobody else sees it."),
+        error_messages={"required": _("Write down your recovery code and confirm that you have it.")},
+    )
+    credential_public_key = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Your browser did not make a voting key: this page needs JavaScript. Turn it on, or use "
+                          "another browser, and reload the page."),
+            "invalid": _("The voting key your browser made is malformed. Reload the page and try again."),
+        },
+    )
+
+    def clean(self):
+        # Without a key (no JavaScript) there was no recovery code to confirm: name only the missing key.
+        if "credential_public_key" in self.errors:
+            self.errors.pop("recovery_code_kept", None)
+        return super().clean()

@@ -21,6 +21,8 @@ from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.cabinet import scans, signing
 from shailoo.cabinet.models import Application, ApplicationEvent
+from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.group import Point
 from shailoo.elections.models import Election
 from shailoo.geography.models import Precinct
 from shailoo.register import services as register_services
@@ -83,17 +85,41 @@ def check_deadline(kind: str, election: Election, now: dt.datetime) -> None:
         )
 
 
-def evoting_statement(*, election: Election, pin: str, phone: str, at: dt.datetime) -> str:
-    """The text the voter signs: what they ask for, in which election, when."""
+def evoting_statement(*, election: Election, pin: str, phone: str, at: dt.datetime, credential: str = "") -> str:
+    """The text the voter signs: what they ask for, in which election, when, and the public key of the
+    credential their browser made (docs/protocol.md 5), so the binding voter <-> credential is signed."""
     return (
         "Shailoo e-voting application v1\n"
         f"election: {election.slug}\n"
         f"pin: {pin}\n"
         f"phone: {phone}\n"
         f"at: {at.astimezone(dt.UTC).isoformat()}\n"
-        "I ask to be put on the list of electronic voters of this election and understand that I can "
+        + (f"credential: {credential}\n" if credential else "")
+        + "I ask to be put on the list of electronic voters of this election and understand that I can "
         "then vote only electronically.\n"
     )
+
+
+CREDENTIAL_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def check_credential(election: Election, credential: str) -> None:
+    """A credential public key the voter's browser made: 64 lowercase hex, a valid ristretto255 point that
+    is not the identity, used by no other application of this election (docs/protocol.md 5)."""
+    if not CREDENTIAL_HEX.fullmatch(credential):
+        raise ApplicationRefused("credential_malformed", _("The voting key your browser made is malformed. "
+                                                           "Reload the page and try again."))
+    try:
+        point = Point.from_bytes(bytes.fromhex(credential), "credential_public_key")
+    except CryptoError:
+        raise ApplicationRefused("credential_malformed", _("The voting key your browser made is malformed. "
+                                                           "Reload the page and try again.")) from None
+    if point.is_identity():
+        raise ApplicationRefused("credential_identity", _("The voting key your browser made is not valid. "
+                                                          "Reload the page and try again."))
+    if Application.objects.filter(election=election, credential_public_key=credential).exists():
+        raise ApplicationRefused("credential_taken", _("This voting key is already used in this election. "
+                                                       "Reload the page: your browser makes a new one."))
 
 
 def _precinct_of_election(election: Election, number: str) -> Precinct:
@@ -130,6 +156,7 @@ def file_application(
     scan: IO[bytes] | None = None,
     signed_statement: str = "",
     signature: signing.Signature | None = None,
+    credential_public_key: str = "",
     language: str = "ky",
     channel: str = Application.Channel.CABINET,
     actor: AbstractBaseUser | None = None,
@@ -192,7 +219,10 @@ def file_application(
         if channel == Application.Channel.CABINET:
             if signature is None or not signed_statement:
                 raise ApplicationRefused("signature_needed", _("Confirm the application with your electronic signature."))
-            if f"pin: {pin}\n" not in signed_statement or f"election: {election.slug}\n" not in signed_statement:
+            if credential_public_key:
+                check_credential(election, credential_public_key)
+            if (f"pin: {pin}\n" not in signed_statement or f"election: {election.slug}\n" not in signed_statement
+                    or (credential_public_key and f"credential: {credential_public_key}\n" not in signed_statement)):
                 raise ApplicationRefused("statement_mismatch", _("The signed statement is not about this application."))
             try:
                 signing.get_verifier().verify(pin=pin, statement=signed_statement.encode(), signature=signature)
@@ -230,6 +260,7 @@ def file_application(
                 signed_statement=signed_statement if signature else "",
                 signature=signing.encode_signature(signature) if signature else "",
                 signer_key_id=signature.key_id if signature else "",
+                credential_public_key=credential_public_key if kind == Application.Kind.EVOTING else "",
             )
             ApplicationEvent.objects.create(
                 application=application, status=Application.Status.FILED,

@@ -231,11 +231,13 @@ def apply_evoting(request: HttpRequest, election_id: int) -> HttpResponse:
 
     def file_it(data: dict) -> Application:
         phone = normalise_phone(data["phone"])
-        statement = evoting_statement(election=mine.election, pin=pin, phone=phone, at=now)
+        credential = data["credential_public_key"]
+        statement = evoting_statement(election=mine.election, pin=pin, phone=phone, at=now, credential=credential)
         signature = signing.get_signer().sign(pin=pin, statement=statement.encode())
         return file_application(
             kind=Application.Kind.EVOTING, election=mine.election, pin=pin, phone=phone,
-            signed_statement=statement, signature=signature, language=_language(), now=now,
+            signed_statement=statement, signature=signature, credential_public_key=credential,
+            language=_language(), now=now,
         )
 
     return _apply(request, forms.EvotingForm(request.POST or None), file_it, {

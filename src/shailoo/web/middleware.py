@@ -18,6 +18,13 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# The voting booth's Web Worker compiles libsodium's WebAssembly (docs/evoting-booth.md): its script alone
+# may, and nothing may evaluate JavaScript from strings ('wasm-unsafe-eval' is not 'unsafe-eval').
+WASM_PATHS = ("/static/evoting/booth/",)
+WASM_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'"
+)
+
 
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -26,7 +33,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         # The admin brings its own inline scripts and styles.
-        if not request.path.startswith("/admin/"):
+        if request.path.startswith(WASM_PATHS):
+            response.headers.setdefault("Content-Security-Policy", WASM_CONTENT_SECURITY_POLICY)
+        elif not request.path.startswith("/admin/"):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
