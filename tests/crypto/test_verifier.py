@@ -2,6 +2,7 @@
 """The observer's verifier on records built through the public API: an honest record verifies; every attack
 of issue 9 (and every other check) is refused with the exact check code that failed."""
 import copy
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -10,14 +11,14 @@ import zipfile
 
 import pytest
 
-from shailoo.crypto import ballot, credential, jcs, record, signature, simulate
+from shailoo.crypto import ballot, board, credential, jcs, record, signature, simulate, tally
 from shailoo.crypto import ceremony as c
 from shailoo.crypto.group import GENERATOR, IDENTITY, Point, Scalar
 from shailoo.crypto.manifest import Contest, Option
 from shailoo.crypto.verify import main, verify_record
 
 from .election import board_header, new_election, read_lines, rechain, write_json, write_lines
-from .strategies import HOLDERS, SMALL_MANIFEST, manifest_with
+from .strategies import BOARD, HOLDERS, SMALL_MANIFEST, manifest_with
 
 A = {"mayor": frozenset({"m0"}), "council": frozenset({"k1"}), "referendum": frozenset({"yes"})}
 B = {"mayor": frozenset({"m2"}), "council": frozenset(), "referendum": frozenset({"against"})}
@@ -50,11 +51,12 @@ def path(honest_record, tmp_path):
     return copy_path
 
 
-def _refused(path, check, code=1):
+def _refused(path, check, code=1, also=()):
+    """The record is refused by ``check`` and by no other check than ``also`` names."""
     got, report, verified = verify_record(path)
     text = report.render()
     assert got == code, text
-    assert check in report.checks, text
+    assert report.checks == {check, *also}, text
     assert f"[{check}]" in text
     assert verified is None
     return report
@@ -73,6 +75,49 @@ def _board(path):
 
 def _write_board(path, entries, header=None):
     write_lines(path / record.BOARD, [header or board_header(SMALL_MANIFEST, len(entries)), *entries])
+
+
+def _chain_parts(entry):
+    """What an entry adds to the chain, as the verifier computes it (the tracking hash recomputed)."""
+    if entry["type"] == "ballot":
+        cast = entry["cast"]
+        return [ballot.tracking_hash(SMALL_MANIFEST.digest, cast["ballot"]), bytes.fromhex(cast["credential"]),
+                bytes.fromhex(cast["signature"])]
+    if entry["type"] == "challenge":
+        return [ballot.tracking_hash(SMALL_MANIFEST.digest, entry["ballot"]), jcs.canonical_known(entry["opening"])]
+    return board.close_parts(entry["ballots"], entry["challenges"], bytes.fromhex(entry["signature"]))
+
+
+def _signed_by_the_board(entries, unreadable=(), close_counts=None):
+    """The entries as they stand, each close entry counted and signed again by the board's own key over
+    the chain they make (``unreadable``: indices of entries the verifier cannot parse, which hold a place
+    but add nothing to the chain or the counts; ``close_counts``: the counts the board states instead). The board itself wrote the change: only the changed
+    property can fail."""
+    head, out, counts = board.genesis(SMALL_MANIFEST).head, [], {"ballot": 0, "challenge": 0}
+    for index, entry in enumerate(entries):
+        if index in unreadable:
+            out.append(entry)
+            continue
+        if entry["type"] == "close":
+            ballots, challenges = close_counts or (counts["ballot"], counts["challenge"])
+            signed = signature.sign(BOARD, "close", board.close_signed_parts(
+                SMALL_MANIFEST, head, entry["position"], entry["time"], ballots, challenges))
+            entry = {**entry, "ballots": ballots, "challenges": challenges, "signature": signed.hex()}
+        else:
+            counts[entry["type"]] += 1
+        out.append(entry)
+        head = board.entry_head(SMALL_MANIFEST, head, entry["position"], entry["type"], entry["time"],
+                                _chain_parts(entry))
+    return out
+
+
+def _signed_by_the_voter(election, entry, voter):
+    """A voter's device signs the ballot as it now stands (a cheating device, not the board)."""
+    cast, key = entry["cast"], election.voters[voter]
+    tracking = ballot.tracking_hash(SMALL_MANIFEST.digest, cast["ballot"])
+    cast["signature"] = signature.sign(key, "cast", ballot.cast_parts(SMALL_MANIFEST.digest, tracking,
+                                                                      key.public)).hex()
+    entry["tracking"] = tracking.hex()
 
 
 # Honest records -------------------------------------------------------------------------------------
@@ -152,27 +197,26 @@ def test_reordered_revotes_break_the_positions_or_contradict_the_holders_decrypt
     # Voter 1's first ballot is entry 2, its second entry 6: swap them so the older one counts.
     swapped = [*entries[:1], entries[5], *entries[2:5], entries[1], *entries[6:]]
     _write_board(path, swapped, header)
-    _refused(path, "board.position")
+    _refused(path, "board.position", also=("board.time", "board.close"))
     # Renumbered, re-timed, re-chained and re-closed by the board: the holders decrypted another board.
     _write_board(path, rechain(SMALL_MANIFEST, swapped))
-    _refused(path, "tally.head")
+    _refused(path, "tally.head", also=("tally.sums", "decryption.head"))
 
 
 def test_a_dropped_ballot_breaks_the_positions_or_contradicts_the_holders_decryption(path):
     header, entries = _board(path)
     dropped = [*entries[:3], *entries[4:]]  # voter 2's only ballot
     _write_board(path, dropped, header)
-    report = _refused(path, "board.position")
-    assert "board.close" in report.checks
+    _refused(path, "board.position", also=("board.close", "board.count"))
     _write_board(path, rechain(SMALL_MANIFEST, dropped))
-    _refused(path, "tally.head")
+    _refused(path, "tally.head", also=("tally.sums", "tally.count", "decryption.head"))
 
 
 def test_an_omitted_challenge_is_refused(path):
     header, entries = _board(path)
     assert entries[2]["type"] == "challenge"
     _write_board(path, [*entries[:2], *entries[3:]], {**header, "count": len(entries) - 1})
-    _refused(path, "board.position")
+    _refused(path, "board.position", also=("board.close",))  # the close entry counts the challenge
 
 
 def test_a_challenged_ballot_cast_by_a_voter_is_refused(election, path):
@@ -199,8 +243,10 @@ def test_a_changed_tracking_field_an_entry_after_the_close_and_a_missing_close_a
     changed[0]["tracking"] = "00" * 64
     _write_board(path, changed, header)
     _refused(path, "board.tracking")
+    _write_board(path, _signed_by_the_board([*entries, {**entries[-1], "position": len(entries) + 1}]))
+    _refused(path, "board.after-close")  # a second close entry, signed by the board
     _write_board(path, [*entries, {**entries[0], "position": len(entries) + 1}])
-    _refused(path, "board.after-close")
+    _refused(path, "board.after-close", also=("board.time", "board.ballot-id-reused"))
     _write_board(path, entries[:-1])
     _refused(path, "board.not-closed")
 
@@ -217,20 +263,27 @@ def test_a_board_whose_header_count_lies_is_refused(path):
     _refused(path, "board.count")
 
 
-def test_a_ballot_whose_proof_was_altered_is_refused(path):
+def test_a_ballot_whose_proof_was_altered_is_refused(election, path):
     header, entries = _board(path)
     proof = entries[0]["cast"]["ballot"]["contests"][1]["proof"]
     proof["v"][0] = (Scalar.from_hex(proof["v"][0]) + Scalar(1)).hex()
     _write_board(path, entries, header)
-    _refused(path, "board.ballot-proof")
+    _refused(path, "board.ballot-proof", also=("board.signature", "board.tracking", "board.close"))
+    _signed_by_the_voter(election, entries[0], 0)  # the voter's own device altered it
+    _write_board(path, _signed_by_the_board(entries), header)
+    report = _refused(path, "board.ballot-proof")
+    assert [(f.where, f.what) for f in report.failures] == [
+        ("board.jsonl:2 council (number of marks)", "range proof for 0..2 does not verify")]
 
 
 def test_an_opening_that_does_not_match_its_challenged_ballot_is_refused(path):
     header, entries = _board(path)
     mark = entries[2]["opening"]["contests"][0]["marks"][0]
     mark["value"] = 1 - mark["value"]
-    _write_board(path, entries, header)
-    _refused(path, "board.opening")
+    _write_board(path, _signed_by_the_board(entries), header)
+    report = _refused(path, "board.opening")
+    assert [(f.where, f.what) for f in report.failures] == [
+        ("board.jsonl:4 m0", "opening does not re-encrypt to the ciphertext")]
 
 
 # The ceremony ---------------------------------------------------------------------------------------
@@ -427,62 +480,257 @@ def test_an_election_where_nobody_voted_verifies_with_zero_totals(tmp_path):
 # Every other check, each broken alone in an otherwise valid record ----------------------------------
 
 def _manifest_edit(edit):
-    def apply(path):
+    def apply(path, election):
         _edit_json(path / record.MANIFEST, edit)
     return apply
 
 
 def _header_edit(name, **changes):
-    def apply(path):
+    def apply(path, election):
         lines = read_lines(path / name)
         write_lines(path / name, [{**lines[0], **changes}, *lines[1:]])
     return apply
 
 
+def _line_edit(name, index, edit):
+    def apply(path, election):
+        lines = read_lines(path / name)
+        edit(lines[index])
+        write_lines(path / name, lines)
+    return apply
+
+
 def _json_edit(name, edit):
-    def apply(path):
+    def apply(path, election):
         _edit_json(path / name, edit)
     return apply
 
 
-def _entry_edit(index, edit):
-    def apply(path):
+def _entry_edit(index, edit, voter=None, unreadable=False):
+    """Change board entry ``index``; the voter's device signs the changed ballot when ``voter`` is given;
+    the board counts and signs its close entry over the changed chain."""
+    def apply(path, election):
         header, entries = _board(path)
         edit(entries[index])
-        _write_board(path, entries, header)
+        if voter is not None:
+            _signed_by_the_voter(election, entries[index], voter)
+        _write_board(path, _signed_by_the_board(entries, {index} if unreadable else ()), header)
     return apply
+
+
+def _signed_by_the_holder(message):
+    """The holder itself signs its ceremony message as it now stands."""
+    body = {k: v for k, v in message.items() if k != "signature"}
+    message["signature"] = signature.sign(HOLDERS[message["holder"]], "ceremony",
+                                          [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()
 
 
 def _resign_key_proof(data):
     """Holder 2 itself signs a round-1 message whose key proof is wrong."""
-    message = data["keys"][1]
-    proof = message["encryption_key_proof"]
+    proof = data["keys"][1]["encryption_key_proof"]
     proof["v"] = (Scalar.from_hex(proof["v"]) + Scalar(1)).hex()
-    body = {k: v for k, v in message.items() if k != "signature"}
-    message["signature"] = signature.sign(HOLDERS[2], "ceremony", [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()
+    _signed_by_the_holder(data["keys"][1])
 
 
-@pytest.mark.parametrize("check, tamper", [
-    ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor"))),
-    ("manifest.marks", _manifest_edit(lambda d: d["contests"][0].update(max_marks=0))),
-    ("manifest.times", _manifest_edit(lambda d: d.update(closes=d["opens"]))),
-    ("manifest.schema", _manifest_edit(lambda d: d.update(extra="field"))),
-    ("manifest.kind", _manifest_edit(lambda d: d.update(kind="manifesto"))),
-    ("ceremony.manifest-hash", _json_edit(record.CEREMONY, lambda d: d.update(manifest_hash="00" * 64))),
-    ("ceremony.key-proof", _json_edit(record.CEREMONY, _resign_key_proof)),
-    ("board.manifest-hash", _header_edit(record.BOARD, manifest_hash="00" * 64)),
-    ("board.kind", _header_edit(record.BOARD, kind="chain")),
-    ("board.time", _entry_edit(0, lambda e: e.update(time=SMALL_MANIFEST.opens - 1))),
-    ("board.schema", _entry_edit(1, lambda e: e.update(type="vote"))),
-    ("board.ballot-shape", _entry_edit(0, lambda e: e["cast"]["ballot"]["contests"][0]["selections"].pop())),
-    ("board.identity", _entry_edit(0, lambda e: e["cast"].update(credential=IDENTITY.hex()))),
-    ("tally.count", _json_edit(record.TALLY, lambda d: d.update(ballots_counted=4))),
-    ("tally.manifest-hash", _json_edit(record.TALLY, lambda d: d.update(manifest_hash="00" * 64))),
-    ("decryption.holders", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].reverse())),
-    ("decryption.manifest-hash", _json_edit(record.DECRYPTIONS, lambda d: d.update(manifest_hash="00" * 64))),
-    ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4))),
-    ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64))),
+def _resign_keys_digest(data):
+    """Dealer 2 signs a round-2 message naming other round-1 messages."""
+    data["shares"][1]["keys_digest"] = "00" * 64
+    _signed_by_the_holder(data["shares"][1])
+
+
+def _resign_complaint(data):
+    """Holder 3 signs a complaint against dealer 1 whose proof is wrong."""
+    data["checks"][2]["complaints"] = [{"dealer": 1, "shared_point": GENERATOR.hex(),
+                                        "proof": {"c": "00" * 32, "v": "00" * 32}}]
+    _signed_by_the_holder(data["checks"][2])
+
+
+def _swap(items, first, second):
+    items[first], items[second] = items[second], items[first]
+
+
+def _bump_credentials_line(line):
+    line["extra"] = 1
+
+
+def _upper(key):
+    return lambda e: e.update({key: e[key].upper()})
+
+
+@pytest.mark.parametrize("check, tamper, also", [
+    ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor")), ()),
+    ("manifest.marks", _manifest_edit(lambda d: d["contests"][0].update(max_marks=0)), ()),
+    ("manifest.times", _manifest_edit(lambda d: d.update(closes=d["opens"])), ()),
+    ("manifest.schema", _manifest_edit(lambda d: d.update(extra="field")), ()),
+    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=5)), ()),
+    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=0)), ()),
+    ("manifest.kind", _manifest_edit(lambda d: d.update(kind="manifesto")), ()),
+    ("manifest.version", _manifest_edit(lambda d: d.update(version=3)), ()),
+    ("manifest.authority-key", _manifest_edit(lambda d: d["authorities"].update(board=d["authorities"]["commission"])),
+     ()),
+    ("ceremony.manifest-hash", _json_edit(record.CEREMONY, lambda d: d.update(manifest_hash="00" * 64)), ()),
+    ("ceremony.key-proof", _json_edit(record.CEREMONY, _resign_key_proof), ()),
+    ("ceremony.attempt", _json_edit(record.CEREMONY, lambda d: d.update(attempt=2)), ()),
+    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["keys"], 0, 1)), ()),
+    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["checks"], 2, 3)), ()),
+    ("ceremony.transcript", _json_edit(record.CEREMONY, _resign_keys_digest), ()),
+    ("ceremony.complaint", _json_edit(record.CEREMONY, _resign_complaint), ()),
+    ("ceremony.final", _json_edit(record.CEREMONY, lambda d: _swap(d["finals"], 0, 3)), ()),
+    ("credentials.manifest-hash", _header_edit(record.CREDENTIALS, manifest_hash="00" * 64), ()),
+    ("credentials.version", _header_edit(record.CREDENTIALS, version=True), ()),
+    ("credentials.kind", _header_edit(record.CREDENTIALS, kind="board"), ()),
+    ("credentials.schema", _line_edit(record.CREDENTIALS, 3, _bump_credentials_line), ()),
+    ("board.manifest-hash", _header_edit(record.BOARD, manifest_hash="00" * 64), ()),
+    # A header that fails is not read further: its count is unknown.
+    ("board.kind", _header_edit(record.BOARD, kind="chain"), ("board.count",)),
+    ("board.version", _header_edit(record.BOARD, version=True), ("board.count",)),
+    ("board.header", _header_edit(record.BOARD, count=None), ("board.count",)),
+    ("board.hex", _header_edit(record.BOARD, manifest_hash="AB" * 64), ("board.count",)),
+    ("board.time", _entry_edit(0, lambda e: e.update(time=SMALL_MANIFEST.opens - 1)), ()),
+    ("board.position", _entry_edit(3, lambda e: e.update(position=e["position"] + 1)), ()),
+    ("board.schema", _entry_edit(1, lambda e: e.update(type="vote"), unreadable=True), ()),
+    ("board.schema", _entry_edit(1, lambda e: e.update(extra=1), unreadable=True), ()),
+    ("board.schema", _entry_edit(2, lambda e: e.update(position=0), unreadable=True), ()),
+    ("board.hex", _entry_edit(3, _upper("tracking"), unreadable=True), ()),
+    ("board.ballot-shape", _entry_edit(0, lambda e: e["cast"]["ballot"]["contests"][0]["selections"].pop(), voter=0),
+     ()),
+    ("board.identity", _entry_edit(0, lambda e: e["cast"].update(credential=IDENTITY.hex()), unreadable=True), ()),
+    ("tally.count", _json_edit(record.TALLY, lambda d: d.update(ballots_counted=4)), ()),
+    ("tally.head", _json_edit(record.TALLY, lambda d: d.update(head="00" * 64)), ()),
+    ("tally.manifest-hash", _json_edit(record.TALLY, lambda d: d.update(manifest_hash="00" * 64)), ()),
+    ("tally.schema", _json_edit(record.TALLY, lambda d: d.update(extra=1)), ()),
+    ("tally.shape", _json_edit(record.TALLY, lambda d: d["contests"].pop()), ()),
+    ("decryption.holders", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].reverse()), ()),
+    ("decryption.manifest-hash", _json_edit(record.DECRYPTIONS, lambda d: d.update(manifest_hash="00" * 64)), ()),
+    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"][1].update(kind="x")), ()),
+    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d.update(extra=1)), ()),
+    ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4)), ()),
+    ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64)), ()),
+    ("results.schema", _json_edit(record.RESULTS, lambda d: d.update(extra=1)), ()),
+    ("results.shape", _json_edit(record.RESULTS, lambda d: d["contests"].reverse()), ()),
 ])
-def test_each_check_names_itself_when_its_property_alone_is_broken(path, check, tamper):
-    tamper(path)
-    _refused(path, check)
+def test_each_check_names_itself_when_its_property_alone_is_broken(election, path, check, tamper, also):
+    tamper(path, election)
+    _refused(path, check, also=also)
+
+
+# The board's times, counts and entries, each at its limit -------------------------------------------
+
+def _without_tally(path):
+    for name in (record.TALLY, record.DECRYPTIONS, record.RESULTS):
+        (path / name).unlink()
+
+
+def test_entries_at_the_opening_instant_at_equal_times_and_just_before_the_close_are_accepted(path):
+    header, entries = _board(path)
+    entries[0]["time"] = entries[1]["time"] = SMALL_MANIFEST.opens
+    entries[6]["time"] = SMALL_MANIFEST.closes - 1
+    entries[7]["time"] = SMALL_MANIFEST.closes
+    _write_board(path, _signed_by_the_board(entries), header)
+    _without_tally(path)
+    code, report, verified = verify_record(path, before_decryption=True)
+    assert code == 0, report.render()
+    assert verified.tally.ballots_counted == 5
+
+
+BACK = "time goes back: the entries are not in the order they were appended"
+OUTSIDE = "outside the polling times of the manifest"
+
+
+@pytest.mark.parametrize("index, moment, where, whats", [
+    (3, lambda t: t[2] - 1, "board.jsonl:5", [BACK]),
+    (6, lambda t: SMALL_MANIFEST.closes, "board.jsonl:8", [OUTSIDE]),
+    (0, lambda t: SMALL_MANIFEST.opens - 1, "board.jsonl:2", [BACK, OUTSIDE]),  # the board opens at the opening
+    (7, lambda t: SMALL_MANIFEST.closes - 1, "board.jsonl:9", ["the polls were closed before the closing time"]),
+])
+def test_each_time_rule_of_the_board_names_the_entry_that_breaks_it(path, index, moment, where, whats):
+    header, entries = _board(path)
+    entries[index]["time"] = moment([e["time"] for e in entries])
+    _write_board(path, _signed_by_the_board(entries), header)
+    report = _refused(path, "board.time")
+    assert [(f.where, f.what) for f in report.failures] == [(where, what) for what in whats]
+
+
+def test_a_close_entry_signed_by_the_board_with_wrong_counts_is_refused(path):
+    header, entries = _board(path)
+    for ballots, challenges in ((5, 1), (6, 2), (7, 0)):
+        _write_board(path, _signed_by_the_board(entries, close_counts=(ballots, challenges)), header)
+        report = _refused(path, "board.close")
+        assert [f.what for f in report.failures] == [
+            f"the close entry counts {ballots} ballots and {challenges} challenges, the chain holds 6 and 1"]
+
+
+def test_a_challenged_ballot_whose_proof_was_altered_is_refused(path):
+    header, entries = _board(path)
+    proof = entries[2]["ballot"]["contests"][0]["selections"][0]["proof"]
+    proof["v"][0] = (Scalar.from_hex(proof["v"][0]) + Scalar(1)).hex()
+    entries[2]["tracking"] = ballot.tracking_hash(SMALL_MANIFEST.digest, entries[2]["ballot"]).hex()
+    _write_board(path, _signed_by_the_board(entries), header)
+    report = _refused(path, "board.ballot-proof")
+    assert [(f.where, f.what) for f in report.failures] == [("board.jsonl:4 mayor/m0", "range proof for 0..1 does not verify")]
+
+
+def test_an_unreadable_board_line_makes_the_record_unreadable_and_names_the_line(path):
+    lines = (path / record.BOARD).read_text().splitlines(keepends=True)
+    lines[3] = '{"position": 3, "position": 3}\n'
+    (path / record.BOARD).write_text("".join(lines))
+    report = _refused(path, "read", code=2)
+    assert [(f.where, f.what) for f in report.failures] == [("board.jsonl:4", "unreadable: duplicate key 'position'")]
+
+
+def test_a_partial_decryption_signed_for_another_board_head_is_refused(election, honest_record, path):
+    _, _, verified = verify_record(honest_record)
+    stale = tally.make_partial(SMALL_MANIFEST, dataclasses.replace(verified.tally, head=bytes(64)), 2,
+                               election.ceremony.secret_shares[2], HOLDERS[2])
+    _edit_json(path / record.DECRYPTIONS, lambda data: data["partial_decryptions"].__setitem__(1, stale))
+    report = _refused(path, "decryption.head")
+    assert [(f.where, f.what) for f in report.failures] == [
+        ("decryptions.json partial_decryptions[1] holder 2", "decrypts another board (head differs)")]
+
+
+def test_two_worker_processes_find_what_one_finds(honest_record, path):
+    code, report, verified = verify_record(honest_record, workers=2)
+    assert code == 0 and verified.tally.ballots_counted == 5, report.render()
+    assert verified.tally.sums == verify_record(honest_record)[2].tally.sums
+    header, entries = _board(path)
+    _write_board(path, [*entries[:1], entries[5], *entries[2:5], entries[1], *entries[6:]], header)
+    got, report, _ = verify_record(path, workers=2)
+    assert got == 1 and report.checks == {"board.position", "board.time", "board.close"}, report.render()
+
+
+# The report and the verifier's bounded-memory helpers -----------------------------------------------
+
+def test_the_report_marks_each_step_and_shows_the_first_20_failures_with_their_codes():
+    from shailoo.crypto.checks import Report
+
+    report = Report()
+    report.step("manifest")
+    assert report.render().splitlines() == ["Shailoo election record verification (protocol version 2)",
+                                            "  ok  manifest"]
+    for i in range(21):
+        report.fail("board.time", f"board.jsonl:{i}", "late")
+    report.fail("board.close", "board.jsonl:99", "unsigned")
+    report.step("board")
+    report.step("counting")
+    assert (report.failure_count, len(report.failures), report.checks) == (22, 20, {"board.time", "board.close"})
+    assert report.render().splitlines() == [
+        "Shailoo election record verification (protocol version 2)", "  ok  manifest", "  FAILboard",
+        "  ok  counting", "  22 failure(s); the first 20:", *(f"    [board.time] board.jsonl:{i}: late" for i in range(20))]
+
+
+def test_the_spill_sort_returns_every_record_in_order_across_spilled_runs():
+    from shailoo.crypto.checks import SpillSort
+
+    order = [(i * 7919) % 10_000 for i in range(10_000)]  # a permutation of 0..9999
+    items = [i.to_bytes(3, "big") for i in order]
+    spilled = SpillSort(3, run_size=4_500)  # runs longer than one 4096-record block
+    for item in items:
+        spilled.add(item)
+    assert spilled.count == 10_000
+    assert list(spilled.sorted()) == sorted(items)
+    kept = SpillSort(3)
+    for item in items[:5]:
+        kept.add(item)
+    assert list(kept.sorted()) == sorted(items[:5])
+    with pytest.raises(AssertionError):
+        kept.add(b"\x00" * 4)
