@@ -4,6 +4,7 @@ of issue 9 (and every other check) is refused with the exact check code that fai
 import copy
 import dataclasses
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -91,8 +92,8 @@ def _chain_parts(entry):
 def _signed_by_the_board(entries, unreadable=(), close_counts=None):
     """The entries as they stand, each close entry counted and signed again by the board's own key over
     the chain they make (``unreadable``: indices of entries the verifier cannot parse, which hold a place
-    but add nothing to the chain or the counts; ``close_counts``: the counts the board states instead). The board itself wrote the change: only the changed
-    property can fail."""
+    but add nothing to the chain or the counts; ``close_counts``: the counts the board states instead).
+    The board itself wrote the change: only the changed property can fail."""
     head, out, counts = board.genesis(SMALL_MANIFEST).head, [], {"ballot": 0, "challenge": 0}
     for index, entry in enumerate(entries):
         if index in unreadable:
@@ -122,11 +123,68 @@ def _signed_by_the_voter(election, entry, voter):
 
 # Honest records -------------------------------------------------------------------------------------
 
-def test_an_honest_record_verifies_with_exit_code_zero(honest_record, capsys):
+def _honest_lines(election, workers=1, decrypted=True, tallied=True):
+    """The report of the honest record, line by line (the time line as a pattern)."""
+    return [
+        "Shailoo election record verification (protocol version 2)",
+        f"  ok  manifest: 3 contest(s), 10 option(s), 4 key holders, quorum 3; Q = {SMALL_MANIFEST.digest.hex()[:16]}…, "
+        f"commission key {SMALL_MANIFEST.authorities.commission.hex()[:16]}…, board key "
+        f"{SMALL_MANIFEST.authorities.board.hex()[:16]}…",
+        "  ok  key ceremony: every message signed by its holder, 12 coefficient proofs, qualified dealers [1, 2, 3, 4], "
+        f"joint key {election.key.hex()[:16]}… signed by every qualified holder",
+        "  ok  credential list: 6 credentials, sorted, distinct, signed by the commission",
+        "  ok  board: 8 entries chained, 6 cast ballots (proofs, signatures, credentials on the list), 1 challenged "
+        f"ballots opened, none cast, ballot ids distinct, closed by the board; head {election.state.head.hex()[:16]}…",
+        "  ok  counting: 5 ballots count (the last of each credential), 1 superseded",
+        *(["  ok  encrypted tally: the sums recomputed from the counted ballots"] if tallied else []),
+        *(["  ok  decryption: 3 partial decryptions (holders [1, 2, 3], quorum 3), signed, with Chaum-Pedersen "
+           "proofs; Lagrange combination",
+           "  ok  results: every total matches the decryption"] if decrypted else []),
+        re.compile(rf"  ok  time: \d+\.\d s with {workers} worker\(s\)"),
+    ]
+
+
+def _matches(lines, expected):
+    assert len(lines) == len(expected), "\n".join(lines)
+    for line, want in zip(lines, expected, strict=True):
+        assert want.fullmatch(line) if isinstance(want, re.Pattern) else line == want, line
+
+
+def test_an_honest_record_verifies_with_exit_code_zero_and_says_what_it_checked(election, honest_record, capsys):
     assert main([str(honest_record)]) == 0
-    out = capsys.readouterr().out
-    assert "RESULT: VALID" in out and "6 ballots count" not in out and "5 ballots count" in out
-    assert "1 superseded" in out and "1 challenged ballots opened" in out
+    _matches(capsys.readouterr().out.splitlines(), [*_honest_lines(election), "RESULT: VALID"])
+    assert main([str(honest_record), "--before-decryption", "--workers", "0"]) == 0
+    _matches(capsys.readouterr().out.splitlines(), [*_honest_lines(election, decrypted=False), "RESULT: VALID"])
+
+
+def test_the_command_says_invalid_or_unreadable_and_never_crashes(election, path, tmp_path, capsys, monkeypatch):
+    _edit_json(path / record.TALLY, lambda data: data.update(ballots_counted=4))
+    assert main([str(path), "--workers", "2"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-3:] == ["  1 failure(s); the first 1:",
+                          "    [tally.count] tally.json: ballots_counted is 4, 5 ballots count", "RESULT: INVALID"]
+    assert "  FAILencrypted tally: the sums recomputed from the counted ballots" in lines
+    assert re.fullmatch(r"  ok  time: \d+\.\d s with 2 worker\(s\)", lines[-4])
+    assert main([str(tmp_path / "nowhere")]) == 2
+    assert capsys.readouterr().out.splitlines()[-3:] == [
+        "  1 failure(s); the first 1:", f"    [read] {tmp_path / 'nowhere'}: unreadable: {tmp_path / 'nowhere'} does not exist",
+        "RESULT: UNREADABLE"]
+
+    def broken(*args):
+        raise RuntimeError("out of memory")
+    monkeypatch.setattr("shailoo.crypto.verify.verify_record", broken)
+    assert main([str(path)]) == 2
+    assert capsys.readouterr().out.splitlines() == ["verifier error: RuntimeError: out of memory", "RESULT: UNREADABLE"]
+
+
+def test_the_command_explains_its_options(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "Verify a Shailoo election record (directory or zip)." in text
+    assert "--workers WORKERS worker processes for ballot proofs" in text
+    assert "--before-decryption the record of a closed board, before the holders decrypt (no decryptions or results)" in text
 
 
 def test_an_honest_record_verifies_on_two_workers_as_a_command_and_as_a_zip(honest_record, tmp_path):
@@ -557,61 +615,109 @@ def _upper(key):
     return lambda e: e.update({key: e[key].upper()})
 
 
-@pytest.mark.parametrize("check, tamper, also", [
-    ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor")), ()),
-    ("manifest.marks", _manifest_edit(lambda d: d["contests"][0].update(max_marks=0)), ()),
-    ("manifest.times", _manifest_edit(lambda d: d.update(closes=d["opens"])), ()),
-    ("manifest.schema", _manifest_edit(lambda d: d.update(extra="field")), ()),
-    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=5)), ()),
-    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=0)), ()),
-    ("manifest.kind", _manifest_edit(lambda d: d.update(kind="manifesto")), ()),
-    ("manifest.version", _manifest_edit(lambda d: d.update(version=3)), ()),
+@pytest.mark.parametrize("check, tamper, also, failures", [
+    ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor")), (),
+     [('manifest.json contests[1]', "duplicate contest id 'mayor'")]),
+    ("manifest.marks", _manifest_edit(lambda d: d["contests"][0].update(max_marks=0)), (),
+     [('manifest.json contests[0]', 'marks must satisfy 0 <= min <= max <= ordinary options and max >= 1')]),
+    ("manifest.times", _manifest_edit(lambda d: d.update(closes=d["opens"])), (),
+     [('manifest.json', 'polls must open before they close')]),
+    ("manifest.schema", _manifest_edit(lambda d: d.update(extra="field")), (),
+     [('manifest.json', "unexpected key 'extra'")]),
+    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=5)), (),
+     [('manifest.json.authorities', "'quorum' must be in 1..4, got 5")]),
+    ("manifest.schema", _manifest_edit(lambda d: d["authorities"].update(quorum=0)), (),
+     [('manifest.json.authorities', "'quorum' must be in 1..4, got 0")]),
+    ("manifest.kind", _manifest_edit(lambda d: d.update(kind="manifesto")), (),
+     [('manifest.json', '"kind" must be \'manifest\', got \'manifesto\'')]),
+    ("manifest.version", _manifest_edit(lambda d: d.update(version=3)), (),
+     [('manifest.json', '"version" must be the integer 2, got 3')]),
     ("manifest.authority-key", _manifest_edit(lambda d: d["authorities"].update(board=d["authorities"]["commission"])),
-     ()),
-    ("ceremony.manifest-hash", _json_edit(record.CEREMONY, lambda d: d.update(manifest_hash="00" * 64)), ()),
-    ("ceremony.key-proof", _json_edit(record.CEREMONY, _resign_key_proof), ()),
-    ("ceremony.attempt", _json_edit(record.CEREMONY, lambda d: d.update(attempt=2)), ()),
-    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["keys"], 0, 1)), ()),
-    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["checks"], 2, 3)), ()),
-    ("ceremony.transcript", _json_edit(record.CEREMONY, _resign_keys_digest), ()),
-    ("ceremony.complaint", _json_edit(record.CEREMONY, _resign_complaint), ()),
-    ("ceremony.final", _json_edit(record.CEREMONY, lambda d: _swap(d["finals"], 0, 3)), ()),
-    ("credentials.manifest-hash", _header_edit(record.CREDENTIALS, manifest_hash="00" * 64), ()),
-    ("credentials.version", _header_edit(record.CREDENTIALS, version=True), ()),
-    ("credentials.kind", _header_edit(record.CREDENTIALS, kind="board"), ()),
-    ("credentials.schema", _line_edit(record.CREDENTIALS, 3, _bump_credentials_line), ()),
-    ("board.manifest-hash", _header_edit(record.BOARD, manifest_hash="00" * 64), ()),
+     (),
+     [('manifest.json.authorities', "the authorities' keys must be pairwise distinct")]),
+    ("ceremony.manifest-hash", _json_edit(record.CEREMONY, lambda d: d.update(manifest_hash="00" * 64)), (),
+     [('ceremony.json', 'manifest_hash is not the hash of manifest.json')]),
+    ("ceremony.key-proof", _json_edit(record.CEREMONY, _resign_key_proof), (),
+     [('ceremony.json keys[1]', 'Schnorr proof does not verify')]),
+    ("ceremony.attempt", _json_edit(record.CEREMONY, lambda d: d.update(attempt=2)), (),
+     [('ceremony.json keys[0]', 'message of attempt 1, this is attempt 2')]),
+    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["keys"], 0, 1)), (),
+     [('ceremony', 'expected one ceremony-key message per holder 1..n, in order')]),
+    ("ceremony.schema", _json_edit(record.CEREMONY, lambda d: _swap(d["checks"], 2, 3)), (),
+     [('ceremony', 'expected one ceremony-check message per holder 1..n, in order')]),
+    ("ceremony.transcript", _json_edit(record.CEREMONY, _resign_keys_digest), (),
+     [('ceremony.json shares[1]', 'keys_digest differs: the dealer saw other round-1 messages')]),
+    ("ceremony.complaint", _json_edit(record.CEREMONY, _resign_complaint), (),
+     [('ceremony.json checks[2].complaints[0]', 'Chaum-Pedersen proof does not verify')]),
+    ("ceremony.final", _json_edit(record.CEREMONY, lambda d: _swap(d["finals"], 0, 3)), (),
+     [('ceremony.json finals[0]', 'finals come from every qualified holder, in order')]),
+    ("credentials.manifest-hash", _header_edit(record.CREDENTIALS, manifest_hash="00" * 64), (),
+     [('credentials.jsonl:1', 'manifest_hash is not the hash of manifest.json')]),
+    ("credentials.version", _header_edit(record.CREDENTIALS, version=True), (),
+     [('credentials.jsonl:1', '"version" must be the integer 2, got True')]),
+    ("credentials.kind", _header_edit(record.CREDENTIALS, kind="board"), (),
+     [('credentials.jsonl:1', '"kind" must be \'credentials\', got \'board\'')]),
+    ("credentials.schema", _line_edit(record.CREDENTIALS, 3, _bump_credentials_line), (),
+     [('credentials.jsonl:4', "unexpected key 'extra'")]),
     # A header that fails is not read further: its count is unknown.
-    ("board.kind", _header_edit(record.BOARD, kind="chain"), ("board.count",)),
-    ("board.version", _header_edit(record.BOARD, version=True), ("board.count",)),
-    ("board.header", _header_edit(record.BOARD, count=None), ("board.count",)),
-    ("board.hex", _header_edit(record.BOARD, manifest_hash="AB" * 64), ("board.count",)),
-    ("board.time", _entry_edit(0, lambda e: e.update(time=SMALL_MANIFEST.opens - 1)), ()),
-    ("board.position", _entry_edit(3, lambda e: e.update(position=e["position"] + 1)), ()),
-    ("board.schema", _entry_edit(1, lambda e: e.update(type="vote"), unreadable=True), ()),
-    ("board.schema", _entry_edit(1, lambda e: e.update(extra=1), unreadable=True), ()),
-    ("board.schema", _entry_edit(2, lambda e: e.update(position=0), unreadable=True), ()),
-    ("board.hex", _entry_edit(3, _upper("tracking"), unreadable=True), ()),
+    ("board.manifest-hash", _header_edit(record.BOARD, manifest_hash="00" * 64), (),
+     [('board.jsonl:1', 'manifest_hash is not the hash of manifest.json')]),
+    ("board.kind", _header_edit(record.BOARD, kind="chain"), ("board.count",),
+     [('board.jsonl:1', '"kind" must be \'board\', got \'chain\''), ('board.jsonl', 'the header announces -1 entries, the file holds 8')]),
+    ("board.version", _header_edit(record.BOARD, version=True), ("board.count",),
+     [('board.jsonl:1', '"version" must be the integer 2, got True'), ('board.jsonl', 'the header announces -1 entries, the file holds 8')]),
+    ("board.header", _header_edit(record.BOARD, count=None), ("board.count",),
+     [('board.jsonl:1', "'count' must be an integer, got None"), ('board.jsonl', 'the header announces -1 entries, the file holds 8')]),
+    ("board.hex", _header_edit(record.BOARD, manifest_hash="AB" * 64), ("board.count",),
+     [('board.jsonl:1.manifest_hash', 'expected 128 lowercase hex digits'), ('board.jsonl', 'the header announces -1 entries, the file holds 8')]),
+    ("board.time", _entry_edit(0, lambda e: e.update(time=SMALL_MANIFEST.opens - 1)), (),
+     [('board.jsonl:2', 'time goes back: the entries are not in the order they were appended'), ('board.jsonl:2', 'outside the polling times of the manifest')]),
+    ("board.position", _entry_edit(3, lambda e: e.update(position=e["position"] + 1)), (),
+     [('board.jsonl:5', 'position 5, expected 4: an entry was dropped, inserted or moved'), ('board.jsonl:6', 'position 5, expected 6: an entry was dropped, inserted or moved')]),
+    ("board.schema", _entry_edit(1, lambda e: e.update(type="vote"), unreadable=True), (),
+     [('board.jsonl:3', 'type must be ballot, challenge or close')]),
+    ("board.schema", _entry_edit(1, lambda e: e.update(extra=1), unreadable=True), (),
+     [('board.jsonl:3', "unexpected key 'extra'")]),
+    ("board.schema", _entry_edit(2, lambda e: e.update(position=0), unreadable=True), (),
+     [('board.jsonl:4', "'position' must be in 1..9007199254740991, got 0")]),
+    ("board.hex", _entry_edit(3, _upper("tracking"), unreadable=True), (),
+     [('board.jsonl:5.tracking', 'expected 128 lowercase hex digits')]),
     ("board.ballot-shape", _entry_edit(0, lambda e: e["cast"]["ballot"]["contests"][0]["selections"].pop(), voter=0),
-     ()),
-    ("board.identity", _entry_edit(0, lambda e: e["cast"].update(credential=IDENTITY.hex()), unreadable=True), ()),
-    ("tally.count", _json_edit(record.TALLY, lambda d: d.update(ballots_counted=4)), ()),
-    ("tally.head", _json_edit(record.TALLY, lambda d: d.update(head="00" * 64)), ()),
-    ("tally.manifest-hash", _json_edit(record.TALLY, lambda d: d.update(manifest_hash="00" * 64)), ()),
-    ("tally.schema", _json_edit(record.TALLY, lambda d: d.update(extra=1)), ()),
-    ("tally.shape", _json_edit(record.TALLY, lambda d: d["contests"].pop()), ()),
-    ("decryption.holders", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].reverse()), ()),
-    ("decryption.manifest-hash", _json_edit(record.DECRYPTIONS, lambda d: d.update(manifest_hash="00" * 64)), ()),
-    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"][1].update(kind="x")), ()),
-    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d.update(extra=1)), ()),
-    ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4)), ()),
-    ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64)), ()),
-    ("results.schema", _json_edit(record.RESULTS, lambda d: d.update(extra=1)), ()),
-    ("results.shape", _json_edit(record.RESULTS, lambda d: d["contests"].reverse()), ()),
+     (),
+     [('board.jsonl:2', 'options of contest mayor differ from the manifest')]),
+    ("board.identity", _entry_edit(0, lambda e: e["cast"].update(credential=IDENTITY.hex()), unreadable=True), (),
+     [('board.jsonl:2 cast.credential', 'the identity element is refused here')]),
+    ("tally.count", _json_edit(record.TALLY, lambda d: d.update(ballots_counted=4)), (),
+     [('tally.json', 'ballots_counted is 4, 5 ballots count')]),
+    ("tally.head", _json_edit(record.TALLY, lambda d: d.update(head="00" * 64)), (),
+     [('tally.json', 'the tally names another board head')]),
+    ("tally.manifest-hash", _json_edit(record.TALLY, lambda d: d.update(manifest_hash="00" * 64)), (),
+     [('tally.json', 'manifest_hash is not the hash of manifest.json')]),
+    ("tally.schema", _json_edit(record.TALLY, lambda d: d.update(extra=1)), (),
+     [('tally.json', "unexpected key 'extra'")]),
+    ("tally.shape", _json_edit(record.TALLY, lambda d: d["contests"].pop()), (),
+     [('tally.json', 'contests differ from the manifest')]),
+    ("decryption.holders", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].reverse()), (),
+     [('decryptions.json', 'partial decryptions come from distinct holders in increasing order')]),
+    ("decryption.manifest-hash", _json_edit(record.DECRYPTIONS, lambda d: d.update(manifest_hash="00" * 64)), (),
+     [('decryptions.json', 'manifest_hash is not the hash of manifest.json')]),
+    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"][1].update(kind="x")), (),
+     [('decryptions.json partial_decryptions[1]', 'expected a decryption message')]),
+    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d.update(extra=1)), (),
+     [('decryptions.json', "unexpected key 'extra'")]),
+    ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4)), (),
+     [('results.json', 'ballots_counted differs from the number of counted ballots')]),
+    ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64)), (),
+     [('results.json', 'manifest_hash is not the hash of manifest.json')]),
+    ("results.schema", _json_edit(record.RESULTS, lambda d: d.update(extra=1)), (),
+     [('results.json', "unexpected key 'extra'")]),
+    ("results.shape", _json_edit(record.RESULTS, lambda d: d["contests"].reverse()), (),
+     [('results.json', 'expected contest mayor')]),
 ])
-def test_each_check_names_itself_when_its_property_alone_is_broken(election, path, check, tamper, also):
+def test_each_check_names_itself_when_its_property_alone_is_broken(election, path, check, tamper, also, failures):
     tamper(path, election)
-    _refused(path, check, also=also)
+    report = _refused(path, check, also=also)
+    assert [(f.where, f.what) for f in report.failures] == failures
 
 
 # The board's times, counts and entries, each at its limit -------------------------------------------
