@@ -705,6 +705,11 @@ def _upper(key):
      [('decryptions.json partial_decryptions[1]', 'expected a decryption message')]),
     ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d.update(extra=1)), (),
      [('decryptions.json', "unexpected key 'extra'")]),
+    ("decryption.schema", _json_edit(record.DECRYPTIONS, lambda d: d["partial_decryptions"].extend(
+        d["partial_decryptions"][:2])), (),
+     [("decryptions.json", "'partial_decryptions' must hold 0..4 items, got 5")]),
+    ("decryption.quorum", _json_edit(record.DECRYPTIONS, lambda d: d.update(partial_decryptions=[])), (),
+     [("decryptions.json", "0 partial decryptions, the quorum is 3")]),
     ("results.count", _json_edit(record.RESULTS, lambda d: d.update(ballots_counted=4)), (),
      [('results.json', 'ballots_counted differs from the number of counted ballots')]),
     ("results.manifest-hash", _json_edit(record.RESULTS, lambda d: d.update(manifest_hash="00" * 64)), (),
@@ -840,3 +845,35 @@ def test_the_spill_sort_returns_every_record_in_order_across_spilled_runs():
     assert list(kept.sorted()) == sorted(items[:5])
     with pytest.raises(AssertionError):
         kept.add(b"\x00" * 4)
+
+
+def _numbers(chunk):
+    return [number for number, _ in chunk]
+
+
+def test_the_runner_hands_out_chunks_of_64_lines_in_order_in_process_or_on_a_pool(honest_record):
+    from shailoo.crypto.walk import Runner
+
+    manifest_json = json.loads((honest_record / record.MANIFEST).read_text())
+    key = json.loads((honest_record / record.CEREMONY).read_text())["joint_public_key"]
+    lines = [(number, b"") for number in range(1, 201)]
+    expected = [list(range(1, 65)), list(range(65, 129)), list(range(129, 193)), list(range(193, 201))]
+    alone = Runner(1, manifest_json, key)
+    assert alone.pool is None and list(alone.run(_numbers, iter(lines))) == expected
+    alone.close()
+    pooled = Runner(2, manifest_json, key)
+    try:
+        assert pooled.pool is not None and pooled.workers == 2
+        assert list(pooled.run(_numbers, iter(lines))) == expected
+        assert list(pooled.run(_numbers, iter(lines[:64]))) == expected[:1]
+    finally:
+        pooled.close()
+
+
+def test_a_record_nested_beyond_the_interpreters_limit_is_unreadable_not_a_crash(honest_record, monkeypatch):
+    def too_deep(path):
+        raise RecursionError("maximum recursion depth exceeded")
+    monkeypatch.setattr(record, "RecordReader", too_deep)
+    code, report, verified = verify_record(honest_record)
+    assert (code, verified, report.checks) == (2, None, {"read"})
+    assert [(f.where, f.what) for f in report.failures] == [(str(honest_record), "unreadable: nesting too deep")]
