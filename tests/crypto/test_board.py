@@ -287,3 +287,33 @@ def test_the_server_names_each_refusal_of_a_cast_ballot(election):
                                                                          voter.public)).hex()
     error = _refused("board.ballot-proof", _accept, election, proof)
     assert error.where == "cast council (number of marks)"
+
+
+def test_a_receipt_checked_against_an_open_board_or_a_broken_one_says_so(election, published, tmp_path):
+    path = tmp_path / "open"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, lines[:-1])  # the close entry not yet written
+    answer = _check(path, election.receipts[3], tmp_path)
+    assert answer == receipt.Answer(receipt.COUNTED, f"ballot {election.receipts[3]['code']} at position 4 is counted: "
+                                    "it is the last ballot of its credential (the board in this record is not closed yet)")
+    answer = _check(path, election.receipts[0], tmp_path)
+    assert answer == receipt.Answer(receipt.SUPERSEDED, f"ballot {election.receipts[0]['code']} at position 1 is "
+                                    "superseded by a later ballot of the same credential at position 4 (the board in "
+                                    "this record is not closed yet)")
+    assert _check(published, election.receipts[1], tmp_path) == receipt.Answer(
+        receipt.COUNTED, f"challenged ballot {election.receipts[1]['code']} is published at position 2; a challenged "
+        "ballot is never counted")
+    broken = [*lines[:3], {**lines[3], "type": "vote"}, *lines[4:]]
+    write_lines(path / record.BOARD, broken)
+    answer = _check(path, election.receipts[3], tmp_path)
+    assert answer.code == receipt.MISSING
+    assert answer.message == "the board cannot be read or checked: board.jsonl:4: type must be ballot, challenge or close"
+    forged = json.loads(json.dumps(lines))
+    forged[4]["cast"]["signature"] = forged[1]["cast"]["signature"]  # a later "ballot" of voter 0, not signed by it
+    write_lines(path / record.BOARD, forged)
+    answer = _check(path, election.receipts[0], tmp_path)
+    assert answer.code == receipt.MISSING and "cast signature does not verify" in answer.message
+    answer = _check(path, {**election.receipts[0], "election_id": "other"}, tmp_path)
+    assert answer == receipt.Answer(receipt.MISSING, f"invalid receipt or record: {tmp_path / 'receipt.json'}: the "
+                                    "receipt is for another election")
