@@ -878,3 +878,41 @@ def test_a_record_nested_beyond_the_interpreters_limit_is_unreadable_not_a_crash
     code, report, verified = verify_record(honest_record)
     assert (code, verified, report.checks) == (2, None, {"read"})
     assert [(f.where, f.what) for f in report.failures] == [(str(honest_record), "unreadable: nesting too deep")]
+
+
+@pytest.mark.parametrize("damage, where, what", [
+    (lambda text: text.rstrip("\n"), "board.jsonl:9", "line too long or not ended by a newline"),
+    (lambda text: text.replace("\n", "\n\n", 1), "board.jsonl:2", "empty line"),
+    (lambda text: text.replace("\n", "\n \n", 1), "board.jsonl:2", "empty line"),
+    (lambda text: "", "board.jsonl:1", "empty file (no header line)"),
+    (lambda text: text + "[" + " " * (jcs.MAX_LINE_BYTES - 1) + "]\n", "board.jsonl:10",
+     "line too long or not ended by a newline"),
+    (lambda text: text + "[" + " " * (jcs.MAX_LINE_BYTES - 2) + "]\n", "board.jsonl:10", "larger than 4194304 bytes"),
+    (lambda text: text + "[" + " " * (jcs.MAX_LINE_BYTES - 3) + "]\n", "board.jsonl:10", "type must be ballot, challenge or close"),
+])
+def test_the_boards_lines_are_newline_ended_not_empty_and_bounded(path, damage, where, what):
+    board_file = path / record.BOARD
+    board_file.write_text(damage(board_file.read_text()))
+    got, report, _ = verify_record(path)
+    if what.startswith("type"):  # a line of exactly the limit is read, then refused as an entry
+        assert got == 1 and [(f.where, f.what) for f in report.failures if f.check == "board.schema"] == [(where, what)]
+        return
+    assert (got, report.checks) == (2, {"read"})
+    assert [(f.where, f.what) for f in report.failures] == [(where, f"unreadable: {what}")]
+
+
+def test_a_record_that_is_neither_a_directory_nor_a_zip_or_lacks_a_file_is_unreadable(path, tmp_path):
+    not_zip = tmp_path / "record.zip"
+    not_zip.write_bytes(b"PK not really")
+    assert [(f.where, f.what) for f in _refused(not_zip, "read", code=2).failures] == [
+        (str(not_zip), f"unreadable: {not_zip} is neither a directory nor a zip file")]
+    archive = tmp_path / "partial.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for file in path.iterdir():
+            if file.name != record.CEREMONY:
+                out.write(file, file.name)
+    assert [(f.where, f.what) for f in _refused(archive, "read", code=2).failures] == [
+        (str(archive), "unreadable: the record has no ceremony.json")]
+    (path / record.RESULTS).unlink()
+    assert [(f.where, f.what) for f in _refused(path, "read", code=2).failures] == [
+        (str(path), "unreadable: the record has no results.json")]
