@@ -63,6 +63,10 @@ def _refused(path, check, code=1, also=()):
     return report
 
 
+def _failures(report):
+    return [(f.where, f.what) for f in report.failures]
+
+
 def _edit_json(path, edit):
     data = json.loads(path.read_text())
     edit(data)
@@ -218,7 +222,8 @@ def test_a_stuffed_ballot_under_an_invented_credential_is_refused(election, path
     stuffed = {"position": 0, "type": "ballot", "time": 0, "tracking": "", "cast": ballot.cast_to_json(
         ballot.cast_ballot(SMALL_MANIFEST, encrypted, intruder))}
     _write_board(path, rechain(SMALL_MANIFEST, [*entries[:3], stuffed, *entries[3:]]))
-    _refused(path, "board.credential-unlisted")
+    assert _failures(_refused(path, "board.credential-unlisted")) == [
+        ("board.jsonl:5", "the credential is not on the signed credential list")]
 
 
 def test_an_overwriting_ballot_under_a_listed_credential_without_its_key_is_refused(election, path):
@@ -228,7 +233,7 @@ def test_an_overwriting_ballot_under_a_listed_credential_without_its_key_is_refu
     forged = ballot.cast_ballot(SMALL_MANIFEST, encrypted, credential.new_credential()[1])
     cast = {**ballot.cast_to_json(forged), "credential": election.voters[0].public.hex()}
     _write_board(path, rechain(SMALL_MANIFEST, [*entries[:-1], {"type": "ballot", "cast": cast}]))
-    _refused(path, "board.signature")
+    assert _failures(_refused(path, "board.signature")) == [("board.jsonl:9", "cast signature does not verify")]
 
 
 def test_a_credential_list_with_the_identity_or_out_of_order_or_unsigned_is_refused(path):
@@ -285,7 +290,8 @@ def test_a_challenged_ballot_cast_by_a_voter_is_refused(election, path):
     encrypted = ballot.ballot_from_json(opened, "b")
     cast = ballot.cast_to_json(ballot.cast_ballot(SMALL_MANIFEST, encrypted, election.voters[5]))
     _write_board(path, rechain(SMALL_MANIFEST, [*entries[:-1], {"type": "ballot", "cast": cast}]))
-    _refused(path, "board.challenged-cast")
+    assert _failures(_refused(path, "board.challenged-cast")) == [
+        ("board.jsonl positions 3 and 8", f"ballot {encrypted.ballot_id} appears twice (a challenged ballot cannot be cast)")]
 
 
 def test_a_ballot_copied_under_another_credential_is_refused(election, path):
@@ -293,7 +299,8 @@ def test_a_ballot_copied_under_another_credential_is_refused(election, path):
     copied = ballot.ballot_from_json(entries[0]["cast"]["ballot"], "b")
     cast = ballot.cast_to_json(ballot.cast_ballot(SMALL_MANIFEST, copied, election.voters[5]))
     _write_board(path, rechain(SMALL_MANIFEST, [*entries[:-1], {"type": "ballot", "cast": cast}]))
-    _refused(path, "board.ballot-id-reused")
+    assert _failures(_refused(path, "board.ballot-id-reused")) == [
+        ("board.jsonl positions 1 and 8", f"ballot {copied.ballot_id} appears twice")]
 
 
 def test_a_changed_tracking_field_an_entry_after_the_close_and_a_missing_close_are_refused(path):
@@ -301,19 +308,21 @@ def test_a_changed_tracking_field_an_entry_after_the_close_and_a_missing_close_a
     changed = copy.deepcopy(entries)
     changed[0]["tracking"] = "00" * 64
     _write_board(path, changed, header)
-    _refused(path, "board.tracking")
+    assert _failures(_refused(path, "board.tracking")) == [("board.jsonl:2", "tracking is not the hash of the ballot")]
     _write_board(path, _signed_by_the_board([*entries, {**entries[-1], "position": len(entries) + 1}]))
-    _refused(path, "board.after-close")  # a second close entry, signed by the board
+    # a second close entry, signed by the board
+    assert _failures(_refused(path, "board.after-close")) == [("board.jsonl:10", "an entry follows the close entry")]
     _write_board(path, [*entries, {**entries[0], "position": len(entries) + 1}])
     _refused(path, "board.after-close", also=("board.time", "board.ballot-id-reused"))
     _write_board(path, entries[:-1])
-    _refused(path, "board.not-closed")
+    assert _failures(_refused(path, "board.not-closed")) == [("board.jsonl", "the board has no close entry")]
 
 
 def test_a_close_entry_not_signed_by_the_board_is_refused(path):
     header, entries = _board(path)
     _write_board(path, rechain(SMALL_MANIFEST, entries, credential.new_credential()[1]), header)
-    _refused(path, "board.close")
+    assert _failures(_refused(path, "board.close")) == [
+        ("board.jsonl:9", "the board's signature on the close entry: close signature does not verify")]
 
 
 def test_a_board_whose_header_count_lies_is_refused(path):
