@@ -233,9 +233,17 @@ def test_a_receipt_names_the_entry_and_is_signed_by_the_board(election, cast):
     error = _refused("receipt.signature", board.check_receipt, SMALL_MANIFEST,
                      {**receipt_json, "signature": "00" * 64}, "my receipt")
     assert error.where == "my receipt" and error.what.startswith("the board's signature does not verify (")
-    with pytest.raises(CryptoError) as caught:
-        board.check_receipt(SMALL_MANIFEST, {**receipt_json, "position": 0})
-    assert caught.value.what == "'position' must be in 1..9007199254740991, got 0"
+    assert _refused("receipt.schema", board.check_receipt, SMALL_MANIFEST, {**receipt_json, "type": "close"},
+                    "r").what == "type must be ballot or challenge"
+    for key, value, what in (("position", 0, "'position' must be in 1..9007199254740991, got 0"),
+                             ("time", -1, "'time' must be in 0..9007199254740991, got -1")):
+        with pytest.raises(CryptoError) as caught:
+            board.check_receipt(SMALL_MANIFEST, {**receipt_json, key: value}, "r")
+        assert (caught.value.what, caught.value.where) == (what, "r")
+    for key in ("tracking", "head"):
+        with pytest.raises(CryptoError) as caught:
+            board.check_receipt(SMALL_MANIFEST, {**receipt_json, key: receipt_json[key][2:]}, "r")
+        assert (caught.value.check, caught.value.where) == ("schema.hex", f"r.{key}")
     with pytest.raises(CryptoError) as caught:
         board.check_receipt(SMALL_MANIFEST, {**receipt_json, "kind": "board"})
     assert caught.value.check == "schema.kind"
