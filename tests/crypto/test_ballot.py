@@ -13,10 +13,12 @@ from shailoo.crypto import credential
 from shailoo.crypto.disjunctive import prove_range
 from shailoo.crypto.elgamal import encrypt
 from shailoo.crypto.errors import InvalidEncoding, InvalidProof, InvalidRecord, InvalidSignature
+from shailoo.crypto.group import Scalar
+from shailoo.crypto.manifest import Contest, Option
 from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.signature import generate_signing_key
 
-from .strategies import SMALL_MANIFEST, allowed_choices
+from .strategies import SMALL_MANIFEST, allowed_choices, manifest_with
 
 KEYS = generate_signing_key()
 CHOICES = {"mayor": frozenset({"m1"}), "council": frozenset({"k0", "k3"}), "referendum": frozenset({"yes"})}
@@ -157,3 +159,152 @@ def test_ballot_and_opening_survive_a_json_round_trip():
     text = json.dumps(ballots.ballot_to_json(ballot))
     assert ballots.ballot_from_json(json.loads(text), "b") == ballot
     assert ballots.opening_from_json(json.loads(json.dumps(ballots.opening_to_json(opening))), "o") == opening
+
+
+# Against all, openings and the JSON forms at their limits -------------------------------------------
+
+WEIGHTED = manifest_with(contests=(Contest("c", "", tuple(Option(f"o{i}", "") for i in range(4)), 0, 2, "o3"),))
+
+
+def _forged(manifest, ballot, opening, option_index, value):
+    """A cheating device's ballot: option ``option_index`` of the first contest encrypts ``value`` with an
+    honest 0/1 proof; returns the ballot and its matching opening."""
+    contest, marks = ballot.contests[0], list(opening.marks[0][1])
+    selection = contest.selections[option_index]
+    nonce = random_scalar(SYSTEM)
+    ciphertext = encrypt(value, KEYS.public, nonce)
+    label = ballots.selection_label(ballot.ballot_id, contest.contest_id, selection.option_id)
+    proof = prove_range(ciphertext, value, nonce, KEYS.public, 0, 1, manifest.digest, label)
+    selections = list(contest.selections)
+    selections[option_index] = ballots.EncryptedSelection(selection.option_id, ciphertext, proof)
+    marks[option_index] = (selection.option_id, value, nonce)
+    forged = dataclasses.replace(ballot, contests=(dataclasses.replace(contest, selections=tuple(selections)),
+                                                   *ballot.contests[1:]))
+    return forged, dataclasses.replace(opening, marks=((contest.contest_id, tuple(marks)), *opening.marks[1:]))
+
+
+def test_against_all_weighs_the_maximum_number_of_marks():
+    ballot, opening = ballots.encrypt_ballot(WEIGHTED, KEYS.public, {"c": frozenset({"o3"})})
+    ballots.verify_ballot(WEIGHTED, KEYS.public, ballot, "b")
+    assert ballots.verify_opening(WEIGHTED, KEYS.public, ballot, opening, "b") == {"c": frozenset({"o3"})}
+    contest = WEIGHTED.contests[0]
+    assert ballots.contest_sum(contest, ballot.contests[0].selections) == encrypt(
+        2, KEYS.public, sum((n for _, _, n in opening.marks[0][1][:3]), opening.marks[0][1][3][2] * Scalar(2)))
+    two, _ = ballots.encrypt_ballot(WEIGHTED, KEYS.public, {"c": frozenset({"o0", "o2"})})
+    ballots.verify_ballot(WEIGHTED, KEYS.public, two, "b")
+    forged, forged_opening = _forged(WEIGHTED, ballot, opening, 1, 1)  # against all and o1: weighs 3
+    with pytest.raises(InvalidProof) as caught:
+        ballots.verify_ballot(WEIGHTED, KEYS.public, forged, "b")
+    assert (caught.value.where, caught.value.what) == ("b c (number of marks)", "range proof for 0..2 does not verify")
+    with pytest.raises(InvalidRecord) as caught:
+        ballots.verify_opening(WEIGHTED, KEYS.public, forged, forged_opening, "b")
+    assert (caught.value.check, caught.value.what) == ("board.opening", "opened marks break the rules of c")
+
+
+def test_an_opening_must_be_for_this_ballot_cover_it_and_re_encrypt_to_it():
+    ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    other, other_opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    assert ballots.verify_opening(SMALL_MANIFEST, KEYS.public, ballot, opening, "b") == CHOICES
+    (mayor, marks), *rest = opening.marks
+    cases = [
+        (other_opening, InvalidRecord, "b", "opening is for another ballot"),
+        (dataclasses.replace(opening, marks=tuple(rest)), InvalidRecord, "b",
+         "opening does not cover the ballot's contests"),
+        (dataclasses.replace(opening, marks=((mayor, marks[:2]), *rest)), InvalidRecord, "b",
+         "opening of mayor does not cover its options"),
+        (dataclasses.replace(opening, marks=((mayor, (marks[0], (marks[1][0], 2, marks[1][2]), marks[2])), *rest)),
+         InvalidProof, "b m1", "opening does not re-encrypt to the ciphertext"),
+        (dataclasses.replace(opening, marks=((mayor, (marks[0], (marks[1][0], 1, marks[0][2]), marks[2])), *rest)),
+         InvalidProof, "b m1", "opening does not re-encrypt to the ciphertext"),
+    ]
+    for wrong, kind, where, what in cases:
+        with pytest.raises(kind) as caught:
+            ballots.verify_opening(SMALL_MANIFEST, KEYS.public, ballot, wrong, "b")
+        assert (caught.value.check, caught.value.where, caught.value.what) == ("board.opening", where, what)
+    forged, forged_opening = _forged(SMALL_MANIFEST, ballot, opening, 0, 1)  # m0 and m1 in a one-mark contest
+    with pytest.raises(InvalidRecord) as caught:
+        ballots.verify_opening(SMALL_MANIFEST, KEYS.public, forged, forged_opening, "b")
+    assert caught.value.what == "opened marks break the rules of mayor"
+    del other
+
+
+def test_a_ballot_must_have_the_manifests_contests_and_options_in_order():
+    ballot, _ = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    mayor, council, referendum = ballot.contests
+    for contests, what in (((council, mayor, referendum), "contests differ from the manifest"),
+                           ((mayor, council), "contests differ from the manifest"),
+                           ((mayor, dataclasses.replace(council, selections=council.selections[::-1]), referendum),
+                            "options of contest council differ from the manifest")):
+        with pytest.raises(InvalidRecord) as caught:
+            ballots.check_shape(SMALL_MANIFEST, dataclasses.replace(ballot, contests=contests), "b")
+        assert (caught.value.check, caught.value.where, caught.value.what) == ("board.ballot-shape", "b", what)
+    selection = mayor.selections[1]
+    broken = dataclasses.replace(selection, proof=dataclasses.replace(selection.proof,
+                                                                      responses=selection.proof.responses[::-1]))
+    forged = dataclasses.replace(ballot, contests=(dataclasses.replace(
+        mayor, selections=(mayor.selections[0], broken, mayor.selections[2])), council, referendum))
+    with pytest.raises(InvalidProof) as caught:
+        ballots.verify_ballot(SMALL_MANIFEST, KEYS.public, forged, "ballot 7")
+    assert (caught.value.where, caught.value.what) == ("ballot 7 mayor/m1", "range proof for 0..1 does not verify")
+
+
+def _json_refusal(function, data, *args):
+    with pytest.raises((InvalidEncoding, InvalidRecord)) as caught:
+        function(*args, data, "b") if args else function(data, "b")
+    return caught.value
+
+
+def test_ballot_opening_and_cast_json_at_their_limits():
+    ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    body = ballots.ballot_to_json(ballot)
+    contest = body["contests"][0]
+    assert len(ballots.ballot_from_json({**body, "contests": [contest] * 64}, "b").contests) == 64
+    assert _json_refusal(ballots.ballot_from_json, {**body, "contests": [contest] * 65}).what == \
+        "'contests' must hold 1..64 items, got 65"
+    assert _json_refusal(ballots.ballot_from_json, {**body, "contests": []}).what == "'contests' must hold 1..64 items, got 0"
+    selections = contest["selections"]
+    many = {**contest, "selections": selections * 333 + selections[:1]}  # 1000
+    assert len(ballots.ballot_from_json({**body, "contests": [many]}, "b").contests[0].selections) == 1000
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**many, "selections": [*many["selections"],
+                                                                                                   selections[0]]}]})
+    assert (error.what, error.where) == ("'selections' must hold 1..1000 items, got 1001", "b contests[0]")
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**contest, "selections": []}]})
+    assert error.what == "'selections' must hold 1..1000 items, got 0"
+    error = _json_refusal(ballots.ballot_from_json, {**body, "ballot_id": body["ballot_id"][:30]})
+    assert (error.where, error.check) == ("b.ballot_id", "schema.hex")
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**contest, "contest_id": ""}]})
+    assert error.where == "b contests[0]"
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
+        {**contest, "selections": [{**selections[0], "option_id": 5}]}]})
+    assert (error.what, error.where) == ("'option_id' must be a string", "b contests[0].selections[0]")
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
+        {**contest, "selections": [{**selections[0], "proof": {"c": [], "v": []}}]}]})
+    assert error.where == "b contests[0].selections[0].proof"
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**contest, "proof": {}}]})
+    assert (error.what, error.where) == ("missing 'c'", "b contests[0].proof")
+
+    opened = ballots.opening_to_json(opening)
+    mark = opened["contests"][0]["marks"][0]
+    for value, what in ((2, "'value' must be in 0..1, got 2"), (-1, "'value' must be in 0..1, got -1"),
+                        (True, "'value' must be an integer, got True")):
+        error = _json_refusal(ballots.opening_from_json, {**opened, "contests": [
+            {**opened["contests"][0], "marks": [{**mark, "value": value}]}]})
+        assert (error.what, error.where) == (what, "b contests[0].marks[0]")
+    assert _json_refusal(ballots.opening_from_json, {**opened, "contests": []}).what == \
+        "'contests' must hold 1..64 items, got 0"
+    assert _json_refusal(ballots.opening_from_json, {**opened, "contests": [
+        {**opened["contests"][0], "marks": []}]}).what == "'marks' must hold 1..1000 items, got 0"
+    assert _json_refusal(ballots.opening_from_json, {**opened, "ballot_id": "x"}).where == "b.ballot_id"
+
+    cast = ballots.cast_to_json(ballots.cast_ballot(SMALL_MANIFEST, ballot, KEYS))
+    assert cast == {"ballot": body, "credential": KEYS.public.hex(), "signature": cast["signature"]}
+    parsed = ballots.cast_from_json(SMALL_MANIFEST, cast, "b")
+    assert parsed.tracking == ballots.tracking_hash(SMALL_MANIFEST.digest, body) and parsed.credential == KEYS.public
+    error = _json_refusal(ballots.cast_from_json, {**cast, "credential": "00" * 32}, SMALL_MANIFEST)
+    assert (type(error), error.check, error.where) == (InvalidRecord, "identity", "b.credential")
+    error = _json_refusal(ballots.cast_from_json, {**cast, "credential": cast["credential"].upper()}, SMALL_MANIFEST)
+    assert (type(error), error.check) == (InvalidRecord, "schema.hex")
+    error = _json_refusal(ballots.cast_from_json, {**cast, "credential": "ff" * 32}, SMALL_MANIFEST)
+    assert (type(error), error.check) == (InvalidRecord, "board.credential")
+    error = _json_refusal(ballots.cast_from_json, {**cast, "signature": cast["signature"][:126]}, SMALL_MANIFEST)
+    assert (error.check, error.where) == ("schema.hex", "b.signature")

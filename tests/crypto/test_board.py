@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """The server's side of casting, one entry at a time (accept, append, receipt), and a voter's receipt check
 against the published record (exit 0 counted, 1 superseded, 2 missing or invalid)."""
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -8,7 +9,7 @@ import sys
 
 import pytest
 
-from shailoo.crypto import ballot, board, credential, jcs, receipt, record
+from shailoo.crypto import ballot, board, credential, jcs, receipt, record, signature
 from shailoo.crypto.errors import CryptoError
 
 from .election import board_header, new_election, read_lines, rechain, write_lines
@@ -139,3 +140,188 @@ def test_the_receipt_command_exits_with_the_answer_and_refuses_a_forged_receipt(
     assert done.returncode == 2 and "board's signature does not verify" in done.stdout
     path.write_text("{}")
     assert receipt.main([str(published), str(path)]) == 2
+
+
+# Appending and closing at their limits --------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def cast(election):
+    return _accept(election, _cast_json(election, election.voters[2]))
+
+
+def test_the_empty_board_starts_at_the_opening_with_the_genesis_head():
+    from shailoo.crypto.group import hash_bytes
+
+    state = board.genesis(SMALL_MANIFEST)
+    assert state == board.BoardState(0, hash_bytes("board-genesis", SMALL_MANIFEST.digest), SMALL_MANIFEST.opens)
+    assert not state.closed
+
+
+def test_entries_may_come_at_the_opening_at_equal_times_and_until_just_before_the_close(election, cast):
+    opens, closes = SMALL_MANIFEST.opens, SMALL_MANIFEST.closes
+    first = board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, opens, BOARD)
+    again = board.append_ballot(SMALL_MANIFEST, first.state, cast, opens, BOARD)
+    last = board.append_ballot(SMALL_MANIFEST, again.state, cast, closes - 1, BOARD)
+    assert [a.state.position for a in (first, again, last)] == [1, 2, 3]
+    assert last.state == board.BoardState(3, last.state.head, closes - 1, False)
+    assert len({first.state.head, again.state.head, last.state.head}) == 3
+    assert first.state.head == board.entry_head(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST).head, 1, "ballot",
+                                                opens, board.ballot_parts(cast))
+    assert first.entry == {"position": 1, "type": "ballot", "time": opens, "tracking": cast.tracking.hex(),
+                           "cast": ballot.cast_to_json(cast)}
+    for moment in (closes, opens - 1):
+        with pytest.raises(ValueError, match=f"time {moment} is before the previous entry or outside the polls"):
+            board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, moment, BOARD)
+    with pytest.raises(ValueError, match="before the previous entry"):
+        board.append_ballot(SMALL_MANIFEST, last.state, cast, closes - 2, BOARD)
+
+
+def test_the_close_entry_counts_the_entries_and_nothing_follows_it(election, cast):
+    opens, closes = SMALL_MANIFEST.opens, SMALL_MANIFEST.closes
+    state = board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, closes - 1, BOARD).state
+    with pytest.raises(ValueError, match="the close entry comes at or after the closing time"):
+        board.close_board(SMALL_MANIFEST, state, closes - 1, 1, 0, BOARD)
+    for ballots, challenges in ((0, 0), (1, 1), (2, 0)):
+        with pytest.raises(ValueError, match="ballots and challenges must add up to the entries before the close"):
+            board.close_board(SMALL_MANIFEST, state, closes, ballots, challenges, BOARD)
+    closed = board.close_board(SMALL_MANIFEST, state, closes, 1, 0, BOARD)
+    assert closed.receipt is None and closed.state == board.BoardState(2, closed.state.head, closes, True)
+    entry = closed.entry
+    assert {k: v for k, v in entry.items() if k != "signature"} == {
+        "position": 2, "type": "close", "time": closes, "ballots": 1, "challenges": 0}
+    signature.verify(BOARD.public, "close", board.close_signed_parts(SMALL_MANIFEST, state.head, 2, closes, 1, 0),
+                     bytes.fromhex(entry["signature"]), "close")
+    assert closed.state.head == board.entry_head(SMALL_MANIFEST, state.head, 2, "close", closes,
+                                                 board.close_parts(1, 0, bytes.fromhex(entry["signature"])))
+    later = board.close_board(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), closes + 5, 0, 0, BOARD)
+    assert later.state.time == closes + 5 and later.state.position == 1
+    with pytest.raises(ValueError, match="the board is already closed"):
+        board.close_board(SMALL_MANIFEST, closed.state, closes, 1, 0, BOARD)
+    with pytest.raises(ValueError, match="the board is closed: no entry can follow the close entry"):
+        board.append_ballot(SMALL_MANIFEST, dataclasses.replace(state, closed=True), cast, opens + 1, BOARD)
+
+
+def test_a_receipt_names_the_entry_and_is_signed_by_the_board(election, cast):
+    state = board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, SMALL_MANIFEST.opens + 1, BOARD).state
+    encrypted, opening = ballot.encrypt_ballot(SMALL_MANIFEST, election.key, B)
+    challenged = board.accept_challenge(SMALL_MANIFEST, election.key, {
+        "ballot": ballot.ballot_to_json(encrypted), "opening": ballot.opening_to_json(opening)})
+    assert challenged == board.ChallengedBallot(encrypted, ballot.tracking_hash(
+        SMALL_MANIFEST.digest, ballot.ballot_to_json(encrypted)), opening)
+    appended = board.append_challenge(SMALL_MANIFEST, state, challenged, SMALL_MANIFEST.opens + 2, BOARD)
+    receipt_json = appended.receipt
+    assert {k: v for k, v in receipt_json.items() if k != "signature"} == {
+        "version": 2, "kind": "receipt", "election_id": "test-election", "manifest_hash": SMALL_MANIFEST.digest.hex(),
+        "type": "challenge", "tracking": challenged.tracking.hex(), "code": ballot.display_code(challenged.tracking),
+        "position": 2, "head": appended.state.head.hex(), "time": SMALL_MANIFEST.opens + 2}
+    assert appended.entry == {"position": 2, "type": "challenge", "time": SMALL_MANIFEST.opens + 2,
+                              "tracking": challenged.tracking.hex(), "ballot": ballot.ballot_to_json(encrypted),
+                              "opening": ballot.opening_to_json(opening)}
+    assert appended.state.head == board.entry_head(SMALL_MANIFEST, state.head, 2, "challenge", SMALL_MANIFEST.opens + 2,
+                                                   board.challenge_parts(challenged.tracking, appended.entry["opening"]))
+    assert board.check_receipt(SMALL_MANIFEST, receipt_json) == board.Receipt(
+        "challenge", challenged.tracking, 2, appended.state.head, SMALL_MANIFEST.opens + 2)
+    for changes, check in (({"election_id": "other"}, "receipt.election"),
+                           ({"manifest_hash": "00" * 64}, "receipt.election"),
+                           ({"type": "close"}, "receipt.schema"),
+                           ({"code": ballot.display_code(cast.tracking)}, "receipt.code"),
+                           ({"type": "ballot"}, "receipt.signature"),
+                           ({"head": "00" * 64}, "receipt.signature"),
+                           ({"tracking": cast.tracking.hex()}, "receipt.code"),
+                           ({"time": SMALL_MANIFEST.opens + 3}, "receipt.signature")):
+        _refused(check, board.check_receipt, SMALL_MANIFEST, {**receipt_json, **changes})
+    error = _refused("receipt.signature", board.check_receipt, SMALL_MANIFEST,
+                     {**receipt_json, "signature": "00" * 64}, "my receipt")
+    assert error.where == "my receipt" and error.what.startswith("the board's signature does not verify (")
+    assert _refused("receipt.schema", board.check_receipt, SMALL_MANIFEST, {**receipt_json, "type": "close"},
+                    "r").what == "type must be ballot or challenge"
+    for key, value, what in (("position", 0, "'position' must be in 1..9007199254740991, got 0"),
+                             ("time", -1, "'time' must be in 0..9007199254740991, got -1")):
+        with pytest.raises(CryptoError) as caught:
+            board.check_receipt(SMALL_MANIFEST, {**receipt_json, key: value}, "r")
+        assert (caught.value.what, caught.value.where) == (what, "r")
+    for key in ("tracking", "head"):
+        with pytest.raises(CryptoError) as caught:
+            board.check_receipt(SMALL_MANIFEST, {**receipt_json, key: receipt_json[key][2:]}, "r")
+        assert (caught.value.check, caught.value.where) == ("schema.hex", f"r.{key}")
+    with pytest.raises(CryptoError) as caught:
+        board.check_receipt(SMALL_MANIFEST, {**receipt_json, "kind": "board"})
+    assert caught.value.check == "schema.kind"
+
+
+def test_the_server_refuses_a_challenge_that_is_malformed_or_does_not_open_to_its_ballot(election):
+    encrypted, opening = ballot.encrypt_ballot(SMALL_MANIFEST, election.key, B)
+    good = {"ballot": ballot.ballot_to_json(encrypted), "opening": ballot.opening_to_json(opening)}
+    other, other_opening = ballot.encrypt_ballot(SMALL_MANIFEST, election.key, B)
+    error = _refused("board.schema", board.accept_challenge, SMALL_MANIFEST, election.key, {"ballot": good["ballot"]})
+    assert (error.what, error.where) == ("missing 'opening'", "challenge")
+    error = _refused("board.hex", board.accept_challenge, SMALL_MANIFEST, election.key,
+                     {**good, "ballot": {**good["ballot"], "ballot_id": encrypted.ballot_id.upper()}}, "c")
+    assert error.where == "c.ballot.ballot_id"
+    _refused("board.schema", board.accept_challenge, SMALL_MANIFEST, election.key, {**good, "opening": {}})
+    error = _refused("board.opening", board.accept_challenge, SMALL_MANIFEST, election.key,
+                     {**good, "opening": ballot.opening_to_json(other_opening)})
+    assert error.what == "opening is for another ballot"
+    bad_proof = json.loads(json.dumps(good))
+    bad_proof["ballot"]["contests"][1]["proof"]["c"].reverse()
+    error = _refused("board.ballot-proof", board.accept_challenge, SMALL_MANIFEST, election.key, bad_proof)
+    assert error.where == "challenge council (number of marks)"
+    del other
+
+
+def test_the_server_names_each_refusal_of_a_cast_ballot(election):
+    good = _cast_json(election, election.voters[2])
+    error = _refused("board.schema", _accept, election, {**good, "extra": 1})
+    assert error.what == "unexpected key 'extra'"
+    error = _refused("board.hex", _accept, election, {**good, "signature": good["signature"][:-2]})
+    assert error.where == "cast.signature"
+    error = _refused("board.hex", _accept, election, {**good, "credential": good["credential"].upper()})
+    assert error.where == "cast.credential"
+    error = _refused("board.credential-unlisted", _accept, election, _cast_json(election, credential.new_credential()[1]))
+    assert (error.what, error.where) == ("the credential is not on the signed credential list", "cast")
+    shape = json.loads(json.dumps(good))
+    shape["ballot"]["contests"].pop()
+    _refused("board.signature", _accept, election, shape)  # the signature covers the ballot
+    voter = election.voters[2]
+    tracking = ballot.tracking_hash(SMALL_MANIFEST.digest, shape["ballot"])
+    shape["signature"] = signature.sign(voter, "cast", ballot.cast_parts(SMALL_MANIFEST.digest, tracking,
+                                                                         voter.public)).hex()
+    error = _refused("board.ballot-shape", _accept, election, shape)
+    assert error.what == "contests differ from the manifest"
+    proof = json.loads(json.dumps(good))
+    proof["ballot"]["contests"][1]["proof"]["v"].reverse()
+    tracking = ballot.tracking_hash(SMALL_MANIFEST.digest, proof["ballot"])
+    proof["signature"] = signature.sign(voter, "cast", ballot.cast_parts(SMALL_MANIFEST.digest, tracking,
+                                                                         voter.public)).hex()
+    error = _refused("board.ballot-proof", _accept, election, proof)
+    assert error.where == "cast council (number of marks)"
+
+
+def test_a_receipt_checked_against_an_open_board_or_a_broken_one_says_so(election, published, tmp_path):
+    path = tmp_path / "open"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, lines[:-1])  # the close entry not yet written
+    answer = _check(path, election.receipts[3], tmp_path)
+    assert answer == receipt.Answer(receipt.COUNTED, f"ballot {election.receipts[3]['code']} at position 4 is counted: "
+                                    "it is the last ballot of its credential (the board in this record is not closed yet)")
+    answer = _check(path, election.receipts[0], tmp_path)
+    assert answer == receipt.Answer(receipt.SUPERSEDED, f"ballot {election.receipts[0]['code']} at position 1 is "
+                                    "superseded by a later ballot of the same credential at position 4 (the board in "
+                                    "this record is not closed yet)")
+    assert _check(published, election.receipts[1], tmp_path) == receipt.Answer(
+        receipt.COUNTED, f"challenged ballot {election.receipts[1]['code']} is published at position 2; a challenged "
+        "ballot is never counted")
+    broken = [*lines[:3], {**lines[3], "type": "vote"}, *lines[4:]]
+    write_lines(path / record.BOARD, broken)
+    answer = _check(path, election.receipts[3], tmp_path)
+    assert answer.code == receipt.MISSING
+    assert answer.message == "the board cannot be read or checked: board.jsonl:4: type must be ballot, challenge or close"
+    forged = json.loads(json.dumps(lines))
+    forged[4]["cast"]["signature"] = forged[1]["cast"]["signature"]  # a later "ballot" of voter 0, not signed by it
+    write_lines(path / record.BOARD, forged)
+    answer = _check(path, election.receipts[0], tmp_path)
+    assert answer.code == receipt.MISSING and "cast signature does not verify" in answer.message
+    answer = _check(path, {**election.receipts[0], "election_id": "other"}, tmp_path)
+    assert answer == receipt.Answer(receipt.MISSING, f"invalid receipt or record: {tmp_path / 'receipt.json'}: the "
+                                    "receipt is for another election")

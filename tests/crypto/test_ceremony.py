@@ -2,6 +2,7 @@
 """The authenticated k-of-n key ceremony: any k holders can decrypt, k-1 cannot; every message is checked
 on its own as it arrives; a cheating dealer is caught; nobody can speak for a holder."""
 import copy
+import dataclasses
 import itertools
 
 import pytest
@@ -10,7 +11,7 @@ from shailoo.crypto import ceremony as c
 from shailoo.crypto import codec, jcs, signature, transcript
 from shailoo.crypto.chaum_pedersen import prove_equal_logs
 from shailoo.crypto.errors import CryptoError
-from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
+from shailoo.crypto.group import GENERATOR, IDENTITY, L, Scalar, base_mul
 from shailoo.crypto.signature import generate_signing_key
 from shailoo.crypto.tally import lagrange_at_zero
 
@@ -132,3 +133,277 @@ def test_too_many_cheating_dealers_leave_no_quorum():
 def test_a_holders_secrets_survive_the_json_round_trip_of_its_own_file():
     secrets = c.start_holder(c.Ceremony(SMALL_MANIFEST), 2)
     assert c.HolderSecrets.from_json(jcs.loads(jcs.canonical(secrets.to_json()), "file")) == secrets
+
+
+# Each round's checks, message by message ------------------------------------------------------------
+
+def _signed(body, holder):
+    """Holder ``holder`` signs the message as it now stands."""
+    body = {k: v for k, v in body.items() if k != "signature"}
+    return {**body, "signature": signature.sign(HOLDERS[holder], "ceremony",
+                                                [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()}
+
+
+@dataclasses.dataclass
+class Rounds:
+    cer: c.Ceremony
+    secrets: dict
+    key_json: list
+    keys: list
+    shares_json: list
+    shares: list
+
+
+def _rounds(secrets=None, cheats=None):
+    cer = c.Ceremony(SMALL_MANIFEST)
+    secrets = secrets or {i: c.start_holder(cer, i) for i in range(1, 5)}
+    key_json = [c.make_key_message(cer, secrets[i], HOLDERS[i]) for i in secrets]
+    keys = [c.check_key_message(cer, m, f"keys[{i}]") for i, m in enumerate(key_json)]
+    shares_json = [c.make_shares_message(cer, secrets[i], keys, HOLDERS[i], cheat_on=(cheats or {}).get(i, frozenset()))
+                   for i in secrets]
+    shares = [c.check_shares_message(cer, m, keys, "s") for m in shares_json]
+    return Rounds(cer, secrets, key_json, keys, shares_json, shares)
+
+
+@pytest.fixture(scope="module")
+def rounds():
+    return _rounds()
+
+
+def test_holders_are_numbered_1_to_n_and_each_draws_k_coefficients():
+    cer = c.Ceremony(SMALL_MANIFEST)
+    assert [len(c.start_holder(cer, i).coefficients) for i in (1, 4)] == [3, 3]
+    assert c.start_holder(cer, 1).index == 1
+    for index in (0, 5):
+        with pytest.raises(ValueError, match="holder indices run from 1 to n"):
+            c.start_holder(cer, index)
+    secrets = c.HolderSecrets(2, Scalar(5), (Scalar(7),))
+    assert c.HolderSecrets.from_json(secrets.to_json()) == secrets
+    for changes, what in (({"index": 0}, "'index' must be in 1..9007199254740991, got 0"),
+                          ({"coefficients": []}, "'coefficients' must hold 1..64 items, got 0")):
+        with pytest.raises(CryptoError) as caught:
+            c.HolderSecrets.from_json({**secrets.to_json(), **changes})
+        assert caught.value.what == what
+
+
+def test_a_polynomial_and_its_commitments_agree_at_every_point():
+    coefficients = (Scalar(3), Scalar(5), Scalar(7))
+    assert [c.evaluate(coefficients, x) for x in (0, 1, 2)] == [Scalar(3), Scalar(15), Scalar(41)]
+    assert c.evaluate((Scalar(L - 1), Scalar(1)), 1) == Scalar(0)
+    assert c.evaluate((Scalar(L - 1), Scalar(L - 1)), 2) == Scalar(L - 3)
+    commitments = [base_mul(a) for a in coefficients]
+    assert [c.commitment_at(commitments, x) for x in (0, 1, 2)] == [base_mul(Scalar(v)) for v in (3, 15, 41)]
+    big = [base_mul(Scalar(L - 1))] * 3
+    assert c.commitment_at(big, 2**200) == base_mul(c.evaluate((Scalar(L - 1),) * 3, 2**200))
+
+
+def test_a_message_names_its_round_attempt_and_holder_and_is_signed_by_that_holder(rounds):
+    cer, message = rounds.cer, rounds.key_json[1]
+    assert c.check_key_message(cer, message, "k").holder == 2
+    for changed, check, what in (
+        ({**message, "kind": "ceremony-shares"}, "ceremony.schema", "expected a ceremony-key message"),
+        (_signed({**message, "attempt": 2}, 2), "ceremony.attempt", "message of attempt 2, this is attempt 1"),
+        (_signed({**message, "holder": 3}, 3), "ceremony.key-proof", "Schnorr proof does not verify"),
+        ({**message, "holder": 3}, "ceremony.signature",
+         "not signed by holder 3's registered key (ceremony signature does not verify)"),
+    ):
+        error = _refused(check, c.check_key_message, cer, changed, "k")
+        assert error.what == what
+    for changes, what in (({"holder": 0}, "'holder' must be in 1..4, got 0"), ({"holder": 5}, "'holder' must be in 1..4, got 5"),
+                          ({"attempt": 0}, "'attempt' must be in 1..9007199254740991, got 0")):
+        with pytest.raises(CryptoError) as caught:
+            c.check_key_message(cer, {**message, **changes}, "k")
+        assert (caught.value.what, caught.value.where) == (what, "k")
+
+
+def test_a_key_message_has_k_commitments_each_proven_and_none_the_identity(rounds):
+    cer, message = rounds.cer, rounds.key_json[0]
+    for key, count in (("commitments", 2), ("commitments", 4), ("commitment_proofs", 2), ("commitment_proofs", 4)):
+        items = (message[key] * 2)[:count]
+        with pytest.raises(CryptoError) as caught:
+            c.check_key_message(cer, _signed({**message, key: items}, 1), "k")
+        assert caught.value.what == f"{key!r} must hold 3..3 items, got {count}"
+    proofs = message["commitment_proofs"]
+    error = _refused("ceremony.key-proof", c.check_key_message, cer,
+                     _signed({**message, "commitment_proofs": [proofs[0], proofs[2], proofs[1]]}, 1), "k")
+    assert error.where == "k C1"
+    error = _refused("ceremony.key-proof", c.check_key_message, cer,
+                     _signed({**message, "encryption_key_proof": proofs[0]}, 1), "k")
+    assert error.where == "k"
+    error = _refused("ceremony.identity", c.check_key_message, cer,
+                     _signed({**message, "encryption_key": IDENTITY.hex()}, 1), "k")
+    assert error.where == "k.encryption_key"
+    error = _refused("ceremony.identity", c.check_key_message, cer,
+                     _signed({**message, "commitments": [*message["commitments"][:2], IDENTITY.hex()]}, 1), "k")
+    assert error.where == "k.commitments[2]"
+    error = _refused("ceremony.schema", c.check_key_message, cer,
+                     _signed({**message, "commitments": ["ff" * 32, *message["commitments"][1:]]}, 1), "k")
+    assert error.where == "k.commitments[0]"
+    with pytest.raises(CryptoError) as caught:
+        c.check_key_message(cer, _signed({**message, "encryption_key_proof": {"c": "00" * 32}}, 1), "k")
+    assert caught.value.what == "missing 'v'"
+
+
+def test_a_shares_message_sends_one_share_to_each_holder_in_order(rounds):
+    cer, keys, message = rounds.cer, rounds.keys, rounds.shares_json[0]
+    shares = message["shares"]
+    assert [s.recipient for s in c.check_shares_message(cer, message, keys, "s").shares] == [1, 2, 3, 4]
+    for count in (3, 5):
+        with pytest.raises(CryptoError) as caught:
+            c.check_shares_message(cer, _signed({**message, "shares": (shares * 2)[:count]}, 1), keys, "s")
+        assert caught.value.what == f"'shares' must hold 4..4 items, got {count}"
+    error = _refused("ceremony.schema", c.check_shares_message, cer,
+                     _signed({**message, "shares": [shares[1], shares[0], *shares[2:]]}, 1), keys, "s")
+    assert (error.what, error.where) == ("shares go to holders 1..n in order", "s.shares[0]")
+    error = _refused("identity", c.check_shares_message, cer,
+                     _signed({**message, "shares": [*shares[:3], {**shares[3], "ephemeral": IDENTITY.hex()}]}, 1), keys, "s")
+    assert error.where == "s.shares[3].ephemeral"
+    error = _refused("schema.hex", c.check_shares_message, cer,
+                     _signed({**message, "shares": [{**shares[0], "ciphertext": shares[0]["ciphertext"][2:]}, *shares[1:]]}, 1),
+                     keys, "s")
+    assert error.where == "s.shares[0].ciphertext"
+    error = _refused("ceremony.schema", c.check_shares_message, cer, message, keys[::-1], "s")
+    assert error.what == "expected one ceremony-key message per holder 1..n, in order"
+
+
+def test_a_share_opens_only_to_a_canonical_scalar_on_the_dealers_polynomial(rounds):
+    cer, secrets, keys = rounds.cer, rounds.secrets, rounds.keys
+    share = rounds.shares[0].shares[1]  # dealer 1 to holder 2
+    shared = share.ephemeral * secrets[2].encryption_secret
+    value = c.open_share(cer, share, 1, shared)
+    assert value == c.evaluate(secrets[1].coefficients, 2)
+    assert c.share_is_valid(value, keys[0].commitments, 2)
+    assert not c.share_is_valid(value, keys[0].commitments, 3)
+    assert not c.share_is_valid(value + Scalar(1), keys[0].commitments, 2)
+    assert not c.share_is_valid(None, keys[0].commitments, 2)
+    pad = c._pad(cer, 1, 2, share.ephemeral, shared)
+    for plaintext, opened in ((L, None), (L - 1, Scalar(L - 1)), (2**256 - 1, None)):
+        raw = bytes(a ^ b for a, b in zip(plaintext.to_bytes(32, "little"), pad, strict=True))
+        assert c.open_share(cer, dataclasses.replace(share, ciphertext=raw), 1, shared) == opened
+
+
+def test_a_dealer_cheating_on_its_own_share_draws_no_complaint():
+    run = transcript.run_ceremony(SMALL_MANIFEST, HOLDERS, cheats={2: frozenset({2})})
+    assert [m["complaints"] for m in run.transcript["checks"]] == [[], [], [], []]
+    assert run.result.qualified == (1, 2, 3, 4) and set(run.secret_shares) == {1, 3, 4}
+
+
+def _check_messages(rounds):
+    out = []
+    for i in range(1, 5):
+        message, _ = c.make_check_message(rounds.cer, rounds.secrets[i], rounds.keys, rounds.shares, HOLDERS[i])
+        out.append(message)
+    return out
+
+
+def _complaint(rounds, holder, dealer):
+    """Holder ``holder`` reveals the true D = e_j R of dealer's share to it, with a valid proof."""
+    share = rounds.shares[dealer - 1].shares[holder - 1]
+    shared, _, proof = prove_equal_logs(rounds.secrets[holder].encryption_secret, share.ephemeral, GENERATOR,
+                                        SMALL_MANIFEST.digest, rounds.cer.label("complaint", holder, dealer))
+    return {"dealer": dealer, "shared_point": shared.hex(), "proof": codec.proof_to_json(proof)}
+
+
+def test_complaints_name_other_dealers_once_in_increasing_order(rounds):
+    cer, keys, shares = rounds.cer, rounds.keys, rounds.shares
+    message = _check_messages(rounds)[2]
+    complaints = [_complaint(rounds, 3, 1), _complaint(rounds, 3, 2), _complaint(rounds, 3, 4)]
+    checked = c.check_check_message(cer, _signed({**message, "complaints": complaints}, 3), keys, shares, "c")
+    assert [(x.complainant, x.dealer) for x in checked.complaints] == [(3, 1), (3, 2), (3, 4)]
+    for wrong in ([complaints[1], complaints[0]], [complaints[0], complaints[0]], [_complaint(rounds, 3, 3)]):
+        error = _refused("ceremony.complaint", c.check_check_message, cer, _signed({**message, "complaints": wrong}, 3),
+                         keys, shares, "c")
+        assert error.what == "complaints name other dealers, each once, in increasing order"
+    with pytest.raises(CryptoError) as caught:
+        c.check_check_message(cer, _signed({**message, "complaints": complaints * 2}, 3), keys, shares, "c")
+    assert caught.value.what == "'complaints' must hold 0..4 items, got 6"
+    with pytest.raises(CryptoError) as caught:
+        c.check_check_message(cer, _signed({**message, "complaints": [{**complaints[0], "dealer": 5}]}, 3),
+                              keys, shares, "c")
+    assert caught.value.what == "'dealer' must be in 1..4, got 5"
+    error = _refused("ceremony.transcript", c.check_check_message, cer,
+                     _signed({**message, "shares_digest": "00" * 64}, 3), keys, shares, "c")
+    assert error.what == "shares_digest differs: the holder received other round-2 messages"
+    wrong_label = {**complaints[0], "proof": _complaint(rounds, 3, 2)["proof"]}
+    error = _refused("ceremony.complaint", c.check_check_message, cer,
+                     _signed({**message, "complaints": [wrong_label]}, 3), keys, shares, "c")
+    assert error.where == "c.complaints[0]"
+
+
+def test_a_complaint_about_a_good_share_is_rejected_and_an_upheld_one_disqualifies(rounds):
+    cer, keys, shares = rounds.cer, rounds.keys, rounds.shares
+    messages = _check_messages(rounds)
+    messages[2] = _signed({**messages[2], "complaints": [_complaint(rounds, 3, 1)]}, 3)
+    checks = [c.check_check_message(cer, m, keys, shares, "c") for m in messages]
+    assert c.qualified_dealers(cer, keys, shares, checks) == (1, 2, 3, 4)
+    qualified, key = c.outcome(cer, keys, shares, checks)
+    assert qualified == (1, 2, 3, 4) and key == c.joint_public_key(keys, qualified)
+    cheated = _rounds(rounds.secrets, cheats={4: frozenset({1})})
+    checks = [c.check_check_message(cheated.cer, c.make_check_message(
+        cheated.cer, cheated.secrets[i], cheated.keys, cheated.shares, HOLDERS[i])[0], cheated.keys, cheated.shares, "c")
+        for i in range(1, 5)]
+    assert c.qualified_dealers(cheated.cer, cheated.keys, cheated.shares, checks) == (1, 2, 3)
+    assert c.joint_public_key(cheated.keys, (1, 2, 3)) == base_mul(sum(
+        (rounds.secrets[i].coefficients[0] for i in (1, 2, 3)), Scalar(0)))
+    assert c.verification_key(cheated.keys, (1, 2, 3), 2) == base_mul(sum(
+        (c.evaluate(rounds.secrets[i].coefficients, 2) for i in (1, 2, 3)), Scalar(0)))
+    with pytest.raises(CryptoError, match=r"no valid share from qualified dealers \[4\]"):
+        c.secret_share({1: Scalar(1), 2: Scalar(2), 3: Scalar(3)}, (1, 2, 4))
+    assert c.secret_share({1: Scalar(1), 2: Scalar(2), 3: Scalar(L - 1)}, (1, 3)) == Scalar(0)
+    error = _refused("ceremony.schema", c.qualified_dealers, cer, keys, shares, checks[::-1])
+    assert error.what == "expected one ceremony-check message per holder 1..n, in order"
+
+
+def test_a_joint_key_that_cancels_to_the_identity_is_refused():
+    cer = c.Ceremony(SMALL_MANIFEST)
+    x, y = Scalar(12345), Scalar(67890)
+    constants = {1: x, 2: -x, 3: y, 4: -y}
+    secrets = {i: dataclasses.replace(c.start_holder(cer, i), coefficients=(constants[i], Scalar(i), Scalar(i + 1)))
+               for i in range(1, 5)}
+    cancelled = _rounds(secrets)
+    checks = [c.check_check_message(cer, c.make_check_message(cer, secrets[i], cancelled.keys, cancelled.shares,
+                                                              HOLDERS[i])[0], cancelled.keys, cancelled.shares, "c")
+              for i in range(1, 5)]
+    error = _refused("ceremony.identity", c.outcome, cer, cancelled.keys, cancelled.shares, checks)
+    assert (error.what, error.where) == ("the joint public key is the identity", "ceremony")
+
+
+def test_fewer_qualified_dealers_than_the_quorum_is_named():
+    with pytest.raises(CryptoError) as caught:
+        transcript.run_ceremony(SMALL_MANIFEST, HOLDERS, cheats={1: frozenset({2}), 2: frozenset({3})})
+    assert (caught.value.check, caught.value.what) == ("ceremony.quorum", "2 qualified dealers, fewer than the quorum 3")
+
+
+def test_a_final_signature_covers_the_checks_digest_the_qualified_set_and_the_joint_key(honest):
+    cer = c.Ceremony(SMALL_MANIFEST)
+    result = honest.result
+    keys = list(result.keys)
+    shares = [c.check_shares_message(cer, m, keys, "s") for m in honest.transcript["shares"]]
+    checks = [c.check_check_message(cer, m, keys, shares, "c") for m in honest.transcript["checks"]]
+    final = honest.transcript["finals"][1]
+    assert c.check_final(cer, final, checks, result.qualified, result.joint_public_key, "f") == 2
+    for changed, what in (({"checks_digest": "00" * 64}, "checks_digest differs from the transcript"),
+                          ({"qualified": [1, 2, 3]}, "the holder signed another qualified set or joint key")):
+        error = _refused("ceremony.final", c.check_final, cer, _signed({**final, **changed}, 2), checks,
+                         result.qualified, result.joint_public_key, "f")
+        assert error.what == what
+    error = _refused("ceremony.schema", c.check_final, cer, final, checks, (1, 3, 4), result.joint_public_key, "f")
+    assert error.what == "holder 2 has no message to send here"
+    assert honest.transcript["finals"][0]["qualified"] == [1, 2, 3, 4]
+    assert final["checks_digest"] == c.digest(cer, "ceremony-checks", honest.transcript["checks"]).hex()
+
+
+def test_the_transcript_holds_n_messages_a_round_and_a_final_from_each_qualified_holder(honest):
+    data = honest.transcript
+    for key in ("keys", "shares", "checks"):
+        with pytest.raises(CryptoError) as caught:
+            transcript.check_transcript(SMALL_MANIFEST, {**data, key: data[key][:3]})
+        assert caught.value.what == f"{key!r} must hold 4..4 items, got 3"
+    with pytest.raises(CryptoError) as caught:
+        transcript.check_transcript(SMALL_MANIFEST, {**data, "finals": data["finals"][:3]})
+    assert caught.value.what == "'finals' must hold 4..4 items, got 3"
+    error = _refused("ceremony.qualified", transcript.check_transcript, SMALL_MANIFEST, {**data, "qualified": [1, 2, 3]})
+    assert error.what == "qualified dealers are [1, 2, 3, 4], the record says [1, 2, 3]"
+    error = _refused("ceremony.attempt", transcript.check_transcript, SMALL_MANIFEST, {**data, "attempt": 2})
+    assert error.where == "ceremony.json keys[0]"
+    assert transcript.check_transcript(SMALL_MANIFEST, data, "x").ceremony == c.Ceremony(SMALL_MANIFEST, 1)

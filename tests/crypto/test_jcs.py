@@ -71,3 +71,84 @@ def test_the_reader_refuses_a_bom_invalid_utf8_and_oversized_input():
 
 def test_brackets_inside_strings_do_not_count_as_nesting():
     assert jcs.loads('["' + "[" * 100 + '"]', "x") == ["[" * 100]
+
+
+# The strict reader at its limits ---------------------------------------------------------------------
+
+def _refusal(data, limit=jcs.MAX_FILE_BYTES):
+    with pytest.raises(UnreadableInput) as caught:
+        jcs.loads(data, "board.jsonl:7", limit)
+    assert caught.value.where == "board.jsonl:7"
+    return caught.value.what
+
+
+def test_integers_up_to_2_53_minus_1_either_way_are_read_and_no_further():
+    assert jcs.loads(b"[9007199254740991, -9007199254740991, 0, -0]", "x") == [2**53 - 1, -(2**53) + 1, 0, 0]
+    assert _refusal(b"[9007199254740992]") == "integer 9007199254740992 is outside +-(2^53 - 1)"
+    assert _refusal(b"[-9007199254740992]") == "integer -9007199254740992 is outside +-(2^53 - 1)"
+    assert _refusal(b"[10000000000000000]") == "integer 10000000000000000 is outside +-(2^53 - 1)"  # 17 digits
+    assert _refusal(b"[1000000000000000000000000]") == "integer 100000000000000000000000... is outside +-(2^53 - 1)"
+    assert _refusal(b"[100000000000000000000000]") == "integer 100000000000000000000000 is outside +-(2^53 - 1)"
+    # Far beyond Python's own limit on converting digits: refused by length, never parsed.
+    assert _refusal(b"[" + b"9" * 5000 + b"]").startswith("integer 999999999999999999999999...")
+
+
+def test_fractions_exponents_and_non_json_constants_are_refused_by_name():
+    assert _refusal(b'{"n": 1.5}') == "number 1.5 is not an integer (fractions and exponents are refused)"
+    assert _refusal(b'{"n": 2E3}') == "number 2E3 is not an integer (fractions and exponents are refused)"
+    assert _refusal(b'{"n": -Infinity}') == "-Infinity is not JSON"
+    assert _refusal(b'{"n": NaN}') == "NaN is not JSON"
+    assert _refusal(b'{"a": 1, "b": 2, "a": 3}') == "duplicate key 'a'"
+    assert _refusal(b'{"n": 1') == "not JSON: Expecting ',' delimiter at line 1 column 8"
+    assert _refusal(b"") == "not JSON: Expecting value at line 1 column 1"
+
+
+def test_sixteen_levels_of_nesting_are_read_and_seventeen_are_not():
+    assert jcs.loads('{"a":' * 16 + "1" + "}" * 16, "x") is not None
+    assert jcs.loads("[" * 14 + '{"a": [], "b": 1}' + "]" * 14, "x") is not None
+    assert _refusal(('{"a":' * 17 + "1" + "}" * 17).encode()) == "nesting deeper than 16"
+    assert _refusal(("[" * 16 + '{"a": 1}' + "]" * 16).encode()) == "nesting deeper than 16"
+    assert _refusal(("[" * 15 + "[1, []]" + "]" * 15).encode()) == "nesting deeper than 16"
+    assert _refusal(("[" * 15 + '{"a": 1, "b": []}' + "]" * 15).encode()) == "nesting deeper than 16"
+    assert _refusal(("[" * 14 + '[{"a": []}]' + "]" * 14).encode()) == "nesting deeper than 16"
+    assert _refusal(b"[" * 100_000 + b"]" * 100_000) == "nesting deeper than 16"
+
+
+def test_input_of_exactly_the_limit_is_read_and_one_byte_more_is_not():
+    assert jcs.loads(b"[" + b" " * 98 + b"]", "x", limit=100) == []
+    assert _refusal(b"[" + b" " * 99 + b"]", limit=100) == "larger than 100 bytes"
+    assert _refusal(b"[" + b" " * 99 + b"]", limit=100) == "larger than 100 bytes"
+    assert jcs.loads("[1]", "x") == [1]  # text as well as bytes
+
+
+def test_bytes_must_be_utf8_without_a_byte_order_mark():
+    assert _refusal(b'\xef\xbb\xbf[]') == "starts with a byte order mark"
+    assert _refusal(b'["\xff"]') == "not UTF-8 (invalid start byte at byte 2)"
+    assert jcs.loads('["\u00e9"]'.encode(), "x") == ["\u00e9"]
+
+
+@pytest.mark.parametrize("text", [
+    '["\\ud800"]', '["\\uDBFF"]', '["\\udc00"]', '["\\uDFFF"]', '{"\\ud83d": 1}', '[{"a": ["x\\ude00"]}]',
+    '["\\ude00\\ud83d"]',  # a pair in the wrong order is two lone surrogates
+])
+def test_a_lone_surrogate_escape_anywhere_is_refused(text):
+    assert _refusal(text.encode()) == "a string holds a lone surrogate"
+
+
+def test_an_escaped_surrogate_pair_is_one_character():
+    assert jcs.loads('["\\ud83d\\ude00", {"\\uD83D\\uDE00": "\\u00e9"}]', "x") == ["\U0001F600", {"\U0001F600": "é"}]
+
+
+def test_canonical_json_of_known_values_equals_the_full_walk():
+    value = {"b": [1, "\u00e9\n", None, True], "a": {"c": -5}}
+    assert jcs.canonical_known(value) == jcs.canonical(value) == '{"a":{"c":-5},"b":[1,"é\\n",null,true]}'.encode()
+    assert jcs.canonical({"é": 1, "e": {"z": 1, "y": [{"ü": 2, "u": 3}]}}) == \
+        '{"e":{"y":[{"u":3,"ü":2}],"z":1},"é":1}'.encode()
+    assert jcs.canonical([-(2**53) + 1]) == b"[-9007199254740991]"
+    for bad in (-(2**53), [2**53], {"é": 2**53}, {"é": [1.0]}):
+        with pytest.raises((ValueError, TypeError)):
+            jcs.canonical(bad)
+    with pytest.raises(TypeError, match="float has no canonical JSON form here"):
+        jcs.canonical({"x": 0.5})
+    with pytest.raises(ValueError, match=r"integer 9007199254740992 is outside \+-\(2\^53 - 1\)"):
+        jcs.canonical({"é": [2**53]})

@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from shailoo.crypto import decryption, tally, verify
+from shailoo.crypto import decryption, jcs, signature, tally, verify
 from shailoo.crypto.errors import CryptoError, InvalidProof
-from shailoo.crypto.group import GENERATOR, Scalar, base_mul
+from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
 
 from .election import new_election, write_before_decryption
 from .strategies import HOLDERS
@@ -106,3 +106,128 @@ def test_the_server_refuses_a_share_for_sums_that_are_not_the_verified_boards(el
     with pytest.raises(CryptoError) as caught:
         decryption.check_share(verified, stale)
     assert caught.value.check == "decryption.head"
+
+
+# Each check of a partial decryption and of the published files --------------------------------------
+
+def _posted(e, verified, holder=2):
+    return decryption.decrypt_share(verified, holder, e.ceremony.secret_shares[holder], HOLDERS[holder])
+
+
+def _check_refused(verified, data, check):
+    with pytest.raises(CryptoError) as caught:
+        decryption.check_share(verified, data, "d")
+    assert caught.value.check == check, caught.value
+    return caught.value
+
+
+def test_a_partial_decryption_is_checked_field_by_field(election):
+    e, verified = election
+    good = _posted(e, verified)
+    checked = decryption.check_share(verified, good, "d")
+    assert checked.holder == 2 and checked.json is good and len(checked.shares) == 3
+    assert [len(row) for row in checked.shares] == [3, 4, 3]
+    assert _check_refused(verified, {**good, "kind": "decryptions"}, "decryption.schema").what == \
+        "expected a decryption message"
+    error = _check_refused(verified, {**good, "holder": 3}, "decryption.signature")
+    assert error.where == "d holder 3" and error.what.startswith("not signed by holder 3's key (")
+    for holder in (0, 5):
+        with pytest.raises(CryptoError) as caught:
+            decryption.check_share(verified, {**good, "holder": holder}, "d")
+        assert caught.value.what == f"'holder' must be in 1..4, got {holder}"
+    contests = good["contests"]
+    def resigned(**changes):
+        body = {k: v for k, v in good.items() if k != "signature"} | changes
+        return {**body, "signature": signature.sign(HOLDERS[2], "decryption", [
+            verified.manifest.digest, jcs.canonical(body)]).hex()}
+
+    for changed, what in (
+        (contests[:2], "contests differ from the manifest"),
+        ({"mayor": 1}, "contests differ from the manifest"),
+        ([contests[1], contests[0], contests[2]], "expected contest mayor"),
+        ([{**contests[0], "options": contests[0]["options"][::-1]}, *contests[1:]],
+         "options of mayor differ from the manifest"),
+        ([{**contests[0], "options": [contests[0]["options"][0], "m1", contests[0]["options"][2]]}, *contests[1:]],
+         "options of mayor differ from the manifest"),
+    ):
+        error = _check_refused(verified, resigned(contests=changed), "schema.shape")
+        assert (error.what, error.where) == (what, "d holder 2")
+    with pytest.raises(CryptoError) as caught:
+        decryption.check_share(verified, resigned(contests=[{**contests[0], "options": contests[0]["options"][:2]},
+                                                            *contests[1:]]), "d")
+    assert caught.value.what == "'options' must hold 3..3 items, got 2"
+    cell = contests[1]["options"][3]
+    error = _check_refused(verified, resigned(contests=[contests[0], {**contests[1], "options": [
+        *contests[1]["options"][:3], {**cell, "proof": contests[1]["options"][2]["proof"]}]}, contests[2]]),
+        "decryption.proof")
+    assert (error.where, error.what) == ("d holder 2 council/k3", "Chaum-Pedersen proof does not verify")
+    error = _check_refused(verified, resigned(head="00" * 64), "decryption.head")
+    assert (error.where, error.what) == ("d holder 2", "decrypts another board (head differs)")
+
+
+def test_the_lagrange_weights_recombine_any_k_shares_at_zero():
+    assert tally.lagrange_at_zero(1, [1, 2]) == Scalar(2)  # 2 / (2 - 1)
+    assert tally.lagrange_at_zero(2, [1, 2]) == -Scalar(1)  # 1 / (1 - 2)
+    assert tally.lagrange_at_zero(3, [3]) == Scalar(1)
+    weights = [tally.lagrange_at_zero(j, [1, 3, 4]) for j in (1, 3, 4)]
+    assert sum(weights, Scalar(0)) == Scalar(1)  # they interpolate the constant polynomial 1
+    assert sum((w * Scalar(j) for w, j in zip(weights, (1, 3, 4), strict=True)), Scalar(0)) == Scalar(0)
+
+
+def test_exactly_k_distinct_holders_in_increasing_order_combine(election):
+    e, verified = election
+    partials = _shares(e, verified, (1, 2, 4))
+    points = tally.combine(verified.tally, partials, 3)
+    tally.check_totals(points, EXPECTED)
+    for wrong, check, what in (
+        (partials[:2], "decryption.quorum", "2 partial decryptions, the quorum is 3"),
+        ([partials[1], partials[0], partials[2]], "decryption.holders",
+         "partial decryptions come from distinct holders in increasing order"),
+        ([partials[0], partials[1], partials[1]], "decryption.holders",
+         "partial decryptions come from distinct holders in increasing order"),
+    ):
+        with pytest.raises(CryptoError) as caught:
+            tally.combine(verified.tally, wrong, 3)
+        assert (caught.value.check, caught.value.what, caught.value.where) == (check, what, "decryptions.json")
+    assert tally.totals_from_points(points, 3) == tally.totals_from_points(points, 2) == EXPECTED
+    with pytest.raises(CryptoError, match=r"no discrete log within \[0, 1\]"):
+        tally.totals_from_points(points, 1)  # 2 is the largest total
+    assert tally.totals_from_points(((IDENTITY, IDENTITY),), 0) == ((0, 0),)  # nobody voted
+
+
+def test_a_total_that_does_not_match_names_its_place(election):
+    e, verified = election
+    points = tally.combine(verified.tally, _shares(e, verified, (1, 2, 3)), 3)
+    wrong = (EXPECTED[0], (0, 2, 1, 1), EXPECTED[2])
+    with pytest.raises(InvalidProof) as caught:
+        tally.check_totals(points, wrong)
+    assert (caught.value.check, caught.value.where, caught.value.what) == (
+        "results.total", "results.json [1][3]", "total 1 does not match the decryption")
+
+
+def test_the_published_tally_and_results_read_back_and_name_their_shape(election):
+    e, verified = election
+    tally_json, _, results = decryption.combine_shares(verified, _shares(e, verified, (2, 3, 4)))
+    assert tally.tally_from_json(verified.manifest, tally_json, "t") == verified.tally
+    assert tally.totals_from_json(verified.manifest, results, "r") == (3, EXPECTED)
+    assert results["contests"][2] == {"contest_id": "referendum", "options": [
+        {"option_id": "yes", "total": 1}, {"option_id": "no", "total": 1}, {"option_id": "against", "total": 1}]}
+    option = tally_json["contests"][0]["options"][0]
+    with pytest.raises(CryptoError) as caught:
+        tally.tally_from_json(verified.manifest, {**tally_json, "contests": [
+            {**tally_json["contests"][0], "options": [{**option, "pad": "00"}, *tally_json["contests"][0]["options"][1:]]},
+            *tally_json["contests"][1:]]}, "t")
+    assert (caught.value.check, caught.value.where) == ("schema.hex", "t.pad")
+    row = results["contests"][0]
+    for total, what in ((-1, "'total' must be in 0..9007199254740991, got -1"), (True, "'total' must be an integer, got True")):
+        with pytest.raises(CryptoError) as caught:
+            tally.totals_from_json(verified.manifest, {**results, "contests": [
+                {**row, "options": [{**row["options"][0], "total": total}, *row["options"][1:]]}, *results["contests"][1:]]}, "r")
+        assert (caught.value.what, caught.value.where) == (what, "r")
+    with pytest.raises(CryptoError) as caught:
+        tally.totals_from_json(verified.manifest, {**results, "ballots_counted": -1}, "r")
+    assert caught.value.what == "'ballots_counted' must be in 0..9007199254740991, got -1"
+    with pytest.raises(CryptoError) as caught:
+        tally.totals_from_json(verified.manifest, {**results, "contests": [
+            {**row, "options": [{**row["options"][0], "extra": 1}, *row["options"][1:]]}, *results["contests"][1:]]}, "r")
+    assert caught.value.what == "unexpected key 'extra'"
