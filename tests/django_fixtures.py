@@ -23,3 +23,9 @@ def _private_media(settings, tmp_path):
 def _fast_password_hashing(settings):
     """Staff accounts are made in many tests: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _small_proof_of_work(settings):
+    """The public check's challenges, solved by tests and their browser many times: a small counter range."""
+    settings.LOOKUP_CHALLENGE_MAX_NUMBER = 2000
