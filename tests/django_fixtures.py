@@ -31,3 +31,9 @@ def _audit_checkpoints(settings, tmp_path):
     checkpoint left by an earlier test would (rightly) read as a truncated log."""
     settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.log"
     return settings.AUDIT_CHECKPOINT_FILE
+
+
+@pytest.fixture(autouse=True)
+def _small_proof_of_work(settings):
+    """The public check's challenges, solved by tests and their browser many times: a small counter range."""
+    settings.LOOKUP_CHALLENGE_MAX_NUMBER = 2000

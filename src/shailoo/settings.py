@@ -272,7 +272,9 @@ LOGGING = {
 
 # Rate limits of the public check, "count/seconds" per scope (shailoo.lookup.ratelimit); 0/1 = off.
 LOOKUP_RATE_LIMITS = {
-    "ip": os.environ.get("SHAILOO_RATE_LIMIT_IP", "30/60"),
+    "ip": os.environ.get("SHAILOO_RATE_LIMIT_IP", "20/3600"),
+    "ip_day": os.environ.get("SHAILOO_RATE_LIMIT_IP_DAY", "25/86400"),
+    "ip_free": os.environ.get("SHAILOO_RATE_LIMIT_IP_FREE", "3/3600"),
     "pin": os.environ.get("SHAILOO_RATE_LIMIT_PIN", "20/3600"),
     "sms_sender": os.environ.get("SHAILOO_RATE_LIMIT_SMS_SENDER", "10/3600"),
     "operator": os.environ.get("SHAILOO_RATE_LIMIT_OPERATOR", "600/3600"),
@@ -283,8 +285,10 @@ LOOKUP_PROXY_HOPS = int(os.environ.get("SHAILOO_PROXY_HOPS", "0"))
 # (shailoo.lookup.prepared); switch off behind a pooler that
 # cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
 LOOKUP_PREPARED_STATEMENTS = env_bool("SHAILOO_LOOKUP_PREPARED_STATEMENTS", True)
-# Seconds a CAPTCHA of the public check stays valid (each can be solved once).
-LOOKUP_CAPTCHA_MAX_AGE = int(os.environ.get("SHAILOO_CAPTCHA_MAX_AGE", "600"))
+# The proof of work of the public check (shailoo.lookup.challenge, docs/api.md): seconds a challenge stays
+# valid, and the range of its counter (a client does about half as many SHA-256 hashes).
+LOOKUP_CHALLENGE_MAX_AGE = int(os.environ.get("SHAILOO_CHALLENGE_MAX_AGE", "600"))
+LOOKUP_CHALLENGE_MAX_NUMBER = int(os.environ.get("SHAILOO_CHALLENGE_MAX_NUMBER", "200000"))
 
 # Voter login through Tunduk ESIA (OpenID Connect); see docs/tunduk.md. The local test identity
 # provider (SHAILOO_TEST_IDP=1) stands in for Tunduk in the demo and in tests, never in production.

@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The check page at / and /check/: form POST without JavaScript, both languages, CAPTCHA over the limit."""
+"""The check page at / and /check/: form POST without JavaScript, both languages, the proof of work
+(what the ALTCHA widget sends) past the checks an address makes without it."""
 import re
 
 import pytest
-from django.core import signing
 from django.test import override_settings
 
-from shailoo.lookup import captcha
+from shailoo.lookup import challenge
 from shailoo.register.models import VoterListEntry
 from tests.factories import make_citizen
 
@@ -18,13 +18,9 @@ def check(client, pin, language="ky", **fields):
     return client.post("/check/", {"pin": pin, **fields})
 
 
-def solve_from_page(html: str) -> tuple[str, str]:
-    """The test knows the secret key, so it can find the answer that the token's hash was made from."""
-    token = re.search(r'name="captcha_token" value="([^"]+)"', html).group(1)
-    nonce = signing.loads(token, salt="shailoo.lookup.captcha")["n"]
-    expected = signing.loads(token, salt="shailoo.lookup.captcha")["h"]
-    answer = next(str(n) for n in range(0, 100) if captcha._answer_hash(nonce, str(n)) == expected)
-    return token, answer
+def solved() -> str:
+    """What the widget puts in the form: a fresh challenge, solved."""
+    return challenge.solve(challenge.new_challenge())
 
 
 def test_check_page_has_a_labelled_pin_field_and_a_plain_form(client):
@@ -111,66 +107,64 @@ def test_post_without_csrf_token_is_refused():
     assert strict.post("/check/", {"pin": "21705199000001"}).status_code == 403
 
 
-@override_settings(LOOKUP_RATE_LIMITS={"ip": "2/60", "pin": "100/3600"})
-def test_over_the_ip_limit_the_page_asks_for_a_captcha_and_answers_once_solved(client, listed):
+def test_the_page_carries_the_altcha_widget_pointing_at_the_challenge_endpoint(client):
+    html = client.get("/check/").content.decode()
+
+    assert '<altcha-widget' in html
+    assert 'challenge="/api/v1/challenge"' in html
+    assert 'name="altcha"' in html
+
+
+@override_settings(LOOKUP_RATE_LIMITS={"ip_free": "2/3600"})
+def test_past_the_free_checks_the_page_asks_for_the_proof_of_work_and_answers_with_it(client, listed):
     _, citizen = listed
-    check(client, citizen.pin)
-    check(client, citizen.pin)
+    assert check(client, citizen.pin).status_code == 200
+    assert check(client, citizen.pin).status_code == 200
 
     refused = check(client, citizen.pin)
 
     html = refused.content.decode()
     assert refused.status_code == 429
-    assert "data:image/png;base64," in html
     assert "data-outcome" not in html
-    token, answer = solve_from_page(html)
-    answered = check(client, citizen.pin, captcha_token=token, captcha_answer=answer)
+    assert "JavaScript" in html and "119" in html
+    answered = check(client, citizen.pin, altcha=solved())
     assert answered.status_code == 200
     assert 'data-outcome="listed"' in answered.content.decode()
 
 
-@override_settings(LOOKUP_RATE_LIMITS={"ip": "1/60", "pin": "100/3600"})
-def test_a_captcha_token_is_accepted_only_once(client, listed):
+@override_settings(LOOKUP_RATE_LIMITS={"ip": "3/3600", "ip_free": "1/3600"})
+def test_solving_never_lifts_the_per_address_limit(client, listed):
     _, citizen = listed
-    check(client, citizen.pin)
-    token, answer = solve_from_page(check(client, citizen.pin).content.decode())
-    assert check(client, citizen.pin, captcha_token=token, captcha_answer=answer).status_code == 200
+    statuses = [check(client, citizen.pin, altcha=solved()).status_code for _ in range(5)]
 
-    replay = check(client, citizen.pin, captcha_token=token, captcha_answer=answer)
+    assert statuses == [200, 200, 200, 429, 429]
+    refused = check(client, citizen.pin, "en", altcha=solved())
+    assert "Try again in" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0
 
+
+def test_a_solved_challenge_pays_for_one_check_only(client, listed):
+    _, citizen = listed
+    payload = solved()
+    assert check(client, citizen.pin, altcha=payload).status_code == 200
+
+    replay = check(client, citizen.pin, "en", altcha=payload)
+
+    html = replay.content.decode()
     assert replay.status_code == 400
-    assert "data-outcome" not in replay.content.decode()
-
-
-@override_settings(LOOKUP_RATE_LIMITS={"ip": "1/60", "pin": "100/3600"})
-def test_a_wrong_captcha_answer_gets_a_new_picture(client, listed):
-    _, citizen = listed
-    check(client, citizen.pin)
-    token, answer = solve_from_page(check(client, citizen.pin).content.decode())
-
-    response = check(client, citizen.pin, captcha_token=token, captcha_answer=str(int(answer) + 1))
-
-    html = response.content.decode()
-    assert response.status_code == 400
-    assert "data:image/png;base64," in html
     assert "data-outcome" not in html
+    assert "already used" in html
 
 
-def test_forged_captcha_token_is_refused(client, listed):
+@pytest.mark.parametrize("payload", ["forged", "x" * 1900, "eyJjaGFsbGVuZ2UiOiAxfQ=="])
+def test_a_bogus_payload_is_a_400_that_answers_nothing(client, listed, payload):
     _, citizen = listed
 
-    response = check(client, citizen.pin, captcha_token="forged:token", captcha_answer="12")
+    response = check(client, citizen.pin, "en", altcha=payload)
 
     assert response.status_code == 400
-
-
-def test_captcha_image_is_a_png():
-    challenge = captcha.new_challenge()
-    import base64
-
-    png = base64.b64decode(challenge.image_data_uri.split(",", 1)[1])
-    assert png.startswith(b"\x89PNG\r\n\x1a\n")
-    assert b"IHDR" in png and b"IEND" in png
+    assert "data-outcome" not in response.content.decode()
+    assert "was not valid" in response.content.decode()
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
@@ -189,4 +183,4 @@ def test_the_per_pin_limit_is_shared_between_the_api_and_the_page(client, listed
     response = check(client, citizen.pin)
 
     assert response.status_code == 429
-    assert "data:image/png;base64," in response.content.decode()
+    assert "This PIN has been checked many times" in check(client, citizen.pin, "en").content.decode()

@@ -2,7 +2,9 @@
 """JSON API of the public check: POST /api/v1/lookup with {"pin": "…"}.
 
 The PIN travels only in the body, never in a URL. Limits: per client address and per PIN (HTTP 429
-with Retry-After); bodies over 1 kB, other content types and malformed JSON are refused with 4xx.
+with Retry-After); past a few lookups an address needs a solved proof-of-work challenge
+(GET /api/v1/challenge) for each (shailoo.lookup.gate); bodies over 2 kB, other content types and
+malformed JSON are refused with 4xx.
 """
 import datetime as dt
 import logging
@@ -16,20 +18,24 @@ from ninja import Field, Router, Schema
 from ninja.decorators import decorate_view
 
 from shailoo.api_errors import ApiError, ErrorOut, error_response
-from shailoo.lookup import texts
+from shailoo.lookup import challenge, texts
+from shailoo.lookup.gate import Verdict, admit
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
-from shailoo.lookup.ratelimit import client_ip, enforce_limits
+from shailoo.lookup.ratelimit import RateLimited, client_ip
 from shailoo.lookup.selectors import lookup_voter, valid_pin
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["voter-list check"])
 
-MAX_BODY_BYTES = 1024
+MAX_BODY_BYTES = 2048
 
 
 class LookupIn(Schema):
     pin: str = Field(..., max_length=64, description="The 14-digit PIN; spaces and dashes are ignored.",
                      examples=["2 17051990 00123"])
+    altcha: str = Field("", max_length=challenge.MAX_PAYLOAD_CHARS, description=(
+        "A solved challenge from GET /api/v1/challenge (the ALTCHA payload, base64): needed once an "
+        "address has made a few lookups; each pays for one lookup."))
     lang: Literal["ky", "ru", "en"] | None = Field(
         None, description="Language of the texts; default: Accept-Language, else Kyrgyz."
     )
@@ -74,6 +80,15 @@ class LookupOut(Schema):
     reasons: list[ReasonOut] = Field(default_factory=list, description="Why the voter may not vote (ineligible).")
     corrections_until: dt.date | None = Field(None, description="Last day (inclusive, Asia/Bishkek) to apply for a correction.")
     enrolment_until: dt.date | None = Field(None, description="Last day (inclusive) to apply for electronic voting.")
+
+
+CHALLENGE_REFUSALS = {
+    challenge.Refusal.MALFORMED: "The altcha field is not a solved ALTCHA payload (base64 JSON).",
+    challenge.Refusal.EXPIRED: "The challenge has expired: get a new one from GET /api/v1/challenge.",
+    challenge.Refusal.SIGNATURE: "The challenge was not issued by this server (its signature does not match).",
+    challenge.Refusal.SOLUTION: "The solution does not solve the challenge.",
+    challenge.Refusal.SPENT: "This challenge has already paid for a lookup: each pays for one.",
+}
 
 
 def _json_body_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -133,6 +148,37 @@ def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
     }
 
 
+class ChallengeParametersOut(Schema):
+    algorithm: str
+    cost: int
+    keyLength: int  # noqa: N815 (ALTCHA's field names)
+    keyPrefix: str  # noqa: N815
+    keySignature: str | None = None  # noqa: N815
+    nonce: str
+    salt: str
+    expiresAt: int | None = None  # noqa: N815
+
+
+class ChallengeOut(Schema):
+    parameters: ChallengeParametersOut
+    signature: str
+
+
+@router.get(
+    "/challenge", response={200: ChallengeOut}, summary="A proof-of-work challenge for one lookup",
+    description=(
+        "An ALTCHA challenge (proof of work v2, SHA-256): find the counter whose key starts with keyPrefix, "
+        "then send the solved payload as `altcha` with POST /lookup. Each solved challenge pays for one "
+        "lookup, which still counts against the rate limits."
+    ),
+    operation_id="lookup_challenge",
+)
+def lookup_challenge(request: HttpRequest):
+    response = JsonResponse(challenge.new_challenge())
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @router.post(
     "/lookup",
     response={200: LookupOut, 400: ErrorOut, 413: ErrorOut, 415: ErrorOut, 422: ErrorOut, 429: ErrorOut},
@@ -140,7 +186,9 @@ def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
     description=(
         "Finds the voter's entry for the nearest upcoming election. A malformed PIN gets 400 with "
         "error `invalid_pin` and details.reason (empty, not_digits, length, gender_digit, date). "
-        "Over a rate limit: 429 with a Retry-After header."
+        "A refused `altcha` payload gets 400 with error `challenge_invalid` and details.reason (malformed, "
+        "expired, signature, solution, spent). Over a rate limit: 429 `rate_limited` with a Retry-After "
+        "header; past the lookups an address may make without a challenge: 429 `challenge_required`."
     ),
     operation_id="lookup_voter",
 )
@@ -148,7 +196,16 @@ def outcome_out(outcome: LookupOutcome, *, language: str) -> dict:
 def lookup(request: HttpRequest, payload: LookupIn):
     # The per-PIN counter is shared with the other channels (SMS 119 counts the same normalised PIN).
     pin = valid_pin(payload.pin)
-    enforce_limits([("ip", client_ip(request))] + ([("pin", pin)] if pin else []))
+    admission = admit(address=client_ip(request), pin=pin, payload=payload.altcha)
+    if admission.verdict is Verdict.CHALLENGE_INVALID:
+        raise ApiError("challenge_invalid", CHALLENGE_REFUSALS[admission.reason],
+                       details={"reason": str(admission.reason)})
+    if admission.verdict is Verdict.CHALLENGE_REQUIRED:
+        raise ApiError("challenge_required", "This address has made its lookups without a challenge: solve one "
+                       "from GET /api/v1/challenge and send it as `altcha`.", status=429,
+                       details={"challenge_url": "/api/v1/challenge"})
+    if admission.verdict is Verdict.RATE_LIMITED:
+        raise RateLimited(admission.scope, admission.retry_after)
     language = payload.lang or texts.language()
     with translation.override(language):
         outcome = lookup_voter(payload.pin)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from shailoo.lookup.challenge import MAX_PAYLOAD_CHARS
+
 
 class CheckForm(forms.Form):
     pin = forms.CharField(
@@ -12,11 +14,8 @@ class CheckForm(forms.Form):
         }),
         error_messages={"required": _("Enter your PIN: the 14 digits printed on your passport (ID card).")},
     )
-    captcha_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=400)
-    captcha_answer = forms.CharField(
-        label=_("What is the sum shown in the picture?"), required=False, max_length=6,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": "4"}),
-    )
+    # The solved proof-of-work challenge, put in the form by the ALTCHA widget (shailoo.lookup.challenge).
+    altcha = forms.CharField(required=False, widget=forms.HiddenInput, max_length=MAX_PAYLOAD_CHARS)
 
 
 class WhereForm(forms.Form):

@@ -3,7 +3,8 @@
 
 With REDIS_URL set the cache is Redis, so every gunicorn worker (and every machine) counts together;
 one hit is then one Redis round trip (a pipeline). Limits come from settings.LOOKUP_RATE_LIMITS as
-"count/seconds" per scope: `ip` (web page and API), `pin` (every channel), `sms_sender` (SMS 119, for
+"count/seconds" per scope: `ip` and `ip_day` (web page and API, every lookup), `ip_free` (lookups
+without a solved proof-of-work challenge, shailoo.lookup.gate), `pin` (every channel), `sms_sender` (SMS 119, for
 the messaging app), `operator` (call-centre console). A count of 0 switches a scope off.
 
 Counters are keyed by a keyed hash of what they count, so neither PINs, phone numbers nor IP
@@ -25,7 +26,10 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
 
-DEFAULT_LIMITS = {"ip": "30/60", "pin": "20/3600", "sms_sender": "10/3600", "operator": "600/3600"}
+DEFAULT_LIMITS = {
+    "ip": "20/3600", "ip_day": "25/86400", "ip_free": "3/3600", "pin": "20/3600", "sms_sender": "10/3600",
+    "operator": "600/3600",
+}
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Pages of the public check: the PIN check, find-by-address, precinct pages, the call-centre console.
 
-All work without JavaScript. Over a rate limit the check page asks for a self-hosted CAPTCHA.
+All work without JavaScript. With it, the check page's ALTCHA widget solves a proof-of-work challenge
+for each check; without it an address gets a few checks an hour (shailoo.lookup.gate).
 """
 import logging
 
@@ -16,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from shailoo.geography.models import Settlement
-from shailoo.lookup import captcha, texts
+from shailoo.lookup import texts
+from shailoo.lookup.challenge import Refusal
 from shailoo.lookup.forms import CheckForm, WhereForm
+from shailoo.lookup.gate import Verdict, admit
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
 from shailoo.lookup.ratelimit import client_ip as _client_ip
-from shailoo.lookup.ratelimit import hit, hit_many
+from shailoo.lookup.ratelimit import hit
 from shailoo.lookup.selectors import (
     lookup_voter,
     precinct_for_address,
@@ -75,13 +78,21 @@ def _result_context(outcome: LookupOutcome) -> dict:
     }
 
 
-def _with_captcha(request: HttpRequest, form: CheckForm, *, error: str, status: int) -> HttpResponse:
-    challenge = captcha.new_challenge()
-    data = form.data.copy()
-    data["captcha_token"], data["captcha_answer"] = challenge.token, ""
-    return render(request, "lookup/check.html", {
-        "form": CheckForm(data), "captcha": challenge, "captcha_error": error, "page_errors": True,
-    }, status=status)
+def _refused(request: HttpRequest, *, error: str, status: int, retry_after: int = 0) -> HttpResponse:
+    """The check page with the reason for the refusal and no result; the PIN is not echoed back."""
+    response = render(request, "lookup/check.html", {"form": CheckForm(), "refusal": error, "page_errors": True},
+                      status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _challenge_refusal(reason: Refusal | None) -> str:
+    if reason is Refusal.EXPIRED:
+        return _("The check that you are a person has expired. Press “Check” again.")
+    if reason is Refusal.SPENT:
+        return _("This check that you are a person was already used for a lookup. Press “Check” again.")
+    return _("The check that you are a person was not valid. Reload the page and press “Check” again.")
 
 
 @require_http_methods(["GET"])
@@ -98,22 +109,21 @@ def check(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "lookup/check.html", {"form": form}, status=400)
     pin_text = form.cleaned_data["pin"]
-
-    solved = False
-    if form.cleaned_data["captcha_token"]:
-        solved = captcha.solve(form.cleaned_data["captcha_token"], form.cleaned_data["captcha_answer"])
-        if not solved:
-            return _with_captcha(request, form, status=400,
-                                 error=_("The answer to the picture was wrong or too late. Try this one."))
-    if not solved:
-        pin = valid_pin(pin_text)
-        by_ip, *by_pin = hit_many([("ip", _client_ip(request))] + ([("pin", pin)] if pin else []))
-        if not by_ip.allowed:
-            return _with_captcha(request, form, status=429, error=_(
-                "Many checks came from your network. To go on, answer the question in the picture."))
-        if by_pin and not by_pin[0].allowed:
-            return _with_captcha(request, form, status=429, error=_(
-                "This PIN has been checked many times. To go on, answer the question in the picture."))
+    admission = admit(address=_client_ip(request), pin=valid_pin(pin_text), payload=form.cleaned_data["altcha"])
+    if admission.verdict is Verdict.CHALLENGE_INVALID:
+        return _refused(request, status=400, error=_challenge_refusal(admission.reason))
+    if admission.verdict is Verdict.CHALLENGE_REQUIRED:
+        return _refused(request, status=429, retry_after=admission.retry_after, error=_(
+            "Many checks came from your network. To go on, your browser must do a small calculation that "
+            "shows you are a person: turn on JavaScript, or send your PIN by SMS to 119 or call 1255."))
+    if admission.verdict is Verdict.RATE_LIMITED:
+        minutes = max(1, -(-admission.retry_after // 60))
+        if admission.scope == "pin":
+            error = _("This PIN has been checked many times. Try again in %(minutes)s min, or call 1255.")
+        else:
+            error = _("Many checks came from your network. Try again in %(minutes)s min, or send your PIN "
+                      "by SMS to 119 or call 1255.")
+        return _refused(request, status=429, retry_after=admission.retry_after, error=error % {"minutes": minutes})
 
     outcome = lookup_voter(pin_text)
     logger.debug("lookup channel=web outcome=%s pin=%s", outcome.kind, outcome.pin_hash)
