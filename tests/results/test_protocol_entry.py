@@ -6,10 +6,10 @@ import pytest
 
 from shailoo.audit.models import AuditEntry
 from shailoo.audit.services import verify_chain
-from shailoo.staff.scope import OutOfScope
 from shailoo.results import services
 from shailoo.results.models import Protocol, ProtocolEntry
 from shailoo.rules.protocol import Relation
+from shailoo.staff.scope import OutOfScope
 from tests.results.helpers import figures, results_world
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from shailoo.staff.models import StaffAssignment
 from shailoo.results import publication, services
 from shailoo.results.models import Protocol
 from shailoo.rules.protocol import Protocol as Figures
+from shailoo.staff.models import StaffAssignment
 
 
 def _member(precinct, suffix: str):

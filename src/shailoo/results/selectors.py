@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import get_language
 
-from shailoo.staff.scope import StaffScope
 from shailoo.elections.models import Constituency, Election
 from shailoo.results import publication, services
 from shailoo.results.models import Protocol, Publication
 from shailoo.rules.names import kyrgyz_to_latin
 from shailoo.rules.protocol import LINE_NAMES, Line
+from shailoo.staff.scope import StaffScope
 
 
 def protocols_in_scope(user, scope: StaffScope) -> list[Protocol]:

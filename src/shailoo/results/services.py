@@ -19,14 +19,14 @@ from django.utils import timezone
 from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.cabinet.scans import InvalidScan, read_scan
-from shailoo.staff.models import StaffAssignment
-from shailoo.staff.scope import OutOfScope
 from shailoo.elections.models import Constituency, Election
 from shailoo.register.models import VoterListEntry
 from shailoo.results import publication
 from shailoo.results.models import ElectronicCount, Lot, Protocol, ProtocolChange, ProtocolEntry
 from shailoo.rules import protocol as rules
 from shailoo.rules.protocol import Failure
+from shailoo.staff.models import StaffAssignment
+from shailoo.staff.scope import OutOfScope
 
 LINES = [line.value for line in rules.Line if line is not rules.Line.AGAINST_ALL]
 

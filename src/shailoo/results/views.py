@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from shailoo.cabinet.scans import InvalidScan
-from shailoo.staff.scope import OutOfScope, StaffScope
 from shailoo.commission.views import staff_view
 from shailoo.elections.models import Constituency, Election
 from shailoo.results import charts, pdf, publication, selectors, services
 from shailoo.results.forms import ChangeForm, LotForm, ProtocolForm, ScanForm
 from shailoo.results.models import Protocol
+from shailoo.staff.scope import OutOfScope, StaffScope
 
 # ---------------------------------------------------------------------------------------------------
 # Back office
