@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from shailoo.commission.models import StaffAssignment
+from shailoo.staff.models import StaffAssignment
 from tests.commission.test_staff_login import totp
 from tests.factories import make_territory
 
