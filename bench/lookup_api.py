@@ -22,7 +22,9 @@ Steps:
 3. gunicorn serves the platform (--preload; sync workers, or gthread with keep-alive with --gthreads N;
    persistent database connections; a 5-second warm-up so every worker has connected and prepared) with
    Redis for the rate-limit counters: the limits stay on, raised above the offered load, so each request
-   still pays its counter round trip (per IP and per PIN in one script call).
+   still pays its counter round trip (per IP and per PIN in one script call). Every request carries a
+   solved proof-of-work challenge of its own (made beforehand, --challenges), so each pays for checking
+   it and marking it spent too (issue 13).
 4. wrk (apt-get install wrk; one thread by default, so that it leaves the cores to the server) POSTs
    random PINs with bench/lookup_api.lua; we report requests/s, p50/p90/p99 latency, the HTTP statuses,
    gunicorn's worker CPU per request and the load average before and after.
@@ -57,8 +59,28 @@ def api_answer(base: str, pin: str) -> tuple[int, dict]:
         return error.code, json.load(error)
 
 
-def wrk(base: str, pins: Path, *, duration: int, connections: int, threads: int, master_pid: int) -> dict:
-    text, figures = benchlib.run_wrk(["-s", str(LUA), base, "--", str(pins)], duration=duration,
+def solved_challenges(env: dict[str, str], count: int, path: Path) -> None:
+    """`count` proof-of-work payloads, each a challenge of this server solved, one per line (issue 13).
+
+    Made in a shailoo process with the benchmark's settings (its secret key signs them) and a counter range
+    of 10, so that making them is quick: the server's part, checking one and marking it spent, does not
+    depend on the range (one HMAC, one Redis SET NX)."""
+    code = ("import sys, django; django.setup(); from shailoo.lookup import challenge; "
+            "out = open(sys.argv[2], 'w'); "
+            "[out.write(challenge.solve(challenge.new_challenge()) + '\\n') for _ in range(int(sys.argv[1]))]")
+    started = time.monotonic()
+    subprocess.run([str(benchlib.ROOT / ".venv" / "bin" / "python"), "-c", code, str(count), str(path)],
+                   env={**env, "DJANGO_SETTINGS_MODULE": "shailoo.settings", "SHAILOO_CHALLENGE_MAX_NUMBER": "10"},
+                   check=True, cwd=benchlib.ROOT)
+    print(f"{count:,} solved challenges in {time.monotonic() - started:.0f} s: every lookup carries one", flush=True)
+
+
+def wrk(base: str, pins: Path, *, duration: int, connections: int, threads: int, master_pid: int,
+        challenges: Path | None = None, skip: int = 0) -> dict:
+    """wrk with bench/lookup_api.lua; with `challenges`, each request carries the next unused payload from line
+    `skip` on (each payload pays for one lookup)."""
+    extra = [str(challenges), str(skip), str(threads)] if challenges else []
+    text, figures = benchlib.run_wrk(["-s", str(LUA), base, "--", str(pins), *extra], duration=duration,
                                      connections=connections, threads=threads, master_pid=master_pid)
     figures.update({
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
@@ -84,6 +106,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--sample", type=int, default=20_000, help="listed PINs in the sample")
+    parser.add_argument("--challenges", type=int, default=100_000,
+                        help="solved proof-of-work challenges made beforehand, one per request")
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--register", type=Path, help="an existing synthetic register CSV (its .precincts.csv beside it)")
     parser.add_argument("--build-only", action="store_true", help="build the database, measure nothing")
@@ -100,7 +124,7 @@ def main() -> None:
 
     name = options.database or f"bench_lookup_{options.voters}"
     env = benchlib.bench_env(name, REDIS_URL, SHAILOO_RATE_LIMIT_IP="1000000000/60",
-                             SHAILOO_RATE_LIMIT_PIN="1000000/60")
+                             SHAILOO_RATE_LIMIT_IP_DAY="1000000000/60", SHAILOO_RATE_LIMIT_PIN="1000000/60")
     benchlib.ensure_database(name, voters=options.voters, precincts=options.precincts, env=env,
                              register=options.register, rebuild=options.rebuild)
     if options.build_only:
@@ -111,6 +135,8 @@ def main() -> None:
     print(f"database {name}: {voters:,} listed voters; sample {listed:,} listed + {unknown:,} unknown PINs; "
           f"machine: {os.cpu_count()} cores", flush=True)
 
+    challenges = OUT / "lookup-challenges.txt"
+    solved_challenges(env, options.challenges, challenges)
     benchlib.flush_redis(REDIS_URL)
     base = f"http://127.0.0.1:{options.port}"
     command = benchlib.gunicorn_command(port=options.port, workers=options.workers, threads=options.gthreads)
@@ -120,9 +146,11 @@ def main() -> None:
         if status != 200:
             raise SystemExit(f"the API does not answer 200: {body}")
         # Warm-up: every worker connects, prepares the statement and loads its translations.
-        wrk(base, pins, duration=5, connections=options.connections, threads=options.threads, master_pid=master)
+        warm = wrk(base, pins, duration=5, connections=options.connections, threads=options.threads,
+                   master_pid=master, challenges=challenges)
+        used = int(warm["rps"] * 5 * 1.2) + 1000
         api = wrk(base, pins, duration=options.duration, connections=options.connections, threads=options.threads,
-                  master_pid=master)
+                  master_pid=master, challenges=challenges, skip=used)
     sql_load_before = benchlib.load()
     count = listed + unknown
     sql_simple = benchlib.pgbench_lookup(name, count, duration=options.duration, clients=options.connections,
@@ -174,7 +202,9 @@ def replica_benchmark(options) -> None:
     os.environ["PGPORT"] = primary  # psql, pgbench and bench_env's DATABASE_URL: the throw-away primary
     _clusters_up(primary, replica)
     name = options.database or f"bench_lookup_{options.voters}"
+    # No challenges here: the lookups an address makes without one are raised above the offered load.
     env = benchlib.bench_env(name, REDIS_URL, SHAILOO_RATE_LIMIT_IP="1000000000/60",
+                             SHAILOO_RATE_LIMIT_IP_DAY="1000000000/60", SHAILOO_RATE_LIMIT_IP_FREE="1000000000/60",
                              SHAILOO_RATE_LIMIT_PIN="1000000/60")
     try:
         benchlib.ensure_database(name, voters=options.voters, precincts=options.precincts, env=env,

@@ -1,7 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """Fixtures of the tests that run with Django (loaded by tests/conftest.py when pytest-django is on)."""
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_in_memory_without_redis():
+    """Without REDIS_URL the platform's cache is a database table, shared by its web workers; most tests
+    use no database, so they get local memory instead (tests/web/test_shared_limits.py runs the real one)."""
+    if "DatabaseCache" not in settings.CACHES["default"]["BACKEND"]:
+        yield
+        return
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        yield
 
 
 @pytest.fixture(autouse=True)

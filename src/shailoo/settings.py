@@ -28,7 +28,11 @@ def env_list(name: str, default: str) -> list[str]:
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 DATA_DIR = Path(os.environ.get("SHAILOO_DATA_DIR", PROJECT_DIR / "var")).resolve()
+# What a shailoo process writes (the SQLite database, the demo register, passport scans, keys) is the
+# owner's alone: files 0600, directories 0700, whoever else has an account on the machine.
+os.umask(0o077)
 DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.chmod(0o700)
 
 PRODUCTION = env_bool("SHAILOO_PRODUCTION")
 DEBUG = env_bool("SHAILOO_DEBUG") and not PRODUCTION
@@ -124,6 +128,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shailoo.web.middleware.BodyCapMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "shailoo.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,7 +208,9 @@ REDIS_URL = os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis (`make run`), a table in the database: every gunicorn worker shares it, so the rate
+    # limits count one client once (`shailoo createcachetable` makes it; `make setup` runs that).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shailoo_cache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -219,7 +226,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("SHAILOO_AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("SHAILOO_AXES_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Locked out per user name from every address (guesses spread over many addresses), and per address
+# (one address trying many user names).
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -358,6 +367,8 @@ SHAILOO_SIGNATURE_VERIFIER = os.environ.get("SHAILOO_SIGNATURE_VERIFIER", "")
 SHAILOO_DEMO_SIGNER_SECRET = os.environ.get("SHAILOO_DEMO_SIGNER_SECRET", "")
 # Largest passport scan accepted in the Voter's Cabinet and at the precinct, in bytes.
 SHAILOO_SCAN_MAX_BYTES = int(os.environ.get("SHAILOO_SCAN_MAX_BYTES", str(5 * 1024 * 1024)))
+# The largest body any page takes: a scan and its form (shailoo.web.middleware.BodyCapMiddleware).
+MAX_REQUEST_BYTES = int(os.environ.get("SHAILOO_MAX_REQUEST_BYTES", str(SHAILOO_SCAN_MAX_BYTES + 1024 * 1024)))
 
 # E-voting (shailoo.evoting, docs/evoting.md): the commission's key (signs the credential lists) and the
 # board's key (signs receipts and close entries), each a file holding the secret scalar in hex (mode 0600).

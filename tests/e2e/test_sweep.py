@@ -192,7 +192,9 @@ class Visit:
 def _check_pin(pin: str):
     def act(page):
         page.fill("#id_pin", pin)
-        page.click("main form button[type=submit]")
+        # The check page's widget sends the form only once its proof of work is done: wait for that.
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
         page.wait_for_load_state()
     return act
 

@@ -161,9 +161,17 @@ def test_a_tampered_payload_is_refused_naming_the_failed_check(client, listed, e
     assert_refused(lookup_with(client, payload), reason)
 
 
-@pytest.mark.parametrize("payload", ["forged", "%%%", base64.b64encode(b"[1, 2]").decode(), "A" * 1999])
+@pytest.mark.parametrize("payload", ["forged", "A===", base64.b64encode(b"[1, 2]").decode(), "A" * 1999])
 def test_garbage_is_refused_as_malformed(client, listed, payload):
     assert_refused(lookup_with(client, payload), "malformed")
+
+
+@pytest.mark.parametrize("payload", ["%%%", "A" * 2001, "ab\x00"])
+def test_what_is_no_base64_of_a_payload_is_refused_by_the_schema(client, listed, payload):
+    response = lookup_with(client, payload)
+
+    assert response.status_code == 422
+    assert response.json()["details"]["fields"][0]["field"] == "altcha"
 
 
 def test_a_challenge_of_another_server_is_refused(client, listed, settings):

@@ -132,7 +132,8 @@ def test_staff_without_the_operator_role_is_forbidden(client):
 def test_operator_logs_in_with_a_password(client):
     make_user("aigul", StaffAssignment.Role.OPERATOR)
 
-    response = client.post("/operator/login/", {"username": "aigul", "password": "correct horse battery"})
+    response = client.post("/commission/login/", {"username": "aigul", "password": "correct horse battery",
+                                                  "next": "/operator/"})
 
     assert response.status_code == 302
     assert client.get("/operator/").status_code == 200

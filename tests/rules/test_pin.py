@@ -1,11 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 import datetime as dt
+import re
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shailoo.rules.pin import (
+    PIN_TEXT_PATTERN,
     Gender,
     InvalidPin,
     check_pin_agrees,
@@ -175,3 +177,34 @@ def test_pin_digest_is_keyed_and_hides_the_pin():
 def test_pin_digest_is_the_first_half_of_hmac_sha256():
     # Digests are kept (rate-limit counters, logs): a change of algorithm must be deliberate.
     assert pin_digest("11705199000123", "key-a") == "8d78f82f71faa4c9"
+
+
+# The API's schema gives PIN_TEXT_PATTERN for `pin`: a text the pattern allows must be a PIN parse_pin
+# accepts, and the other way round (schemathesis's ST202 found schema-valid PINs refused).
+_pin_like = st.one_of(
+    st.builds(lambda g, d, serial, sep: sep.join([g, f"{d:%d%m%Y}", f"{serial:05d}"]),
+              st.sampled_from("0123"), st.dates(min_value=dt.date(1870, 1, 1)), st.integers(0, 99_999),
+              st.sampled_from(["", " ", "-", " - ", "\u00a0", "\t"])),
+    st.text(alphabet="0123456789 -", min_size=10, max_size=20),
+    st.text(max_size=20),
+)
+
+
+@settings(max_examples=3000)
+@given(_pin_like)
+def test_the_pin_pattern_matches_exactly_what_parse_pin_accepts(text):
+    try:
+        parse_pin(text)
+        accepted = True
+    except InvalidPin:
+        accepted = False
+    assert bool(re.match(PIN_TEXT_PATTERN, text)) == accepted, text
+
+
+@pytest.mark.parametrize(("text", "matches"), [
+    ("2 17051990 00123", True), ("12902200000001", True), ("12902190000001", False), ("12902188400001", True),
+    ("12902240000001", True), ("13102199000001", False), ("13111199000001", False), ("13112199000001", True), ("10101187900001", False),
+    ("", False), ("32902200000001", False),
+])
+def test_the_pin_pattern_on_leap_days_month_ends_and_the_earliest_year(text, matches):
+    assert bool(re.match(PIN_TEXT_PATTERN, text)) is matches

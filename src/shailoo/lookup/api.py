@@ -3,7 +3,7 @@
 
 The PIN travels only in the body, never in a URL. Limits: per client address and per PIN (HTTP 429
 with Retry-After); past a few lookups an address needs a solved proof-of-work challenge
-(GET /api/v1/challenge) for each (shailoo.lookup.gate); bodies over 2 kB, other content types and
+(GET /api/v1/challenge) for each (shailoo.lookup.gate); bodies over 4 kB, other content types and
 malformed JSON are refused with 4xx.
 """
 import datetime as dt
@@ -23,17 +23,21 @@ from shailoo.lookup.gate import Verdict, admit
 from shailoo.lookup.outcomes import LookupKind, LookupOutcome
 from shailoo.lookup.ratelimit import RateLimited, client_ip
 from shailoo.lookup.selectors import lookup_voter, valid_pin
+from shailoo.rules.pin import PIN_TEXT_PATTERN
 
 logger = logging.getLogger(__name__)
 router = Router(tags=["voter-list check"])
 
-MAX_BODY_BYTES = 2048
+MAX_BODY_BYTES = 4096
 
 
 class LookupIn(Schema):
-    pin: str = Field(..., max_length=64, description="The 14-digit PIN; spaces and dashes are ignored.",
-                     examples=["2 17051990 00123"])
-    altcha: str = Field("", max_length=challenge.MAX_PAYLOAD_CHARS, description=(
+    pin: str = Field(..., max_length=64, description=(
+        "The 14-digit PIN; spaces and dashes are ignored. The pattern is the PIN's structure: the first digit "
+        "1 or 2, then a real date of birth DDMMYYYY (1880 or later), then 5 digits; the lookup checks the "
+        "same and answers 400 `invalid_pin` with the reason."),
+        examples=["2 17051990 00123"], json_schema_extra={"pattern": PIN_TEXT_PATTERN})
+    altcha: str = Field("", max_length=challenge.MAX_PAYLOAD_CHARS, pattern=r"^[A-Za-z0-9+/=]*$", description=(
         "A solved challenge from GET /api/v1/challenge (the ALTCHA payload, base64): needed once an "
         "address has made a few lookups; each pays for one lookup."))
     lang: Literal["ky", "ru", "en"] | None = Field(

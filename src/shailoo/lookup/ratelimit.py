@@ -23,7 +23,9 @@ from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
+from django.db import router, transaction
 from django.http import HttpRequest
 
 DEFAULT_LIMITS = {
@@ -173,7 +175,16 @@ def _incr_and_get_previous(keys: list[tuple[str, str, int]]) -> list[tuple[int, 
             timeouts.append(timeout)
         replies = _redis_script(backend)(keys=flat_keys, args=timeouts)
         return [(int(replies[i]), int(replies[i + 1])) for i in range(0, len(replies), 2)]
-    # Any other cache (local memory in development and tests): add-then-incr is atomic per process.
+    # The database cache (`make run` without Redis): incr is a read and a write, so the counting runs in
+    # one transaction, which SQLite's IMMEDIATE mode serialises across the web workers. Local memory:
+    # add-then-incr is atomic within the one process that sees it.
+    if isinstance(backend, DatabaseCache):
+        with transaction.atomic(using=router.db_for_write(backend.cache_model_class)):
+            return _count_in_cache(keys)
+    return _count_in_cache(keys)
+
+
+def _count_in_cache(keys: list[tuple[str, str, int]]) -> list[tuple[int, int]]:
     counts = []
     for current_key, previous_key, timeout in keys:
         cache.add(current_key, 0, timeout)

@@ -9,6 +9,6 @@ urlpatterns = [
     path("where/", views.where, name="lookup-where"),
     path("precincts/<str:number>/", views.precinct_page, name="lookup-precinct"),
     path("operator/", views.operator_console, name="lookup-operator"),
-    path("operator/login/", views.OperatorLoginView.as_view(), name="lookup-operator-login"),
+    path("operator/login/", views.operator_login, name="lookup-operator-login"),
     path("operator/logout/", views.operator_logout, name="lookup-operator-logout"),
 ]

@@ -5,16 +5,17 @@ All work without JavaScript. With it, the check page's ALTCHA widget solves a pr
 for each check; without it an address gets a few checks an hour (shailoo.lookup.gate).
 """
 import logging
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
 
 from shailoo.geography.models import Settlement
 from shailoo.lookup import texts
@@ -176,10 +177,10 @@ def precinct_page(request: HttpRequest, number: str) -> HttpResponse:
     })
 
 
-class OperatorLoginView(LoginView):
-    template_name = "lookup/operator_login.html"
-    redirect_authenticated_user = True
-    next_page = "lookup-operator"
+@require_http_methods(["GET"])
+def operator_login(request: HttpRequest) -> HttpResponse:
+    """Staff have one entrance, the commission login: the lockout and the second factor live there."""
+    return redirect(f"{reverse('commission:login')}?{urlencode({'next': reverse('lookup-operator')})}")
 
 
 @require_POST
@@ -193,6 +194,10 @@ def operator_logout(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def operator_console(request: HttpRequest) -> HttpResponse:
     """The call-centre console (1255): the same lookup as the public check, every lookup audited."""
+    if user_has_device(request.user, confirmed=True) and not request.user.is_verified():
+        # Signed in somewhere that skipped the second factor: sign in again through the staff login.
+        logout(request)
+        return redirect("lookup-operator-login")
     if not is_operator(request.user):
         return HttpResponseForbidden(render(request, "lookup/operator_forbidden.html").content)
     if request.method == "GET":

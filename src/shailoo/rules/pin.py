@@ -97,3 +97,34 @@ def make_pin(*, gender: Gender, birth_date: dt.date, serial: int) -> str:
 def pin_digest(pin: str, key: str) -> str:
     """A keyed hash of a PIN for logs, metrics and counters: stable, not reversible without the key."""
     return hmac.new(key.encode(), pin.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _pin_text_pattern() -> str:
+    """A regular expression (JSON Schema's `pattern`, for the API's OpenAPI document) matching exactly the
+    texts parse_pin accepts: separators anywhere, gender digit, a real date from 1880 on, five digits."""
+    gap = r"[\s\-\u00a0]*"
+
+    def seq(*parts: str) -> str:
+        return gap.join(parts)
+
+    def alt(*parts: str) -> str:
+        return "(?:" + "|".join(parts) + ")"
+
+    year = alt(seq("1", "8", "[89]", "[0-9]"), seq("1", "9", "[0-9]", "[0-9]"), seq("[2-9]", "[0-9]", "[0-9]", "[0-9]"))
+    leap_in_century = alt(seq("0", "[48]"), seq("[2468]", "[048]"), seq("[13579]", "[26]"))
+    leap_year = alt(
+        seq("1", "8", alt(seq("8", "[048]"), seq("9", "[26]"))),
+        seq("1", "9", leap_in_century),
+        seq("[2-9]", "[0-9]", leap_in_century),
+        seq(alt(seq("[2468]", "[048]"), seq("[3579]", "[26]")), "0", "0"),  # 2000, 2400, ...
+    )
+    date = alt(
+        seq(alt(seq("0", "[1-9]"), seq("1", "[0-9]"), seq("2", "[0-8]")), alt(seq("0", "[1-9]"), seq("1", "[0-2]")), year),
+        seq(alt(seq("2", "9"), seq("3", "0")), alt(seq("0", "[13-9]"), seq("1", "[0-2]")), year),
+        seq("3", "1", alt(seq("0", "[13578]"), seq("1", "[02]")), year),
+        seq("2", "9", "0", "2", leap_year),
+    )
+    return "^" + gap + seq("[12]", date, *["[0-9]"] * 5) + gap + "$"
+
+
+PIN_TEXT_PATTERN = _pin_text_pattern()

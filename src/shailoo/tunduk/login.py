@@ -45,6 +45,8 @@ LOGIN_TIMEOUT_SECONDS = 600
 METADATA_CACHE_SECONDS = 3600
 DEFAULT_NEXT = "/cabinet/"
 MAX_NEXT_LENGTH = PendingLogin._meta.get_field("next_url").max_length
+STATE_MAX_LENGTH = PendingLogin._meta.get_field("state").max_length
+MAX_CODE_LENGTH = 2048
 # Tunduk speaks Kyrgyz and Russian; an English page asks for English, then Russian.
 UI_LOCALES = {"ky": "ky ru", "ru": "ru ky", "en": "en ru"}
 # Errors by which the provider says the citizen did not (or could not) consent.
@@ -92,6 +94,7 @@ def safe_next(request: HttpRequest, next_url: str | None) -> str:
     """Only a path on this site: a login must never send the voter somewhere else."""
     if (
         next_url and len(next_url) <= MAX_NEXT_LENGTH and next_url.startswith("/") and not next_url.startswith("//") and "\\" not in next_url
+        and next_url.isprintable()  # no NUL (PostgreSQL refuses it in a text column) nor other control characters
         and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()})
     ):
         return next_url
@@ -130,6 +133,8 @@ def _take_pending_login(state: str, browser_token: str) -> PendingLogin:
     """The login this answer belongs to, used up: a second answer with the same state is refused."""
     if not state:
         raise InvalidState("the answer carries no state")
+    if len(state) > STATE_MAX_LENGTH or not state.isprintable():
+        raise InvalidState("the state is not one we issue")
     pending = PendingLogin.objects.filter(state=state).first()
     if pending is None:
         raise InvalidState("unknown or already used state")
@@ -155,6 +160,8 @@ def finish_login(request: HttpRequest, answer: Mapping[str, str]) -> tuple[Verif
     code = answer.get("code")
     if not code:
         raise ProviderError("the answer carries neither a code nor an error")
+    if len(code) > MAX_CODE_LENGTH or not code.isprintable():
+        raise ProviderError("the code is not printable text of a sane length")
     metadata = provider_metadata()
     # RFC 9207: when the provider names itself in the answer it must be the one we asked.
     if answer.get("iss") and answer["iss"] != metadata.issuer:

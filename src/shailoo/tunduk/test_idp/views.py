@@ -37,12 +37,16 @@ LANGUAGES = {"ky", "ru", "en"}
 
 
 def test_idp_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """The provider exists only when settings.TEST_IDP is on; otherwise its addresses are 404."""
+    """The provider exists only when settings.TEST_IDP is on; otherwise its addresses are 404. A request
+    with a NUL in any field is refused before django-oauth-toolkit looks it up (PostgreSQL cannot)."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not settings.TEST_IDP:
             raise Http404("no test identity provider here")
+        for values in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+            if any("\x00" in name or any("\x00" in value for value in given) for name, given in values.lists()):
+                return HttpResponse("A field holds a NUL byte.", status=400, content_type="text/plain; charset=utf-8")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -111,6 +111,8 @@ class Command(BaseCommand):
             "--worker-class", "gthread", "--threads", str(threads), "--graceful-timeout", "5",
             # The path without its query: a gateway's GET callback carries a PIN and a phone number there.
             "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+            # A PIN in a path (/precincts/<PIN>/ by mistake, a gateway's callback) is logged as its keyed hash.
+            "--logger-class", "shailoo.web.gunicorn_log.PinRedactingLogger",
         ])
         stopping: list[int] = []
 

@@ -7,9 +7,16 @@ import "./build/altcha/ru.js";
 
 const worker = new URL("./build/altcha/sha-worker.js", import.meta.url);
 globalThis.$altcha.algorithms.set("SHA-256", () => new Worker(worker));
+// The logo and the footer are hidden; their strings name the widget's maker in Latin letters, which a
+// Kyrgyz or Russian page does not show.
+globalThis.$altcha.i18n.set("ru", {
+  ...globalThis.$altcha.i18n.get("ru"),
+  ariaLinkLabel: "Сайт виджета проверки",
+  footer: "",
+});
 globalThis.$altcha.i18n.set("ky", {
   ...globalThis.$altcha.i18n.get("ru"),
-  ariaLinkLabel: "Altcha (расмий сайт)",
+  ariaLinkLabel: "Текшерүү виджетинин сайты",
   error: "Текшерүү ишке ашкан жок. Кийинчерээк кайталаңыз.",
   expired: "Текшерүүнүн мөөнөтү бүттү. Кайра аракет кылыңыз.",
   footer: "",
