@@ -11,12 +11,9 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
 
 from shailoo.ceremony import selectors, services
 from shailoo.ceremony.models import Ceremony, KeyHolder, Message
@@ -26,37 +23,6 @@ from shailoo.keyholder import cli
 from tests.ceremony.helpers_ceremony import Setup, manifest_for, name_and_issue
 
 PASSPHRASE = "correct horse battery staple"
-PORTS = range(8500, 8560)
-
-
-class SerialWSGIServer(ThreadedWSGIServer):
-    """One request at a time: the test's SQLite database is one in-memory connection shared with the
-    server's threads (holders' programs post concurrently)."""
-
-    _lock = threading.Lock()
-
-    def process_request_thread(self, request, client_address):
-        with self._lock:
-            super().process_request_thread(request, client_address)
-
-
-@pytest.fixture
-def relay(transactional_db) -> Iterator[str]:
-    from pytest_django.live_server_helper import LiveServer
-
-    for port in PORTS:
-        server = LiveServer(f"127.0.0.1:{port}", start=False)
-        server.thread.server_class = SerialWSGIServer
-        try:
-            server.start()
-        except OSError:
-            continue
-        try:
-            yield server.url
-        finally:
-            server.stop()
-        return
-    pytest.fail("no free port in 8500-8559")
 
 
 def keyholder(*args: str, passphrase: str = PASSPHRASE, timeout: float = 180) -> subprocess.CompletedProcess[str]:
