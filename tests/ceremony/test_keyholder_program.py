@@ -279,3 +279,21 @@ def test_the_program_files_a_complaint_against_a_cheating_dealer_who_is_then_dis
     result = selectors.ceremony_result(setup.election, setup.constituencies[0])
     assert result is not None and result.ceremony_json["qualified"] == [1, 3, 4, 5]
     assert result.ceremony_json["checks"][3]["complaints"][0]["dealer"] == 2
+
+
+def test_a_server_that_cannot_be_reached_is_waited_for_not_given_up(tmp_path, capsys):
+    """A network outage during the ceremony: the program keeps trying until --wait, then says to run it again."""
+    import socket
+
+    from shailoo.crypto.signature import generate_signing_key
+    from shailoo.keyholder.keyfile import KeyFile
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    key, path = generate_signing_key(), tmp_path / "holder.key"
+    KeyFile.create(path, PASSPHRASE, {"signing_key": key.secret.hex(), "public_key": key.public.hex(),
+                                      "server": f"http://127.0.0.1:{port}", "election": "e", "holder": 1}, memory_mib=8)
+    assert in_process("ceremony", "--file", str(path), "--wait", "0.3", "--poll", "0.1") == 4
+    out = capsys.readouterr().out
+    assert f"127.0.0.1:{port} cannot be reached" in out and "trying again" in out
