@@ -11,12 +11,9 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-
-import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
 
 from shailoo.ceremony import selectors, services
 from shailoo.ceremony.models import Ceremony, KeyHolder, Message
@@ -26,37 +23,6 @@ from shailoo.keyholder import cli
 from tests.ceremony.helpers_ceremony import Setup, manifest_for, name_and_issue
 
 PASSPHRASE = "correct horse battery staple"
-PORTS = range(8500, 8560)
-
-
-class SerialWSGIServer(ThreadedWSGIServer):
-    """One request at a time: the test's SQLite database is one in-memory connection shared with the
-    server's threads (holders' programs post concurrently)."""
-
-    _lock = threading.Lock()
-
-    def process_request_thread(self, request, client_address):
-        with self._lock:
-            super().process_request_thread(request, client_address)
-
-
-@pytest.fixture
-def relay(transactional_db) -> Iterator[str]:
-    from pytest_django.live_server_helper import LiveServer
-
-    for port in PORTS:
-        server = LiveServer(f"127.0.0.1:{port}", start=False)
-        server.thread.server_class = SerialWSGIServer
-        try:
-            server.start()
-        except OSError:
-            continue
-        try:
-            yield server.url
-        finally:
-            server.stop()
-        return
-    pytest.fail("no free port in 8500-8559")
 
 
 def keyholder(*args: str, passphrase: str = PASSPHRASE, timeout: float = 180) -> subprocess.CompletedProcess[str]:
@@ -268,3 +234,66 @@ def test_a_relay_that_drops_a_holders_message_is_caught_by_that_holder(tmp_path,
         cheat.close()
     assert caught.returncode == 1
     assert "REFUSED [relay.dropped]" in caught.stderr
+
+
+def test_the_program_files_a_complaint_against_a_cheating_dealer_who_is_then_disqualified(tmp_path, relay, capsys):
+    """Dealer 2 (made here with shailoo.crypto) sends holder 4 a bad share; the programs of holders 1, 3, 4
+    and 5 go on; holder 4's files the complaint; the ceremony finishes without dealer 2."""
+    from shailoo.crypto import ceremony as c
+    from shailoo.keyholder.client import Client
+    from shailoo.keyholder.keyfile import KeyFile
+    from tests.ceremony.helpers_ceremony import opened
+
+    setup = opened()
+    slug = setup.election.slug
+    files = {}
+    for index in (1, 3, 4, 5):
+        files[index] = tmp_path / f"holder{index}.key"
+        KeyFile.create(files[index], PASSPHRASE, {
+            "signing_key": setup.keys[index].secret.hex(), "public_key": setup.keys[index].public.hex(),
+            "server": relay, "election": slug, "holder": index}, memory_mib=8)
+    api = Client(relay)
+    board = api.get(f"/ceremony/api/{slug}")["boards"][0]
+    ceremony = c.Ceremony(manifest_from_json(board["manifest"]), board["attempt"])
+    dealer = c.start_holder(ceremony, 2)
+
+    def served(name: str) -> list:
+        return api.get(f"/ceremony/api/{slug}")["boards"][0]["messages"][name]
+
+    def programs() -> list[int]:
+        return [in_process("ceremony", "--file", str(files[i]), "--wait", "0") for i in files]
+
+    assert programs() == [4, 4, 4, 4]
+    api.post(f"/ceremony/api/{slug}/1/messages", c.make_key_message(ceremony, dealer, setup.keys[2]))
+    keys = [c.check_key_message(ceremony, m, "k") for m in served("keys")]
+    assert programs() == [4, 4, 4, 4]
+    api.post(f"/ceremony/api/{slug}/1/messages",
+             c.make_shares_message(ceremony, dealer, keys, setup.keys[2], cheat_on=frozenset({4})))
+    shares = [c.check_shares_message(ceremony, m, keys, "s") for m in served("shares")]
+    assert programs() == [4, 4, 4, 4]
+    assert "COMPLAINT filed against dealer 2" in capsys.readouterr().out
+    api.post(f"/ceremony/api/{slug}/1/messages", c.make_check_message(ceremony, dealer, keys, shares, setup.keys[2])[0])
+    assert programs() == [4, 4, 4, 4]  # each sends its signature on the result
+    assert programs() == [0, 0, 0, 0]
+    assert "qualified [1, 3, 4, 5]" in capsys.readouterr().out
+    result = selectors.ceremony_result(setup.election, setup.constituencies[0])
+    assert result is not None and result.ceremony_json["qualified"] == [1, 3, 4, 5]
+    assert result.ceremony_json["checks"][3]["complaints"][0]["dealer"] == 2
+
+
+def test_a_server_that_cannot_be_reached_is_waited_for_not_given_up(tmp_path, capsys):
+    """A network outage during the ceremony: the program keeps trying until --wait, then says to run it again."""
+    import socket
+
+    from shailoo.crypto.signature import generate_signing_key
+    from shailoo.keyholder.keyfile import KeyFile
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    key, path = generate_signing_key(), tmp_path / "holder.key"
+    KeyFile.create(path, PASSPHRASE, {"signing_key": key.secret.hex(), "public_key": key.public.hex(),
+                                      "server": f"http://127.0.0.1:{port}", "election": "e", "holder": 1}, memory_mib=8)
+    assert in_process("ceremony", "--file", str(path), "--wait", "0.3", "--poll", "0.1") == 4
+    out = capsys.readouterr().out
+    assert f"127.0.0.1:{port} cannot be reached" in out and "trying again" in out

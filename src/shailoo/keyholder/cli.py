@@ -85,9 +85,16 @@ def ceremony(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.wait
     last: list[str] = []
     while True:
-        state = holder.state()
-        statuses = [holder.step(board) for board in state["boards"]]
-        lines = [s.line for s in statuses] or [f"{holder.slug}: no ceremony has opened yet"]
+        try:
+            state = holder.state()
+            statuses = [holder.step(board) for board in state["boards"]]
+        except ServerError as error:
+            if error.code != "client.unreachable":
+                raise
+            statuses = []
+            lines = [f"{error.message}; trying again"]
+        else:
+            lines = [s.line for s in statuses] or [f"{holder.slug}: no ceremony has opened yet"]
         if lines != last:
             for line in lines:
                 print(line, flush=True)

@@ -68,7 +68,9 @@ def _refusal(error: urllib.error.HTTPError) -> ServerError:
         answer = json.loads(error.read(65536))
         refusal = answer["error"]
         message = refusal["message"]
-        return ServerError(str(refusal["code"]), str(message.get("en") if isinstance(message, dict) else message),
-                           error.code)
+        text = str(message.get("en") if isinstance(message, dict) else message)
+        if refusal.get("detail"):
+            text = f"{text} ({refusal['detail']})"
+        return ServerError(str(refusal["code"]), text, error.code)
     except (ValueError, KeyError, TypeError, AttributeError):
         return ServerError("client.http", f"HTTP {error.code} {error.reason}", error.code)
