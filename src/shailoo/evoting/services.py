@@ -6,6 +6,7 @@ challenges and cast ballots (docs/protocol.md 8.5: every check of shailoo.crypto
 transaction that locks the board's head row, appends the entry and answers the signed receipt)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -315,6 +316,7 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
 class Answer:
     receipt: dict[str, Any]
     stored: bool  # False: a retry of an entry already on the board (nothing stored again)
+    verify_seconds: float = 0.0  # time spent in the ballot's cryptographic checks (Server-Timing)
 
     def as_json(self) -> dict[str, Any]:
         return {"receipt": self.receipt, "display_code": self.receipt["code"], "position": self.receipt["position"]}
@@ -413,6 +415,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if existing is not None:
             return Answer(existing.receipt or {}, stored=False)
     listed = ListedCredential.objects.filter(board=board, credential=voter.credential).exists()
+    started = time.perf_counter()
     try:
         accepted = chain.accept_cast(manifest, key, lambda encoding: listed and encoding.hex() == voter.credential, data)
     except CryptoError as error:
@@ -422,11 +425,12 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if refusal.code == "ballot.schema" and _other_election(board, data):
             raise EvotingError("election.mismatch", "the ballot is another election's") from None
         raise refusal from None
+    verify_seconds = time.perf_counter() - started
     answer = _append(board, manifest, at, ballot_id=accepted.ballot.ballot_id, tracking=accepted.tracking.hex(),
                      credential=voter.credential, signed=accepted.signature.hex(),
                      make=lambda state, time_: chain.append_ballot(manifest, state, accepted, time_, keys.board_key()),
                      on_stored=lambda receipt: _confirm_by_sms(voter.application, receipt))
-    return answer
+    return dataclasses.replace(answer, verify_seconds=verify_seconds)
 
 
 def manifest_tracking(manifest: Manifest, data: dict[str, Any]) -> str:
