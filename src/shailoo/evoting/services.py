@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -299,19 +300,37 @@ class Voter:
     credential: str
 
 
+_precincts: dict[tuple[int, str, str], tuple[float, frozenset[int]]] = {}
+PRECINCTS_TTL = 60.0  # seconds a process trusts its copy of a constituency's precincts
+
+
+def _constituency_precincts(board: Board) -> frozenset[int]:
+    key = (board.constituency_id, board.manifest_hash, str(board.created_at))  # a board, not a reused pk
+    found = _precincts.get(key)
+    if found is None or time.monotonic() - found[0] > PRECINCTS_TTL:
+        found = (time.monotonic(), frozenset(board.constituency.precincts.values_list("pk", flat=True)))
+        _precincts[key] = found
+    return found[1]
+
+
 def enrolled_voter(board: Board, pin: str | None) -> Voter:
-    """The signed-in voter's enrolment on this board, or the refusal that says why not."""
+    """The signed-in voter's enrolment on this board, or the refusal that says why not: an applied e-voting
+    application with a credential, the list entry marked "votes electronically" in a precinct of the board's
+    constituency (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
     application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
-                                              status__in=ENROLLED).order_by("-pk").first())
+                                              status__in=ENROLLED)
+                   .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
+                       election=board.election, citizen_id=OuterRef("citizen_id")).values("precinct_id")[:1]),
+                             entry_mode=Subquery(VoterListEntry.objects.filter(
+                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]))
+                   .order_by("-pk").first())
     if application is None or not application.credential_public_key:
         raise EvotingError("voter.not-enrolled")
-    entry = (VoterListEntry.objects.filter(election=board.election, citizen_id=application.citizen_id)
-             .only("precinct_id", "voting_mode").first())
-    if entry is None or entry.voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
+    if application.entry_mode != VoterListEntry.VotingMode.ELECTRONIC:  # type: ignore[attr-defined]
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
-    if not board.constituency.precincts.filter(pk=entry.precinct_id).exists():
+    if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
     return Voter(application, application.credential_public_key)
 
@@ -500,6 +519,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
                                    application=application)
     except IntegrityError:
         pass  # the same ballot id is pending already: a retry racing its first attempt, or a replay
+    append_pending(board)
     for _ in range(1000):
         entry = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
         if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
