@@ -285,6 +285,7 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("evote-heads", "anonymous", f"/board/{demo.election.slug}/1/heads"),
         Visit("evote-credentials", "anonymous", f"/board/{demo.election.slug}/1/credentials"),
         Visit("evote-challenges", "anonymous", f"/board/{demo.election.slug}/1/challenges"),
+        Visit("evote-commission", "member", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
     ]
 
 

@@ -247,3 +247,20 @@ def test_booth_json_gives_what_the_booth_encrypts_against(ev):
     data = Client().get(url(ev, "booth")).json()
     assert data["manifest_hash"] == ev.manifest.digest.hex() and data["state"] == "open"
     assert data["joint_public_key"] == ev.key.hex() and data["manifest"] == ev.manifest.to_json()
+
+
+def test_a_submission_committed_by_a_request_that_died_is_appended_once_and_its_retry_gets_the_receipt(ev):
+    from shailoo.crypto import jcs as jcs_
+    from shailoo.evoting import closing
+    from shailoo.evoting.models import Pending
+    voter = ev.voters[0]
+    data = ev.cast_json(voter)
+    # What a request leaves when it is killed between committing its verified ballot and taking the lock.
+    Pending.objects.create(board=ev.board, ballot_id=data["ballot"]["ballot_id"], kind="ballot",
+                           body=jcs_.canonical(data).decode(), application=voter.application)
+    assert closing.tick()["closed"] == 0
+    assert stored(ev) == (1, 1) and not Pending.objects.exists()
+    assert OutboundSms.objects.count() == 1
+    retry = post(voter_client(voter.pin), url(ev, "cast"), data)
+    assert retry.status_code == 200 and retry.json()["receipt"] == Entry.objects.get(board=ev.board).receipt
+    assert stored(ev) == (1, 1)

@@ -25,7 +25,7 @@ from shailoo.crypto.transcript import check_transcript
 from shailoo.crypto.verify import verify_record
 from shailoo.evoting import keys, published, services
 from shailoo.evoting.errors import EvotingError
-from shailoo.evoting.models import Board, Decryption, Entry, PublishedHead
+from shailoo.evoting.models import Board, Decryption, Entry, Pending, PublishedHead
 
 log = logging.getLogger("shailoo.evoting")
 CLOSED = (Board.State.CLOSED, Board.State.TALLIED)
@@ -44,6 +44,7 @@ def close_board(board: Board, *, at: int | None = None, by: AbstractBaseUser | N
         if at < manifest.closes:
             raise EvotingError("step.out-of-order", "the polls close at the manifest's closing time, not before")
         time_ = max(at, manifest.closes, board.last_time)
+        Pending.objects.filter(board=board).delete()  # never answered: their requests say polls.closed
         appended = chain.close_board(manifest, services.chain_state(board), time_, board.ballots, board.challenges,
                                      keys.board_key())
         Entry.objects.create(board=board, position=appended.state.position, kind=Entry.Kind.CLOSE, time=time_,
@@ -179,6 +180,8 @@ def _combine(board: Board, counted: tally.EncryptedTally, verification_keys: lis
 def tick(*, at: int | None = None) -> dict[str, int]:
     """What the worker does every few seconds: close the boards that are due, verify closed boards, publish
     the heads that changed."""
+    for board in Board.objects.filter(state=Board.State.READY, pending__isnull=False).distinct():
+        services.append_pending(board)  # submissions whose request died after committing them
     closed = close_due(at=at)
     verified = 0
     for board in Board.objects.filter(state=Board.State.CLOSED, tally__isnull=True):

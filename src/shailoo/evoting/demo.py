@@ -1,15 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """E-voting's part of the demo (docs/evoting.md): Samarkandek's boards with three enrolled demo e-voters in
-constituency 1 (their PINs and recovery codes printed), five demo key holders with quorum 3 whose key
-ceremony has run, the credential lists frozen, the polls open from now for SHAILOO_DEMO_EVOTE_MINUTES
-(default 30) minutes. The holders' secrets are written to var/demo/evoting/ (0600) so that
-`shailoo evoting_demo_decrypt` can decrypt as they would, after verifying the closed record. Idempotent;
-never in production."""
+constituency 1 (their PINs and recovery codes printed), five demo key holders with quorum 3
+(shailoo.ceremony.demo: key files of shailoo-keyholder with printed passphrases) whose key ceremony has run
+through the relay, the credential lists frozen, the polls open from now for SHAILOO_DEMO_EVOTE_MINUTES
+(default 30) minutes; after closing, `shailoo-keyholder decrypt --file FILE` of three holders tallies.
+Idempotent; never in production."""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 from pathlib import Path
 
@@ -17,9 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from shailoo.cabinet.models import Application
+from shailoo.ceremony import demo as ceremony_demo
 from shailoo.crypto.credential import credential_key, recovery_code
-from shailoo.crypto.signature import generate_signing_key
-from shailoo.crypto.transcript import run_ceremony
 from shailoo.evoting import services
 from shailoo.evoting.errors import EvotingError
 from shailoo.evoting.models import Board
@@ -30,20 +28,13 @@ HOLDERS, QUORUM, EVOTERS = 5, 3, 3
 
 
 def holders_folder() -> Path:
-    return Path(settings.DATA_DIR) / "demo" / "evoting"
+    return Path(settings.DATA_DIR) / "demo" / "keyholders"
 
 
 def demo_seed(pin: str) -> bytes:
     """A demo e-voter's credential seed (derived from the PIN, so the printed recovery code stays valid when
     the demo is loaded again; a real seed is drawn by the voter's browser)."""
     return hashlib.sha256(f"shailoo-demo-evoter:{pin}".encode()).digest()
-
-
-def _write_secret(path: Path, value: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w") as out:
-        json.dump(value, out, indent=1)
 
 
 def _evoters(election) -> list:
@@ -75,43 +66,43 @@ def seed(*, election, out) -> None:
         return
     folder = holders_folder()
     if Board.objects.filter(election=election).exists():
-        out.write(f"\nE-voting demo: already set up; holders' files in {folder}")
+        out.write(f"\nE-voting demo: already set up; the key holders' files are in {folder}")
         return
     evoters = [(entry, _enrol(election, entry)) for entry in _evoters(election)]
     if settings.TEST_IDP:
         from shailoo.tunduk.test_idp.services import ensure_account
         for entry, _ in evoters:
             ensure_account(pin=entry.citizen.pin, given_name=entry.citizen.name, family_name=entry.citizen.surname)
-    holders = {j: generate_signing_key() for j in range(1, HOLDERS + 1)}
-    secrets: dict[int, dict] = {j: {"holder": j, "signing_key": holders[j].secret.hex(), "shares": {}} for j in holders}
+    holders = ceremony_demo.prepare_demo_holders(election, folder, n=HOLDERS, k=QUORUM, server=settings.DEMO_BASE_URL)
     now = timezone.now().replace(microsecond=0)
     minutes = int(os.environ.get("SHAILOO_DEMO_EVOTE_MINUTES", "30"))
     boards = services.create_boards(election, by=None)
     for board in boards:
         services.set_polls(board, opens=now - dt.timedelta(minutes=1), closes=now + dt.timedelta(minutes=minutes),
                            by=None)
-        board = services.fix_manifest(board, by=None, holder_keys=[holders[j].public.hex() for j in holders],
-                                      quorum=QUORUM)
-        run = run_ceremony(services.board_manifest(board), holders)
-        board = services.adopt_ceremony(board, by=None, ceremony_json=run.transcript)
+    services.fix_manifests(election, by=None)  # and the ceremony app opens each board's ceremony
+    ceremony_demo.run_demo_ceremony(election, holders)
+    for board in boards:
+        board = services.adopt_ceremony(board, by=None)
         try:
             services.freeze_credentials(board, by=None)
         except EvotingError as error:
             out.write(f"E-voting demo: the credential list of {board.board_id} is not frozen: {error.detail}")
-        for j in holders:
-            secrets[j]["shares"][board.board_id] = run.secret_shares[j].hex()
-    for j, value in secrets.items():
-        _write_secret(folder / f"holder-{j}.json", value)
     closes = timezone.localtime(now + dt.timedelta(minutes=minutes))
     base = settings.DEMO_BASE_URL
     out.write(f"\nE-voting (Samarkandek, {len(boards)} boards, one per constituency): polls open until "
-              f"{closes:%H:%M} (Asia/Bishkek); board: {base}/board/{election.slug}/")
+              f"{closes:%H:%M} (Asia/Bishkek); vote at {base}/vote/ ; the board: {base}/board/{election.slug}/")
     out.write("  Demo e-voters of constituency 1 (sign in with the PIN; the booth asks for the recovery code):")
     for entry, code in evoters:
         out.write(f"  {entry.citizen.pin}  {entry.citizen.surname} {entry.citizen.name}  recovery code {code}")
-    out.write(f"  Key holders: {HOLDERS}, quorum {QUORUM}; their secrets: {folder}/holder-<n>.json (demo only).")
-    out.write(f"  After {closes:%H:%M} the worker closes the boards; then tally with: "
-              f".venv/bin/shailoo evoting_demo_decrypt {election.slug} --holders 1 2 3")
+    out.write(f"  Key holders ({HOLDERS}, quorum {QUORUM}), their ceremony done:")
+    for holder in holders:
+        out.write(f"    {holder.line()}")
+    out.write(f"  After {closes:%H:%M} the worker closes the boards; then three holders decrypt, e.g.:")
+    for holder in holders[:QUORUM]:
+        out.write(f"    SHAILOO_KEYHOLDER_PASSPHRASE={holder.passphrase} .venv/bin/shailoo-keyholder decrypt "
+                  f"--file {holder.file}")
+    out.write(f"  and the totals are in each board's record: {base}/board/{election.slug}/")
 
 
 def cast_demo_ballot(election, *, check_first: bool = True) -> dict:

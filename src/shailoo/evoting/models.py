@@ -146,3 +146,24 @@ class Decryption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.board_id} holder {self.holder}"
+
+
+class Pending(models.Model):
+    """A verified submission waiting for the board's next append (group commit): committed before the board
+    row is locked, appended with every other pending one of the board in one transaction, then deleted.
+    A submission whose request died after this commit is appended by the next append or the worker."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="pending")
+    ballot_id = models.CharField(max_length=32)
+    kind = models.CharField(max_length=10, choices=Entry.Kind.choices)
+    body = models.TextField(help_text="the submitted JSON, canonical")
+    # The voter's e-voting application (for the confirmation SMS); none for a challenge.
+    application = models.ForeignKey("cabinet.Application", on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "ballot_id"], name="pending_ballot_id_once")]
+
+    def __str__(self) -> str:
+        return f"{self.board_id} {self.kind} {self.ballot_id}"

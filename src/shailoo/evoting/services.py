@@ -6,6 +6,7 @@ challenges and cast ballots (docs/protocol.md 8.5: every check of shailoo.crypto
 transaction that locks the board's head row, appends the entry and answers the signed receipt)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -25,7 +27,13 @@ from shailoo.cabinet.models import Application
 from shailoo.crypto import board as chain
 from shailoo.crypto import credential as credentials_core
 from shailoo.crypto import jcs, record, signature
-from shailoo.crypto.ballot import cast_parts, tracking_hash
+from shailoo.crypto.ballot import (
+    ballot_from_json,
+    cast_from_json,
+    cast_parts,
+    opening_from_json,
+    tracking_hash,
+)
 from shailoo.crypto.errors import CryptoError
 from shailoo.crypto.group import Point
 from shailoo.crypto.jcs import UnreadableInput
@@ -34,7 +42,7 @@ from shailoo.crypto.transcript import check_transcript
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
 from shailoo.evoting import ceremony_link, keys
 from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
-from shailoo.evoting.models import Board, Entry, ListedCredential
+from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
 from shailoo.messaging.services import queue_sms
 from shailoo.register.models import VoterListEntry
 
@@ -292,19 +300,37 @@ class Voter:
     credential: str
 
 
+_precincts: dict[tuple[int, str, str], tuple[float, frozenset[int]]] = {}
+PRECINCTS_TTL = 60.0  # seconds a process trusts its copy of a constituency's precincts
+
+
+def _constituency_precincts(board: Board) -> frozenset[int]:
+    key = (board.constituency_id, board.manifest_hash, str(board.created_at))  # a board, not a reused pk
+    found = _precincts.get(key)
+    if found is None or time.monotonic() - found[0] > PRECINCTS_TTL:
+        found = (time.monotonic(), frozenset(board.constituency.precincts.values_list("pk", flat=True)))
+        _precincts[key] = found
+    return found[1]
+
+
 def enrolled_voter(board: Board, pin: str | None) -> Voter:
-    """The signed-in voter's enrolment on this board, or the refusal that says why not."""
+    """The signed-in voter's enrolment on this board, or the refusal that says why not: an applied e-voting
+    application with a credential, the list entry marked "votes electronically" in a precinct of the board's
+    constituency (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
     application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
-                                              status__in=ENROLLED).order_by("-pk").first())
+                                              status__in=ENROLLED)
+                   .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
+                       election=board.election, citizen_id=OuterRef("citizen_id")).values("precinct_id")[:1]),
+                             entry_mode=Subquery(VoterListEntry.objects.filter(
+                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]))
+                   .order_by("-pk").first())
     if application is None or not application.credential_public_key:
         raise EvotingError("voter.not-enrolled")
-    entry = (VoterListEntry.objects.filter(election=board.election, citizen_id=application.citizen_id)
-             .only("precinct_id", "voting_mode").first())
-    if entry is None or entry.voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
+    if application.entry_mode != VoterListEntry.VotingMode.ELECTRONIC:  # type: ignore[attr-defined]
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
-    if not board.constituency.precincts.filter(pk=entry.precinct_id).exists():
+    if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
     return Voter(application, application.credential_public_key)
 
@@ -315,6 +341,7 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
 class Answer:
     receipt: dict[str, Any]
     stored: bool  # False: a retry of an entry already on the board (nothing stored again)
+    verify_seconds: float = 0.0  # time spent in the ballot's cryptographic checks (Server-Timing)
 
     def as_json(self) -> dict[str, Any]:
         return {"receipt": self.receipt, "display_code": self.receipt["code"], "position": self.receipt["position"]}
@@ -386,10 +413,15 @@ def _same_entry(board: Board, ballot_id: str, tracking: str, credential: str, si
     existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
     if existing is None:
         return None
-    if existing.kind == Entry.Kind.BALLOT and existing.tracking == tracking and existing.credential == credential \
-            and jcs.loads(existing.line, "entry")["cast"]["signature"] == signed:
+    if _is_cast(existing, tracking, credential, signed):
         return existing
     raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position {existing.position}")
+
+
+def _is_cast(entry: Entry, tracking: str, credential: str, signed: str) -> bool:
+    """Whether the entry is this cast ballot (same body, credential and signature)."""
+    return (entry.kind == Entry.Kind.BALLOT and entry.tracking == tracking and entry.credential == credential
+            and jcs.loads(entry.line, "entry")["cast"]["signature"] == signed)
 
 
 def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -> Answer:
@@ -413,6 +445,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if existing is not None:
             return Answer(existing.receipt or {}, stored=False)
     listed = ListedCredential.objects.filter(board=board, credential=voter.credential).exists()
+    started = time.perf_counter()
     try:
         accepted = chain.accept_cast(manifest, key, lambda encoding: listed and encoding.hex() == voter.credential, data)
     except CryptoError as error:
@@ -422,11 +455,12 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if refusal.code == "ballot.schema" and _other_election(board, data):
             raise EvotingError("election.mismatch", "the ballot is another election's") from None
         raise refusal from None
-    answer = _append(board, manifest, at, ballot_id=accepted.ballot.ballot_id, tracking=accepted.tracking.hex(),
-                     credential=voter.credential, signed=accepted.signature.hex(),
-                     make=lambda state, time_: chain.append_ballot(manifest, state, accepted, time_, keys.board_key()),
-                     on_stored=lambda receipt: _confirm_by_sms(voter.application, receipt))
-    return answer
+    verify_seconds = time.perf_counter() - started
+    tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
+    answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id, body=jcs.canonical(data),
+                     application=voter.application,
+                     same=lambda entry: _is_cast(entry, tracking, voter.credential, signed))
+    return dataclasses.replace(answer, verify_seconds=verify_seconds)
 
 
 def manifest_tracking(manifest: Manifest, data: dict[str, Any]) -> str:
@@ -448,15 +482,18 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
         challenged = chain.accept_challenge(manifest, key, data)
     except CryptoError as error:
         raise _refusal(error) from None
-    ballot_id = challenged.ballot.ballot_id
+    ballot_id, tracking = challenged.ballot.ballot_id, challenged.tracking.hex()
+
+    def same(entry: Entry) -> bool:
+        return entry.kind == Entry.Kind.CHALLENGE and entry.tracking == tracking
+
     existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
     if existing is not None:
-        if existing.kind == Entry.Kind.CHALLENGE and existing.tracking == challenged.tracking.hex():
+        if same(existing):
             return Answer(existing.receipt or {}, stored=False)
         raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board")
-    return _append(board, manifest, at, ballot_id=ballot_id, tracking=challenged.tracking.hex(), credential="",
-                   signed="", make=lambda state, time_: chain.append_challenge(manifest, state, challenged, time_,
-                                                                               keys.board_key()))
+    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data), application=None,
+                   same=same)
 
 
 def chain_state(board: Board) -> chain.BoardState:
@@ -464,41 +501,90 @@ def chain_state(board: Board) -> chain.BoardState:
                             closed=board.state in (Board.State.CLOSED, Board.State.TALLIED))
 
 
-def _append(board: Board, manifest: Manifest, at: int, *, ballot_id: str, tracking: str, credential: str, signed: str,
-            make: Any, on_stored: Any = None) -> Answer:
-    """Append one entry under the board row's lock: the entry, its head and the receipt in one transaction."""
-    if keys.board_key().public != manifest.authorities.board:
+#: Submissions appended in one transaction at most (a longer queue takes several).
+APPEND_BATCH = 500
+
+
+def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application: Application | None,
+            same: Any) -> Answer:
+    """Group commit (docs/evoting.md): commit the verified submission as pending, then take the board's lock
+    and append every pending submission of the board, ours among them unless another request's append took
+    it already; answer our entry's receipt once it is committed. ``same(entry)`` says whether an entry with
+    our ballot id is this very submission (a retry) rather than another one (a replay)."""
+    if keys.board_key().public != board_manifest(board).authorities.board:
         raise EvotingError("board.not-ready", "the board's key file is not the key the manifest names")
     try:
         with transaction.atomic():
-            locked = Board.objects.select_for_update().get(pk=board.pk)
-            _open_board(locked, at)
-            time_ = max(at, locked.last_time)
-            if time_ >= manifest.closes:
-                raise EvotingError("polls.closed")
-            appended = make(chain_state(locked), time_)
-            kind = appended.entry["type"]
-            Entry.objects.create(board=locked, position=appended.state.position, kind=kind, time=time_,
-                                 tracking=tracking, ballot_id=ballot_id, credential=credential,
-                                 line=record.dumps_line(appended.entry).rstrip("\n"), head=appended.state.head.hex(),
-                                 receipt=appended.receipt)
-            locked.position, locked.head, locked.last_time = appended.state.position, appended.state.head.hex(), time_
-            if kind == chain.BALLOT:
-                locked.ballots += 1
-            else:
-                locked.challenges += 1
-            locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
-            if on_stored is not None:
-                on_stored(appended.receipt)
+            Pending.objects.create(board=board, ballot_id=ballot_id, kind=kind, body=body.decode(),
+                                   application=application)
     except IntegrityError:
-        # Another request appended this ballot id between our check and our insert: a retry racing itself
-        # gets the stored receipt, anything else is a replay.
-        existing = _same_entry(board, ballot_id, tracking, credential, signed) if credential else None
-        if existing is None:
-            raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board") from None
-        return Answer(existing.receipt or {}, stored=False)
-    assert appended.receipt is not None
-    return Answer(appended.receipt, stored=True)
+        pass  # the same ballot id is pending already: a retry racing its first attempt, or a replay
+    append_pending(board)
+    for _ in range(1000):
+        entry = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+        if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
+            entry = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+            if entry is None:
+                raise EvotingError("polls.closed", "the polls closed before the ballot could be appended")
+        if entry is not None:
+            if not same(entry):
+                raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position "
+                                   f"{entry.position}")
+            return Answer(entry.receipt or {}, stored=True)
+        append_pending(board)
+    raise EvotingError("board.not-ready", "the board is too busy; send the same ballot again")  # pragma: no cover
+
+
+def append_pending(board: Board) -> int:
+    """Append the board's pending submissions (up to APPEND_BATCH, in arrival order) under the board row's
+    lock: the entries, their heads and receipts, the new head and the confirmation SMS in one transaction.
+    Pending submissions that can no longer be appended (the polls closed) are dropped: their requests answer
+    polls.closed. Returns the number appended."""
+    with transaction.atomic():
+        locked = Board.objects.select_for_update().select_related("election", "constituency").get(pk=board.pk)
+        pending = list(Pending.objects.filter(board=locked).select_related("application").order_by("pk")[:APPEND_BATCH])
+        if not pending:
+            return 0
+        manifest = board_manifest(locked)
+        time_ = max(now_ms(), locked.last_time)
+        if locked.state != Board.State.READY or time_ >= manifest.closes:
+            Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            return 0
+        taken = set(Entry.objects.filter(board=locked, ballot_id__in=[p.ballot_id for p in pending])
+                    .values_list("ballot_id", flat=True))
+        state, board_key = chain_state(locked), keys.board_key()
+        entries, confirmations = [], []
+        for item in pending:
+            if item.ballot_id in taken:
+                continue  # a retry or a replay of an appended ballot: its request compares and answers
+            data = jcs.loads(item.body, "pending")
+            if item.kind == Entry.Kind.BALLOT:
+                cast_ = cast_from_json(manifest, data, "pending")
+                appended = chain.append_ballot(manifest, state, cast_, time_, board_key)
+                credential, tracking = cast_.credential.hex(), cast_.tracking.hex()
+                locked.ballots += 1
+                if item.application is not None:
+                    confirmations.append((item.application, appended.receipt))
+            else:
+                challenged = chain.ChallengedBallot(ballot_from_json(data["ballot"], "pending"),
+                                                    tracking_hash(manifest.digest, data["ballot"]),
+                                                    opening_from_json(data["opening"], "pending"))
+                appended = chain.append_challenge(manifest, state, challenged, time_, board_key)
+                credential, tracking = "", challenged.tracking.hex()
+                locked.challenges += 1
+            taken.add(item.ballot_id)
+            state = appended.state
+            entries.append(Entry(board=locked, position=state.position, kind=item.kind, time=time_, tracking=tracking,
+                                 ballot_id=item.ballot_id, credential=credential,
+                                 line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
+                                 receipt=appended.receipt))
+        Entry.objects.bulk_create(entries)
+        Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+        locked.position, locked.head, locked.last_time = state.position, state.head.hex(), state.time
+        locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
+        for application, receipt in confirmations:
+            _confirm_by_sms(application, receipt)
+    return len(entries)
 
 
 SMS_TEXTS = {

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 from django.urls import URLPattern, URLResolver, path
 
-from shailoo.evoting import board_views, views
+from shailoo.evoting import board_views, commission_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("evoting/api/<slug:slug>/<int:number>/booth", views.booth, name="evoting-booth-api"),
@@ -14,4 +14,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("board/<slug:slug>/<int:number>/heads", board_views.heads, name="evoting-heads"),
     path("board/<slug:slug>/<int:number>/credentials", board_views.credentials, name="evoting-credentials"),
     path("board/<slug:slug>/<int:number>/challenges", board_views.challenges, name="evoting-challenges"),
+    path("commission/evoting/<slug:slug>/", commission_views.evoting_page, name="evoting-commission"),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -74,8 +75,12 @@ def booth(request: HttpRequest, board: Any) -> HttpResponse:
 
 @api("POST", csrf=True)
 def cast(request: HttpRequest, board: Any) -> HttpResponse:
+    started = time.perf_counter()
     answer = services.cast(board, _body(request), pin=current_voter_pin(request))
-    return _json(answer.as_json())
+    response = _json(answer.as_json())
+    response["Server-Timing"] = (f"verify;dur={answer.verify_seconds * 1000:.2f}, "
+                                 f"cast;dur={(time.perf_counter() - started) * 1000:.2f}")
+    return response
 
 
 @api("POST", csrf=True)

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Casting over HTTP on PostgreSQL (issue 10: >= 200 ballots/s sustained, p99 <= 250 ms), with the share of
+pure verification time in the same run.
+
+    flock /tmp/shailoo-bench.lock .venv/bin/python bench/evoting_cast.py [--voters 3000] [--ballots 6000]
+        [--connections 8] [--workers 3] [--threads 2]
+
+Sets up a board "up to 3 of 10" with `voters` enrolled e-voters (Tunduk sessions in the database), encrypts
+and signs `ballots` cast ballots in worker processes beforehand (every voter casts, some revote), starts
+gunicorn (gthread) and posts them from `connections` keep-alive connections, each with its voter's session
+cookie and CSRF token, as the booth does. Reports ballots/s, latency percentiles, and from each answer's
+Server-Timing header the time the server spent verifying (proofs, signature) against the whole cast. Every
+answer must be 200 with a receipt; the board's count is checked at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from benchlib import OUT, gunicorn, gunicorn_command, load, workers_cpu_seconds  # noqa: E402
+from evoting_lib import configure, generate_casts, make_board  # noqa: E402
+
+CSRF = "benchcsrftoken0123456789abcdefgh"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database", default="shailoo_bench_evoting")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/4")
+    parser.add_argument("--voters", type=int, default=3000)
+    parser.add_argument("--ballots", type=int, default=6000)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    parser.add_argument("--port", type=int, default=8471)
+    args = parser.parse_args()
+    env = configure(args.database, args.redis)
+    from django.conf import settings
+
+    from shailoo.evoting.models import Board
+    slug = f"bench-cast-{int(time.time())}"
+    started = time.monotonic()
+    board, _, sessions = make_board(slug, voters=args.voters, sessions=True)
+    jobs = [(i % args.voters, i) for i in range(args.ballots)]
+    bodies = generate_casts(board, jobs, workers=2)
+    print(f"set-up: {args.voters} voters, {len(bodies)} ballots encrypted and signed in "
+          f"{time.monotonic() - started:.0f} s", flush=True)
+
+    path = f"/evoting/api/{slug}/1/cast"
+    OUT.mkdir(parents=True, exist_ok=True)
+    latencies: list[float] = []
+    verify_ms: list[float] = []
+    cast_ms: list[float] = []
+    failures: list[str] = []
+    lock = threading.Lock()
+    queue = list(range(len(bodies)))
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        while True:
+            with lock:
+                if not queue:
+                    break
+                index = queue.pop(0)
+            voter = jobs[index][0]
+            headers = {"Content-Type": "application/json", "X-CSRFToken": CSRF,
+                       "Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[voter]}; {settings.CSRF_COOKIE_NAME}={CSRF}"}
+            begun = time.perf_counter()
+            connection.request("POST", path, body=bodies[index], headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            took = time.perf_counter() - begun
+            timing = dict(part.strip().split(";dur=") for part in (response.getheader("Server-Timing") or "").split(",")
+                          if ";dur=" in part)
+            with lock:
+                if response.status != 200 or "receipt" not in json.loads(body):
+                    failures.append(f"{response.status} {body[:200]!r}")
+                latencies.append(took)
+                if timing:
+                    verify_ms.append(float(timing["verify"]))
+                    cast_ms.append(float(timing["cast"]))
+        connection.close()
+
+    command = gunicorn_command(port=args.port, workers=args.workers, threads=args.threads)
+    with gunicorn(command, env, log=OUT / "evoting-cast-gunicorn.log",
+                  probe=f"http://127.0.0.1:{args.port}/evoting/api/{slug}/1/booth") as master:
+        load_before, cpu_before = load(), workers_cpu_seconds(master)
+        begun = time.monotonic()
+        threads = [threading.Thread(target=client) for _ in range(args.connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        seconds = time.monotonic() - begun
+        cpu = workers_cpu_seconds(master) - cpu_before
+        load_after = load()
+    board = Board.objects.get(pk=board.pk)
+    ordered = sorted(latencies)
+    p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
+    print(f"ballots cast over HTTP: {len(latencies)} in {seconds:.1f} s = {len(latencies) / seconds:.0f} ballots/s "
+          f"({args.connections} connections, gunicorn {args.workers} workers x {args.threads} threads, PostgreSQL)")
+    print(f"latency ms: p50 {p(0.50):.0f}  p90 {p(0.90):.0f}  p99 {p(0.99):.0f}  max {ordered[-1] * 1000:.0f}")
+    print(f"server: verification {statistics.fmean(verify_ms):.1f} ms of {statistics.fmean(cast_ms):.1f} ms per cast "
+          f"({sum(verify_ms) / sum(cast_ms):.0%} of the cast's time in the server); workers' CPU "
+          f"{cpu * 1000 / len(latencies):.1f} ms per ballot ({sum(verify_ms) / 1000 / max(cpu, 1e-9):.0%} of it verifying)")
+    print(f"board: {board.ballots} ballots at position {board.position}; failures: {len(failures)} "
+          f"{failures[:3]}; load average {load_before} -> {load_after} on {os.cpu_count()} cores")
+    if failures or board.ballots != len(bodies):
+        raise SystemExit("not every ballot was accepted")
+
+
+if __name__ == "__main__":
+    main()
