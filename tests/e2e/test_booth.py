@@ -47,3 +47,92 @@ def test_enrolment_makes_the_key_in_the_browser_and_shows_the_recovery_code(brow
     application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
     assert application.credential_public_key == public_key
     assert f"credential: {public_key}\n" in application.signed_statement
+
+
+def _record(live_server, election, tmp_path, name):
+    import urllib.request
+
+    number = election.constituency.number
+    path = tmp_path / name
+    with urllib.request.urlopen(f"{live_server.url}/evoting/api/{election.slug}/{number}/record.zip") as answer:
+        path.write_bytes(answer.read())
+    return path
+
+
+def _receipt_check(record, receipt_path) -> int:
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "shailoo.crypto.receipt", str(record), str(receipt_path)],
+                          capture_output=True, text=True, timeout=120).returncode
+
+
+def test_a_voter_checks_casts_and_revotes_in_the_booth(browser_page, live_server, test_idp_client, tmp_path):
+    from shailoo.crypto.credential import new_credential, recovery_code
+    from shailoo.evoting.models import Entry
+    from tests.evoting.helpers import enrol, make_evoting
+    from tests.factories import make_territory
+
+    territory = make_territory(name="Самаркандек")
+    seed, key = new_credential()
+    voter = enrol(territory, credential=key)
+    election = make_evoting(voters=0, territory=territory)
+    page = browser_page
+    booth_url = reverse("vote-booth", args=[election.slug])
+    sign_in_through_tunduk(page, live_server, voter.pin, next_url=booth_url)
+
+    # This browser holds no key: the voter types the recovery code (lower case, spaces for hyphens).
+    page.locator("#recovery-code").wait_for(state="visible")
+    page.locator("#recovery-code").fill(recovery_code(bytes(32)))
+    page.locator("[data-key-form] button[type=submit]").click()
+    page.locator("#recovery-code-error").wait_for(state="visible")  # another voter's code: refused
+    assert page.locator("[data-step=mark]").is_hidden()
+    page.locator("#recovery-code").fill(recovery_code(seed).lower().replace("-", " "))
+    page.locator("#remember-key").check()
+    page.locator("[data-key-form] button[type=submit]").click()
+
+    # Check one ballot: the tracking code is shown before the choice, then the decrypted choices.
+    options = page.locator("[data-ballot-form] input[type=checkbox]")
+    options.first.wait_for(state="visible")
+    first_name = page.locator("[data-ballot-form] label").first.inner_text().strip()
+    options.nth(0).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    code = page.locator("[data-tracking-code]")
+    code.wait_for(state="visible")
+    checked_code = code.inner_text().strip()
+    page.locator("[data-check]").click()
+    page.locator("[data-step=checked]").wait_for(state="visible")
+    assert first_name in page.locator("[data-opened]").inner_text()
+    challenge = Entry.objects.get(board=election.board, kind="challenge")
+    assert challenge.receipt["code"] == checked_code
+
+    # Mark again and cast; the receipt the page offers verifies against the record.
+    page.locator("[data-step=checked] [data-again]").click()
+    options.nth(1).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    code.wait_for(state="visible")
+    page.locator("[data-cast]").click()
+    page.locator("[data-step=cast]").wait_for(state="visible")
+    assert page.locator("#cast-heading").is_visible()
+    with page.expect_download() as first_download:
+        page.locator("[data-receipt-download]").click()
+    first_receipt = tmp_path / "first-receipt.json"
+    first_receipt.write_bytes(first_download.value.path().read_bytes())
+    assert _receipt_check(_record(live_server, election, tmp_path, "one.zip"), first_receipt) == 0
+
+    # Vote again from a fresh page: the key is now in this browser, no code asked.
+    page.goto(f"{live_server.url}{booth_url}")
+    options.first.wait_for(state="visible")
+    assert page.locator("[data-step=key]").is_hidden()
+    options.nth(2).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    code.wait_for(state="visible")
+    page.locator("[data-cast]").click()
+    page.locator("[data-step=cast]").wait_for(state="visible")
+    with page.expect_download() as second_download:
+        page.locator("[data-receipt-download]").click()
+    second_receipt = tmp_path / "second-receipt.json"
+    second_receipt.write_bytes(second_download.value.path().read_bytes())
+    record = _record(live_server, election, tmp_path, "two.zip")
+    assert _receipt_check(record, second_receipt) == 0
+    assert _receipt_check(record, first_receipt) == 1  # superseded by the revote
