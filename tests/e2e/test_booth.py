@@ -153,3 +153,58 @@ def test_a_voter_checks_casts_and_revotes_in_the_booth(browser_page, live_server
     record = _record(election, tmp_path, "two.zip")
     assert _receipt_check(record, second_receipt) == 0
     assert _receipt_check(record, first_receipt) == 1  # superseded by the revote
+
+
+@pytest.mark.parametrize("language", ["ky", "ru"])
+def test_every_step_of_the_booth_fits_a_phone_and_passes_axe(chromium, live_server, test_idp_client, language):
+    from django.conf import settings
+
+    from shailoo.crypto.credential import new_credential, recovery_code
+    from tests.e2e.test_sweep import Visit, _problems_of
+    from tests.evoting.helpers import enrol, make_evoting
+    from tests.factories import make_territory
+
+    territory = make_territory(name="Самаркандек")
+    seed, key = new_credential()
+    voter = enrol(territory, credential=key)
+    election = make_evoting(voters=0, territory=territory)
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740},
+                                   bypass_csp=True)  # axe-core is injected as an inline script
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}])
+    url = reverse("vote-booth", args=[election.slug])
+    sign_in_through_tunduk(page, live_server, voter.pin, next_url=url)
+    problems = []
+
+    def look(step: str) -> None:
+        page.locator(f"[data-step={step}]").wait_for(state="visible")
+        problems.extend(_problems_of(page, visit=Visit(f"booth-{step}", "voter", url), language=language, width=360))
+
+    look("key")
+    page.locator("#recovery-code").fill("not a code")
+    page.locator("[data-key-form] button[type=submit]").click()
+    page.locator("#recovery-code-error").wait_for(state="visible")
+    look("key")
+    page.locator("#recovery-code").fill(recovery_code(seed))
+    page.locator("[data-key-form] button[type=submit]").click()
+    look("mark")
+    options = page.locator("[data-ballot-form] input[type=checkbox]")
+    for index in range(3):  # more than max_marks (2): refused with a message at the contest
+        options.nth(index).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    page.locator("[data-contest] .govuk-error-message").wait_for(state="visible")
+    look("mark")
+    options.nth(2).uncheck()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    look("sealed")
+    page.locator("[data-check]").click()
+    look("checked")
+    page.locator("[data-step=checked] [data-again]").click()
+    options.nth(0).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    page.locator("[data-step=sealed]").wait_for(state="visible")
+    page.locator("[data-cast]").click()
+    look("cast")
+    context.close()
+    assert not problems, "\n".join(problems)

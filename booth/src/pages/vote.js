@@ -35,7 +35,7 @@ function show(step) {
 }
 
 function format(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_, name) => values[name]);
+  return template.replace(/\{(\w+)\}/g, (_, name) => values[name]);
 }
 
 function download(link, name, value) {
@@ -240,8 +240,10 @@ async function cast() {
     }
     const receipt = answer.receipt;
     $("[data-cast-code]").textContent = receipt.code;
-    const time = new Intl.DateTimeFormat(root.dataset.language === "ky" ? "ky-KG" : root.dataset.language, {
-      timeZone: "Asia/Bishkek", dateStyle: "long", timeStyle: "medium",
+    // Digits only (browsers lack Kyrgyz month names): 30.11.2026, 14:05:09 in Bishkek.
+    const time = new Intl.DateTimeFormat(root.dataset.language === "en" ? "en-GB" : "ru-RU", {
+      timeZone: "Asia/Bishkek", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+      second: "2-digit", hourCycle: "h23",
     }).format(new Date(receipt.time));
     $("[data-cast-where]").textContent = format(root.querySelector("template[data-cast-where-text]").content.textContent.trim(),
       { position: receipt.position, time });
