@@ -208,3 +208,48 @@ def test_every_step_of_the_booth_fits_a_phone_and_passes_axe(chromium, live_serv
     look("cast")
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_key_made_at_enrolment_votes_from_the_same_browser(browser_page, live_server, test_idp_client, tmp_path):
+    """Enrol in the Cabinet (the browser makes the key), the commission approves, the list is frozen, the
+    polls open: the same browser votes without typing anything, and the receipt verifies."""
+    from shailoo.commission import services as commission_services
+    from shailoo.commission.models import StaffAssignment
+    from tests.cabinet.helpers import make_staff
+    from tests.evoting.helpers import make_evoting
+    from tests.factories import list_voter, make_citizen, make_territory
+
+    territory = make_territory(name="Самаркандек")
+    citizen = make_citizen(territory.settlement)
+    list_voter(citizen, territory.election, territory.precinct)
+    page = browser_page
+    sign_in_through_tunduk(page, live_server, citizen.pin, next_url=reverse("cabinet:evoting",
+                                                                            args=[territory.election.pk]))
+    page.locator("[data-recovery-code]").wait_for(state="visible")
+    page.locator("input[name=phone]").fill("+996 555 123 456")
+    page.locator("input[name=confirm]").check()
+    page.locator("input[name=recovery_code_kept]").check()
+    page.locator("#main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/cabinet/**")
+
+    application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
+    member = make_staff("uchastok", StaffAssignment.Role.PRECINCT, precinct=territory.precinct, password=None)
+    commission_services.record_biometric_check(application=application, actor=member, confirmed=True)
+    commission_services.approve_application(application=application, actor=member)
+    election = make_evoting(voters=0, territory=territory)
+
+    page.goto(f"{live_server.url}{reverse('cabinet:home')}")
+    page.locator(f"a[href='{reverse('vote-booth', args=[election.slug])}']").click()
+    options = page.locator("[data-ballot-form] input[type=checkbox]")
+    options.first.wait_for(state="visible")  # no recovery code asked: the key is in this browser
+    options.nth(3).check()
+    page.locator("[data-ballot-form] button[type=submit]").click()
+    page.locator("[data-tracking-code]").wait_for(state="visible")
+    page.locator("[data-cast]").click()
+    page.locator("[data-step=cast]").wait_for(state="visible")
+    with page.expect_download() as download:
+        page.locator("[data-receipt-download]").click()
+    receipt = tmp_path / "receipt.json"
+    receipt.write_bytes(download.value.path().read_bytes())
+    assert _receipt_check(_record(election, tmp_path, "record.zip"), receipt) == 0
+    assert json.loads(receipt.read_text())["code"] == page.locator("[data-cast-code]").inner_text().strip()
