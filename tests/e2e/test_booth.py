@@ -214,7 +214,7 @@ def test_the_key_made_at_enrolment_votes_from_the_same_browser(browser_page, liv
     """Enrol in the Cabinet (the browser makes the key), the commission approves, the list is frozen, the
     polls open: the same browser votes without typing anything, and the receipt verifies."""
     from shailoo.commission import services as commission_services
-    from shailoo.commission.models import StaffAssignment
+    from shailoo.staff.models import StaffAssignment
     from tests.cabinet.helpers import make_staff
     from tests.evoting.helpers import make_evoting
     from tests.factories import list_voter, make_citizen, make_territory
