@@ -272,7 +272,7 @@ def recompute(election: Election) -> Publication:
     publication, _ = Publication.objects.update_or_create(
         election=election, defaults={"document": document, "computed_at": now})
     slug = election.slug
-    transaction.on_commit(lambda: cache.delete(_key(slug)))
+    transaction.on_commit(lambda: cache.delete_many([_key(slug), _stamp_key(slug)]))
     return publication
 
 
@@ -294,6 +294,21 @@ def published(slug: str) -> tuple[dict, dt.datetime] | None:
         return None
     cache.set(_key(slug), row, CACHE_SECONDS)
     return row
+
+
+def _stamp_key(slug: str) -> str:
+    return f"results:stamp:{slug}"
+
+
+def stamp(slug: str) -> dt.datetime | None:
+    """When an election's document was computed (cheap: the pages and open data key their caches on it)."""
+    hit = cache.get(_stamp_key(slug))
+    if hit is not None:
+        return hit
+    computed_at = Publication.objects.filter(election__slug=slug).values_list("computed_at", flat=True).first()
+    if computed_at is not None:
+        cache.set(_stamp_key(slug), computed_at, CACHE_SECONDS)
+    return computed_at
 
 
 def lots_needed(election: Election) -> list[dict]:
