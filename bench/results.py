@@ -17,8 +17,9 @@ Steps:
 2. Full recompute: `publication.recompute_all()` (every election's document from its accepted protocols).
 3. One change: a territorial commission member changes one accepted protocol by decision
    (`services.change_protocol`: the check, the audit entry, the recompute of that election), timed whole.
-4. gunicorn serves the platform; wrk GETs random public pages (election, constituency, precinct) and open
-   data (JSON, CSV) of all elections from bench/out/results-paths.txt; requests/s, p50/p90/p99, statuses,
+4. gunicorn serves the platform; each of --paths public paths (drawn from every election's pages:
+   election, constituency, precinct; and open data: JSON, CSV) is read once (rendered and cached, as the
+   first readers of a publication do), then wrk GETs them at random: requests/s, p50/p90/p99, statuses,
    CPU per request and the load average.
 """
 import argparse
@@ -129,7 +130,8 @@ def _figures(rng: random.Random, options: list[int], marks: int) -> dict:
             "found_mobile": 0, "valid": valid, "invalid": invalid, "against_all": None, "votes": votes}
 
 
-def paths_file() -> Path:
+def paths_file(count: int) -> Path:
+    """`count` public paths drawn from every election's pages and open data (seeded: the same each run)."""
     from shailoo.results.models import Protocol
 
     rows = Protocol.objects.values_list("constituency__election__slug", "constituency__number", "precinct__number")
@@ -138,9 +140,21 @@ def paths_file() -> Path:
         paths += [f"/results/{slug}/", f"/results/{slug}/{number}/", f"/results/{slug}/{number}/{precinct}/",
                   f"/api/v1/results/{slug}/{number}", f"/api/v1/results/{slug}/csv",
                   f"/api/v1/results/{slug}/{number}/{precinct}/csv"]
+    chosen = random.Random(5).sample(sorted(set(paths)), min(count, len(set(paths))))
     target = OUT / "results-paths.txt"
-    target.write_text("\n".join(sorted(set(paths))) + "\n")
+    target.write_text("\n".join(chosen) + "\n")
     return target
+
+
+def warm(base: str, paths: Path) -> float:
+    """GET each path once, as the first readers of a publication do: the pages are rendered and cached."""
+    import urllib.request
+
+    started = time.monotonic()
+    for path in paths.read_text().split():
+        with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310 - loopback
+            response.read()
+    return time.monotonic() - started
 
 
 def main() -> None:
@@ -153,6 +167,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--port", type=int, default=8331)
+    parser.add_argument("--paths", type=int, default=2000, help="public paths in the sample")
     options = parser.parse_args()
     benchlib.require_wrk()
     OUT.mkdir(parents=True, exist_ok=True)
@@ -213,12 +228,13 @@ def main() -> None:
           f"{', '.join(f'{t * 1000:.0f}' for t in timings)} ms (target ≤ 1 s); load average {benchlib.load()}",
           flush=True)
 
-    paths = paths_file()
+    paths = paths_file(options.paths)
     base = f"http://127.0.0.1:{options.port}"
     command = benchlib.gunicorn_command(port=options.port, workers=options.workers, threads=options.gthreads)
     with benchlib.gunicorn(command, env, log=OUT / "results-gunicorn.log", probe=base + "/healthz") as master:
-        warm, _ = benchlib.run_wrk(["-s", str(LUA), base, "--", str(paths)], duration=max(5, options.duration // 2),
-                                   connections=options.connections, threads=options.threads, master_pid=master)
+        seconds = warm(base, paths)
+        print(f"first reads of the {options.paths} paths (rendered, then cached): {seconds:.1f} s; load average "
+              f"{benchlib.load()}", flush=True)
         text, figures = benchlib.run_wrk(["-s", str(LUA), base, "--", str(paths)], duration=options.duration,
                                          connections=options.connections, threads=options.threads, master_pid=master)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
