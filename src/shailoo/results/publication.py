@@ -320,6 +320,7 @@ def _forget(slugs: list[str]) -> None:
         for slug in slugs:
             _stamps.pop(slug, None)
 
+    forget()  # now (this transaction's own reads), and again once it commits (what others read meanwhile)
     transaction.on_commit(forget)
 
 
