@@ -333,3 +333,25 @@ def test_a_tie_that_only_decides_a_seat_a_full_list_could_not_fill_needs_no_lot(
     parties = [PartyList(1, 300, (11,)), party(2, 100), party(3, 100)]
     result = party_lists(parties, seats=3, threshold_base=500, method="dhondt")
     assert result.seats == {1: 1, 2: 1, 3: 1} and result.lots == ()
+
+
+def test_a_list_already_holding_a_seat_for_each_candidate_is_out_of_a_tie_for_one_more():
+    # Hare, 7 seats of 49 votes: C (19, nobody standing) is out; A and B (15 each) share 7: 3.5 each, a tie
+    # for the seventh seat; B has 3 candidates and is sure of 3: the seat can only go to A, no lot.
+    parties = [PartyList(1, 15, tuple(range(10, 15))), PartyList(2, 15, (20, 21, 22)), PartyList(3, 19, ())]
+    result = party_lists(parties, seats=7, threshold_base=0)
+    assert result.seats == {1: 4, 2: 3, 3: 0} and result.lots == () and result.vacant == 0
+
+
+def test_a_list_winning_exactly_its_candidates_leaves_the_others_shares_alone():
+    # Hare, 7 seats: B (nobody standing) is out; A 33, C 22, D 52 share 7 of 107: 2.16, 1.44, 3.40 → 2, 1, 3 and
+    # the remainder seat to C (.44): A's 2 seats fill its 2 candidates, and nothing is shared again.
+    parties = [PartyList(1, 33, (10, 11)), PartyList(2, 53, ()), PartyList(3, 22, (30, 31, 32, 33)),
+               PartyList(4, 52, tuple(range(40, 45)))]
+    result = party_lists(parties, seats=7, threshold_base=0)
+    assert result.seats == {1: 2, 2: 0, 3: 2, 4: 3}
+
+
+def test_a_list_with_one_vote_can_pass_the_threshold():
+    result = party_lists([party(1, 1), party(2, 19)], seats=20, threshold_base=20)
+    assert result.passed == (1, 2) and result.seats == {1: 1, 2: 19}
