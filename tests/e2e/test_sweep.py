@@ -34,6 +34,8 @@ from shailoo.evoting import demo as evoting_demo
 from shailoo.lookup import demo as lookup_demo
 from shailoo.register.demo import load_demo
 from shailoo.register.models import Citizen, VoterListEntry
+from shailoo.results import demo as results_demo
+from shailoo.results.models import Protocol
 from shailoo.tunduk.session import start_voter_session
 from tests.cabinet.helpers import png_bytes, upload
 from tests.ceremony.helpers_ceremony import board_manifest
@@ -112,6 +114,7 @@ def _demo() -> Demo:
     lookup_demo.seed(election=election, out=Quiet())
     evoting_demo.seed(election=election, out=Quiet())
     evote_receipt = evoting_demo.cast_demo_ballot(election)
+    results_demo.seed(election=election, out=Quiet())
     entries = VoterListEntry.objects.filter(election=election).select_related("citizen", "precinct")
     listed = entries.filter(status="listed", voting_mode="paper", precinct__number="8101").order_by("pk")
     first, fresh, evoter = (entry.citizen for entry in listed[:3])
@@ -212,6 +215,9 @@ def _submit(selector: str = "main form[method=post] button[type=submit]", files:
 
 
 def _visits(demo: Demo) -> list[Visit]:
+    results_protocol = Protocol.objects.filter(precinct=demo.precinct).order_by("pk").first()
+    results_unit = Protocol.objects.filter(constituency__election=demo.election, constituency__number=1).order_by(
+        "precinct__number").first().precinct.number
     election, precinct = demo.election.pk, demo.precinct.number
     settlement = demo.precinct.address_ranges.first().settlement_id
     scan = {"name": "passport.png", "mimeType": "image/png", "buffer": png_bytes()}
@@ -289,6 +295,16 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("evote-credentials", "anonymous", f"/board/{demo.election.slug}/1/credentials"),
         Visit("evote-challenges", "anonymous", f"/board/{demo.election.slug}/1/challenges"),
         Visit("evote-commission", "member", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
+        Visit("results", "anonymous", reverse("results:index")),
+        Visit("results-election", "anonymous", reverse("results:election", args=[demo.election.slug]), screenshot=True),
+        Visit("results-constituency", "anonymous", reverse("results:constituency", args=[demo.election.slug, 1]),
+              screenshot=True),
+        Visit("results-precinct", "anonymous", reverse("results:unit", args=[demo.election.slug, 1, results_unit]),
+              screenshot=True),
+        Visit("results-electronic", "anonymous", reverse("results:unit", args=[demo.election.slug, 1, "electronic"])),
+        Visit("results-protocols", "member", reverse("results:staff-protocols"), screenshot=True),
+        Visit("results-protocol", "member", reverse("results:staff-protocol", args=[results_protocol.pk]),
+              screenshot=True),
     ]
 
 

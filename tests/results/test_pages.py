@@ -134,3 +134,16 @@ def test_the_pdf_protocol_in_kyrgyz_and_russian_embeds_its_font():
 def test_the_api_is_in_the_openapi_document():
     paths = Client().get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/results/{slug}" in paths and "/api/v1/results/{slug}/{number}/{unit}/csv" in paths
+
+
+def test_a_full_recompute_gives_each_election_the_document_it_would_get_alone():
+    rw = results_world()
+    accept_both(rw)
+    from shailoo.results import publication
+    from shailoo.results.models import Publication
+
+    alone = publication.build(rw.election)
+    before = Publication.objects.get(election=rw.election).computed_at
+    assert publication.recompute_all() == 1
+    stored = Publication.objects.get(election=rw.election)
+    assert stored.document == alone and stored.computed_at > before

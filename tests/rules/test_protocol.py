@@ -198,3 +198,37 @@ def test_a_protocol_built_to_balance_passes(received, issued_at, outside, statio
         found_mobile=mobile, valid=valid, invalid=invalid, votes={1: valid, 2: 0},
     )
     assert check(protocol, options={1, 2}, marks_allowed=1, compiled_list=issued + extra_voters) == []
+
+
+def test_every_relation_is_named_in_kyrgyz_and_russian_with_its_figures():
+    def message(protocol, **kwargs):
+        kwargs = {"options": OPTIONS, "marks_allowed": 3, **kwargs}
+        return check(protocol, **kwargs)[0].message
+
+    assert message(dataclasses.replace(GOOD, found_stationary=701, valid=711)) == {
+        "ky": "Кутулардагы бюллетендер (721) берилгендерден (720) көп.",
+        "ru": "Бюллетеней в ящиках (721) больше, чем выдано (720).",
+        "en": "More ballots in the boxes (721) than were issued (720).",
+    }
+    assert message(dataclasses.replace(GOOD, voters_main=700, voters_additional=19)) == {
+        "ky": "Берилген бюллетендер (720) тизмедеги шайлоочулардан (719) көп.",
+        "ru": "Выдано бюллетеней (720) больше, чем избирателей в списках (719).",
+        "en": "More ballots issued (720) than voters on the lists (719).",
+    }
+    assert message(GOOD, marks_allowed=2) == {
+        "ky": "Бардык добуштар (1750) жарактуу бюллетендерден ашат (700 × 2 белги = 1400).",
+        "ru": "Всего голосов (1750) больше, чем позволяют действительные бюллетени (700 × 2 отметок = 1400).",
+        "en": "All votes (1750) exceed what the valid ballots allow (700 × 2 marks = 1400).",
+    }
+    assert message(dataclasses.replace(GOOD, votes={1: 400, 2: 200, 3: 99}), marks_allowed=1) == {
+        "ky": "Бир белгилүү бюллетенде добуштардын суммасы (699) жарактуу бюллетендерге (700) барабар болушу керек.",
+        "ru": "При одной отметке сумма голосов (699) должна равняться числу действительных бюллетеней (700).",
+        "en": "With one mark a ballot, the votes (699) must equal the valid ballots (700).",
+    }
+    assert message(dataclasses.replace(GOOD, votes={1: 650, 2: 600, 3: -1}))["ky"] == (
+        "№3 талапкердин добуштары терс сан болушу мүмкүн эмес (-1).")
+    assert message(dataclasses.replace(GOOD, votes={1: 650, 9: 0, 3: 500})) == {
+        "ky": "Добуштар бюллетендеги талапкерлерге дал келбейт: №9, №2.",
+        "ru": "Голоса не соответствуют кандидатам в бюллетене: №9, №2.",
+        "en": "The votes do not match the options on the ballot: №9, №2.",
+    }

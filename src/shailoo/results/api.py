@@ -2,7 +2,10 @@
 """Open data: every results view as JSON and as CSV (long format), with Last-Modified, in the OpenAPI document."""
 import csv
 import io
+import json
+from collections.abc import Callable
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.http import http_date, parse_http_date_safe
 from ninja import Router
@@ -16,11 +19,18 @@ CSV_DESCRIPTION = ("CSV in long format, one row per counting unit and option: " 
                    ". The unit is a precinct number or \"electronic\"; the candidate column is empty for party lists.")
 
 
-def _document(slug: str) -> tuple[dict, float]:
+def _stamp(slug: str) -> float:
+    computed_at = publication.stamp(slug)
+    if computed_at is None:
+        raise Http404("no results published")
+    return computed_at.timestamp()
+
+
+def _document(slug: str) -> dict:
     hit = publication.published(slug)
     if hit is None:
         raise Http404("no results published")
-    return hit[0], hit[1].timestamp()
+    return hit[0]
 
 
 def _not_modified(request: HttpRequest, stamp: float) -> bool:
@@ -28,32 +38,40 @@ def _not_modified(request: HttpRequest, stamp: float) -> bool:
     return since is not None and int(stamp) <= since
 
 
-def _json(request: HttpRequest, stamp: float, body: dict) -> HttpResponse:
-    import json
-
+def _answer(request: HttpRequest, slug: str, content_type: str, make: Callable[[dict], str],
+            filename: str = "") -> HttpResponse:
+    """The body made once per publication and path (then from the cache), Last-Modified, 304 when unchanged."""
+    stamp = _stamp(slug)
     if _not_modified(request, stamp):
         response = HttpResponse(status=304)
     else:
-        response = HttpResponse(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                                content_type="application/json; charset=utf-8")
+        key = f"results:api:{stamp}:{request.path}"
+        body = cache.get(key)
+        if body is None:
+            body = make(_document(slug)).encode()
+            cache.set(key, body, publication.CACHE_SECONDS)
+        response = HttpResponse(body, content_type=content_type)
+        if filename:
+            response["Content-Disposition"] = f'inline; filename="{filename}.csv"'
     response["Last-Modified"] = http_date(stamp)
     response["Cache-Control"] = "public, max-age=30"
     return response
 
 
-def _csv(request: HttpRequest, stamp: float, rows: list[list], name: str) -> HttpResponse:
-    if _not_modified(request, stamp):
-        response = HttpResponse(status=304)
-    else:
+def _json(request: HttpRequest, slug: str, make: Callable[[dict], dict]) -> HttpResponse:
+    return _answer(request, slug, "application/json; charset=utf-8",
+                   lambda document: json.dumps(make(document), ensure_ascii=False, separators=(",", ":")))
+
+
+def _csv(request: HttpRequest, slug: str, make: Callable[[dict], list[list]], name: str) -> HttpResponse:
+    def text(document: dict) -> str:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{name}.csv"'
-    response["Last-Modified"] = http_date(stamp)
-    response["Cache-Control"] = "public, max-age=30"
-    return response
+        writer.writerows(make(document))
+        return buffer.getvalue()
+
+    return _answer(request, slug, "text/csv; charset=utf-8", text, name)
 
 
 def long_rows(document: dict, number: int | None = None, unit: str | None = None) -> list[list]:
@@ -84,46 +102,46 @@ def _constituency(document: dict, number: int) -> dict:
     raise Http404("no such constituency")
 
 
+def _unit(document: dict, number: int, unit: str) -> dict:
+    found = selectors.unit_of(_constituency(document, number), unit)
+    found.pop("display", None)
+    return found
+
+
 @router.get("/results/{slug}", summary="An election's results",
             description="Turnout, votes by candidate and party, the elected (women marked), the share of precincts "
                         "counted, preliminary or final; every counting unit with its figures. Last-Modified; "
                         "If-Modified-Since answers 304.")
 def election_json(request: HttpRequest, slug: str) -> HttpResponse:
-    document, stamp = _document(slug)
-    return _json(request, stamp, document)
+    return _json(request, slug, lambda document: document)
 
 
 @router.get("/results/{slug}/csv", summary="An election's results as CSV (long format)", description=CSV_DESCRIPTION)
 def election_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    document, stamp = _document(slug)
-    return _csv(request, stamp, long_rows(document), slug)
+    return _csv(request, slug, long_rows, slug)
 
 
 @router.get("/results/{slug}/{number}", summary="One constituency's results")
 def constituency_json(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    document, stamp = _document(slug)
-    body = {"election": document["election"], "status": document["status"], "constituency": _constituency(document, number)}
-    return _json(request, stamp, body)
+    return _json(request, slug, lambda document: {
+        "election": document["election"], "status": document["status"],
+        "constituency": _constituency(document, number)})
 
 
 @router.get("/results/{slug}/{number}/csv", summary="One constituency's results as CSV", description=CSV_DESCRIPTION)
 def constituency_csv(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    document, stamp = _document(slug)
-    _constituency(document, number)
-    return _csv(request, stamp, long_rows(document, number), f"{slug}-{number}")
+    return _csv(request, slug, lambda document: _constituency(document, number) and long_rows(document, number),
+                f"{slug}-{number}")
 
 
 @router.get("/results/{slug}/{number}/{unit}", summary="One counting unit's protocol (a precinct or \"electronic\")")
 def unit_json(request: HttpRequest, slug: str, number: int, unit: str) -> HttpResponse:
-    document, stamp = _document(slug)
-    found = selectors.unit_of(_constituency(document, number), unit)
-    found.pop("display", None)
-    return _json(request, stamp, {"election": document["election"], "status": document["status"],
-                                  "constituency": number, "unit": found})
+    return _json(request, slug, lambda document: {
+        "election": document["election"], "status": document["status"], "constituency": number,
+        "unit": _unit(document, number, unit)})
 
 
 @router.get("/results/{slug}/{number}/{unit}/csv", summary="One counting unit's votes as CSV", description=CSV_DESCRIPTION)
 def unit_csv(request: HttpRequest, slug: str, number: int, unit: str) -> HttpResponse:
-    document, stamp = _document(slug)
-    selectors.unit_of(_constituency(document, number), unit)
-    return _csv(request, stamp, long_rows(document, number, unit), f"{slug}-{number}-{unit}")
+    return _csv(request, slug, lambda document: _unit(document, number, unit) and long_rows(document, number, unit),
+                f"{slug}-{number}-{unit}")

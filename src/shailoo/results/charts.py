@@ -21,7 +21,8 @@ def bars(title: str, rows: list[tuple[str, int, bool]]) -> SafeString:
     total = sum(value for _, value, _ in rows) or 1
     height = ROW * len(rows) + 8
     parts = [f'<svg class="shailoo-chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
-             f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+             f'aria-label="{escape(title)}" font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, sans-serif" '
+             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for index, (label, value, highlighted) in enumerate(rows):
         y = index * ROW
         width = max(round((WIDTH - 70) * value / top), 1 if value else 0)

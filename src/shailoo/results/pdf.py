@@ -38,7 +38,7 @@ def _font_path(name: str) -> Path:
     for folder in (*FONT_DIRS, Path(getattr(settings, "SHAILOO_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))):
         if (folder / name).exists():
             return folder / name
-    raise FileNotFoundError(f"{name}: install Debian's fonts-dejavu-core (scripts/ensure-fonts)")
+    raise FileNotFoundError(f"{name}: install Debian's fonts-dejavu-core (apt-get install fonts-dejavu-core)")
 
 
 def render(document: dict, language: str) -> bytes:

@@ -5,8 +5,9 @@ and the PDF are read from it (docs/results.md).
 
 `evote_for(election)` is the one place the e-vote's totals come from."""
 import datetime as dt
+import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.core.cache import cache
@@ -101,33 +102,77 @@ def _needs(need: seat_rules.NeedsLot, constituency: int | None, names: dict[int,
             "purpose": need.purpose, "names": [names.get(i, str(i)) for i in need.between]}
 
 
+@dataclass
+class _Inputs:
+    """Everything one election's document is computed from, loaded for many elections at once."""
+
+    rules: ResultRules
+    constituencies: list[Constituency] = field(default_factory=list)
+    precincts_of: dict[int, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    protocols: dict[tuple[int, int], dict] = field(default_factory=dict)
+    withdrawn: set[int] = field(default_factory=set)
+    candidates: list[Candidate] = field(default_factory=list)
+    party_lists: list[PartyList] = field(default_factory=list)
+    lots: list[Lot] = field(default_factory=list)
+    evote: dict[int, EvoteTotals] = field(default_factory=dict)
+    e_voters: dict[int, int] = field(default_factory=dict)
+
+
+def _load(elections: list[Election]) -> dict[int, _Inputs]:
+    """The inputs of every given election in a fixed number of queries (a full recompute reads each table once)."""
+    ids = [e.pk for e in elections]
+    rules = {r.election_id: r for r in ResultRules.objects.filter(election_id__in=ids)}
+    inputs = {e.pk: _Inputs(rules.get(e.pk) or ResultRules(election=e)) for e in elections}
+    for constituency in Constituency.objects.filter(election_id__in=ids).order_by("election_id", "number"):
+        inputs[constituency.election_id].constituencies.append(constituency)
+    for link in Constituency.precincts.through.objects.filter(constituency__election_id__in=ids).values(
+            "constituency__election_id", "constituency_id", "precinct_id", "precinct__number", "precinct__name_ky",
+            "precinct__name_ru"):
+        inputs[link["constituency__election_id"]].precincts_of[link["constituency_id"]].append({
+            "pk": link["precinct_id"], "number": link["precinct__number"],
+            "name_ky": link["precinct__name_ky"], "name_ru": link["precinct__name_ru"]})
+    for row in Protocol.objects.filter(constituency__election_id__in=ids).values(
+            "id", "constituency__election_id", "constituency_id", "precinct_id", "state", "figures", "accepted_at",
+            "changed_at", "scan_name"):
+        inputs[row["constituency__election_id"]].protocols[(row["constituency_id"], row["precinct_id"])] = row
+    for election_id, pk in Candidate.objects.filter(election_id__in=ids, withdrawal__isnull=False).values_list(
+            "election_id", "pk"):
+        inputs[election_id].withdrawn.add(pk)
+    for candidate in Candidate.objects.filter(election_id__in=ids).order_by(
+            "election_id", "party_list__ballot_order", "ballot_order"):
+        inputs[candidate.election_id].candidates.append(candidate)
+    for party in PartyList.objects.filter(election_id__in=ids).order_by("election_id", "ballot_order"):
+        inputs[party.election_id].party_lists.append(party)
+    for lot in Lot.objects.filter(election_id__in=ids).order_by("drawn_at", "pk"):
+        inputs[lot.election_id].lots.append(lot)
+    evoting = [e for e in elections if e.evoting]
+    for election in evoting:
+        inputs[election.pk].evote = evote_for(election)
+    if evoting:
+        for election_id, precinct_id, n in VoterListEntry.objects.filter(
+                election_id__in=[e.pk for e in evoting], status=VoterListEntry.Status.LISTED,
+                voting_mode=VoterListEntry.VotingMode.ELECTRONIC,
+        ).values_list("election_id", "precinct_id").annotate(n=Count("pk")).values_list("election_id", "precinct_id", "n"):
+            inputs[election_id].e_voters[precinct_id] = n
+    return inputs
+
+
 def build(election: Election) -> dict:
     """The whole document of an election's results, computed from the accepted protocols and the e-vote."""
     election = Election.objects.select_related("kenesh").get(pk=election.pk)
-    rules = _rules_of(election)
+    return _build(election, _load([election])[election.pk])
+
+
+def _build(election: Election, inputs: _Inputs) -> dict:
+    rules = inputs.rules
     list_election = election.kenesh.kind == "city"
-    constituencies = list(election.constituencies.order_by("number"))
-    links = Constituency.precincts.through.objects.filter(constituency__election=election).values(
-        "constituency_id", "precinct_id", "precinct__number", "precinct__name_ky", "precinct__name_ru")
-    precincts_of: dict[int, list[dict]] = defaultdict(list)
-    for link in links:
-        precincts_of[link["constituency_id"]].append({
-            "pk": link["precinct_id"], "number": link["precinct__number"],
-            "name_ky": link["precinct__name_ky"], "name_ru": link["precinct__name_ru"]})
-    protocols = {(row["constituency_id"], row["precinct_id"]): row for row in Protocol.objects.filter(
-        constituency__election=election).values(
-        "id", "constituency_id", "precinct_id", "state", "figures", "accepted_at", "changed_at", "scan_name")}
-    withdrawn = set(Candidate.objects.filter(election=election, withdrawal__isnull=False).values_list("pk", flat=True))
-    candidates = list(Candidate.objects.filter(election=election).order_by("party_list__ballot_order", "ballot_order"))
-    party_lists = list(PartyList.objects.filter(election=election).order_by("ballot_order"))
+    constituencies = inputs.constituencies
+    precincts_of, protocols, withdrawn = inputs.precincts_of, inputs.protocols, inputs.withdrawn
+    candidates, party_lists, lot_rows, evote, e_voters = (
+        inputs.candidates, inputs.party_lists, inputs.lots, inputs.evote, inputs.e_voters)
     lots_by: dict[int | None, list[Lot]] = defaultdict(list)
-    lot_rows = list(Lot.objects.filter(election=election).order_by("drawn_at", "pk"))
     for lot in lot_rows:
         lots_by[lot.constituency_id].append(lot)
-    evote = evote_for(election)
-    e_voters: dict[int, int] = dict(VoterListEntry.objects.filter(
-        election=election, status=VoterListEntry.Status.LISTED, voting_mode=VoterListEntry.VotingMode.ELECTRONIC,
-    ).values_list("precinct_id").annotate(n=Count("pk")).values_list("precinct_id", "n"))
     names = {c.pk: " ".join(p for p in (c.surname, c.name, c.patronymic) if p) for c in candidates}
     names.update({p.pk: p.party_ky for p in party_lists})
 
@@ -143,7 +188,7 @@ def build(election: Election) -> dict:
         units = [_unit_of_protocol(p, protocols.get((constituency.pk, p["pk"]))) for p in precincts]
         precincts_total += len(units)
         precincts_counted += sum(1 for u in units if u["counted"])
-        if election.evoting or constituency.pk in evote:
+        if election.evoting:
             voters = sum(e_voters.get(p["pk"], 0) for p in precincts)
             units.append(_electronic_unit(evote.get(constituency.pk), voters))
         total = _empty()
@@ -262,26 +307,45 @@ def _key(slug: str) -> str:
     return f"results:publication:{slug}"
 
 
+def _next_stamp(previous: dt.datetime | None) -> dt.datetime:
+    now = timezone.now().replace(microsecond=0)
+    if previous is not None and previous >= now:
+        now = previous + dt.timedelta(seconds=1)  # Last-Modified moves with every change
+    return now
+
+
+def _forget(slugs: list[str]) -> None:
+    def forget() -> None:
+        cache.delete_many([k for slug in slugs for k in (_key(slug), _stamp_key(slug))])
+        for slug in slugs:
+            _stamps.pop(slug, None)
+
+    forget()  # now (this transaction's own reads), and again once it commits (what others read meanwhile)
+    transaction.on_commit(forget)
+
+
 def recompute(election: Election) -> Publication:
     """Rebuild and store an election's document; the cache forgets it once the transaction commits."""
     document = build(election)
-    now = timezone.now().replace(microsecond=0)
-    stored = Publication.objects.filter(election=election).first()
-    if stored and stored.computed_at >= now:
-        now = stored.computed_at + dt.timedelta(seconds=1)  # Last-Modified moves with every change
+    previous = Publication.objects.filter(election=election).values_list("computed_at", flat=True).first()
     publication, _ = Publication.objects.update_or_create(
-        election=election, defaults={"document": document, "computed_at": now})
-    slug = election.slug
-    transaction.on_commit(lambda: cache.delete(_key(slug)))
+        election=election, defaults={"document": document, "computed_at": _next_stamp(previous)})
+    _forget([election.slug])
     return publication
 
 
 def recompute_all() -> int:
-    count = 0
-    for election in Election.objects.filter(constituencies__isnull=False).distinct():
-        recompute(election)
-        count += 1
-    return count
+    """Every election's document, reading each table once and writing the documents in one statement."""
+    elections = list(Election.objects.filter(constituencies__isnull=False).distinct().select_related("kenesh"))
+    inputs = _load(elections)
+    previous = dict(Publication.objects.values_list("election_id", "computed_at"))
+    rows = [Publication(election=e, document=_build(e, inputs[e.pk]), computed_at=_next_stamp(previous.get(e.pk)))
+            for e in elections]
+    with transaction.atomic():
+        Publication.objects.bulk_create(rows, batch_size=100, update_conflicts=True, unique_fields=["election"],
+                                        update_fields=["document", "computed_at"])
+        _forget([e.slug for e in elections])
+    return len(rows)
 
 
 def published(slug: str) -> tuple[dict, dt.datetime] | None:
@@ -294,6 +358,32 @@ def published(slug: str) -> tuple[dict, dt.datetime] | None:
         return None
     cache.set(_key(slug), row, CACHE_SECONDS)
     return row
+
+
+def _stamp_key(slug: str) -> str:
+    return f"results:stamp:{slug}"
+
+
+# Each worker remembers a stamp for STAMP_SECONDS: a hit then costs one cache read (the page), not two.
+# Another worker's change shows here within that time; this worker's own changes at once.
+STAMP_SECONDS = 1.0
+_stamps: dict[str, tuple[float, dt.datetime]] = {}
+
+
+def stamp(slug: str) -> dt.datetime | None:
+    """When an election's document was computed (cheap: the pages and open data key their caches on it)."""
+    remembered = _stamps.get(slug)
+    now = time.monotonic()
+    if remembered is not None and remembered[0] > now:
+        return remembered[1]
+    hit = cache.get(_stamp_key(slug))
+    if hit is not None:
+        _stamps[slug] = (now + STAMP_SECONDS, hit)
+        return hit
+    computed_at = Publication.objects.filter(election__slug=slug).values_list("computed_at", flat=True).first()
+    if computed_at is not None:
+        cache.set(_stamp_key(slug), computed_at, CACHE_SECONDS)
+    return computed_at
 
 
 def lots_needed(election: Election) -> list[dict]:

@@ -81,7 +81,9 @@ def election_view(document: dict) -> ElectionView:
     constituencies = []
     for c in document["constituencies"]:
         elected = [dict(x, display=person(x)) for x in c["candidates"] if x["elected"]]
-        constituencies.append(dict(c, display=name_of(c), elected_people=elected))
+        display = name_of(c)
+        constituencies.append(dict(c, display=display, elected_people=elected,
+                                   title=display if "№" in display else f"№{c['number']} {display}"))
     parties = None
     if document["parties"] is not None:
         parties = [dict(p, display=name_of(p), elected_people=[dict(x, display=person(x)) for x in p["candidates"]
@@ -92,7 +94,8 @@ def election_view(document: dict) -> ElectionView:
 def constituency_of(document: dict, number: int) -> dict:
     for c in document["constituencies"]:
         if c["number"] == number:
-            view = dict(c, display=name_of(c))
+            display = name_of(c)
+            view = dict(c, display=display, title=display if "№" in display else f"№{number} {display}")
             view["people"] = [dict(x, display=person(x)) for x in c["candidates"]]
             view["unit_views"] = [dict(u, display=unit_name(u)) for u in c["units"]]
             return view
@@ -100,7 +103,10 @@ def constituency_of(document: dict, number: int) -> dict:
 
 
 def unit_name(unit: dict) -> str:
-    return f"№{unit['unit']} {name_of(unit)}" if unit["unit"] != publication.ELECTRONIC else name_of(unit)
+    name = name_of(unit)
+    if unit["unit"] == publication.ELECTRONIC or unit["unit"] in name:
+        return name
+    return f"№{unit['unit']} {name}"
 
 
 def unit_of(constituency: dict, unit: str) -> dict:
@@ -124,7 +130,8 @@ def unit_rows(document: dict, constituency: dict, unit: dict) -> list[tuple[str,
         for line in Line:
             value = unit["lines"].get(line.value)
             if value is not None:
-                rows.append((LINE_NAMES[line].get(language, LINE_NAMES[line]["en"]), value))
+                label = LINE_NAMES[line].get(language, LINE_NAMES[line]["en"])
+                rows.append((label[:1].upper() + label[1:], value))
     names = option_names(document, constituency)
     rows += [(names.get(option, option), count) for option, count in unit["votes"].items()]
     return rows

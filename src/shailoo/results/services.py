@@ -74,7 +74,8 @@ def line_label(name: str) -> str:
         names = rules.LINE_NAMES[rules.Line(name)]
     except ValueError:
         return name
-    return names.get(language, names["en"])
+    label = names.get(language, names["en"])
+    return label[:1].upper() + label[1:]
 
 
 def is_list_election(election: Election) -> bool:

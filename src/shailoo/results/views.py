@@ -182,15 +182,19 @@ def lots(request: HttpRequest, scope: StaffScope, slug: str) -> HttpResponse:
 
 
 def _cached(view):
+    """Serve the page rendered once per publication, language and path; render it on a miss."""
+
     def wrapper(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
-        hit = publication.published(slug)
-        if hit is None:
+        computed_at = publication.stamp(slug)
+        if computed_at is None:
             raise Http404("no results published for this election")
-        document, computed_at = hit
         key = f"results:page:{computed_at.timestamp()}:{get_language()}:{request.path}"
         cached = cache.get(key)
         if cached is None:
-            response = view(request, document, *args, **kwargs)
+            hit = publication.published(slug)
+            if hit is None:
+                raise Http404("no results published for this election")
+            response = view(request, hit[0], *args, **kwargs)
             if response.status_code != 200:
                 return response
             cached = (response.content, response["Content-Type"])

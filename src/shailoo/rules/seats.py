@@ -235,23 +235,27 @@ def party_lists(
     used: list[Lot] = []
     left = seats
     pool = list(passed)
-    try:
-        while left > 0 and pool:
-            sure = share_out(pool, left, lots, [], True)
-            full = [p for p in pool if sure[p.id] > len(p.standing)]
-            if not full:
+    while left > 0 and pool:
+        sure = share_out(pool, left, lots, [], True)
+        full = [p for p in pool if sure[p.id] > len(p.standing)]
+        if not full:
+            try:
                 share = share_out(pool, left, lots, used, False)
+            except _Tie as tie:
+                # A list sure of as many seats as it has candidates cannot take the seat the tie is for.
+                full = [p for p in pool if p.id in tie.needs.between and sure[p.id] >= len(p.standing)]
+                if not full:
+                    return tie.needs
+            else:
                 full = [p for p in pool if share[p.id] > len(p.standing)]
                 if not full:
                     for party in pool:
                         won[party.id] = share[party.id]
                     left = 0
                     break
-            for party in full:
-                won[party.id] = len(party.standing)
-                left -= len(party.standing)
-            pool = [p for p in pool if p not in full]
-    except _Tie as tie:
-        return tie.needs
+        for party in full:
+            won[party.id] = len(party.standing)
+            left -= len(party.standing)
+        pool = [p for p in pool if p not in full]
     elected = {p.id: p.standing[: won[p.id]] for p in passed}
     return ListSeats(tuple(p.id for p in passed), won, elected, tuple(used), left)
