@@ -625,6 +625,10 @@ def _upper(key):
     return lambda e: e.update({key: e[key].upper()})
 
 
+STEPS = {"manifest": "manifest", "ceremony": "key ceremony", "credentials": "credential list", "board": "board: ",
+         "tally": "encrypted tally: ", "decryption": "decryption", "results": "results: "}
+
+
 @pytest.mark.parametrize("check, tamper, also, failures", [
     ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor")), (),
      [('manifest.json contests[1]', "duplicate contest id 'mayor'")]),
@@ -741,6 +745,8 @@ def test_each_check_names_itself_when_its_property_alone_is_broken(election, pat
     tamper(path, election)
     report = _refused(path, check, also=also)
     assert [(f.where, f.what) for f in report.failures] == failures
+    failed_steps = [line for line in report.lines if line.startswith("  FAIL")]
+    assert len(failed_steps) == 1 and failed_steps[0].startswith("  FAIL" + STEPS[check.split(".")[0]]), report.lines
 
 
 # The board's times, counts and entries, each at its limit -------------------------------------------
