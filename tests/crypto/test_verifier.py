@@ -466,7 +466,8 @@ def test_a_changed_encrypted_tally_is_refused(path):
         option = data["contests"][0]["options"][0]
         option["data"] = (Point.from_hex(option["data"]) + GENERATOR).hex()
     _edit_json(path / record.TALLY, edit)
-    _refused(path, "tally.sums")
+    assert _failures(_refused(path, "tally.sums")) == [
+        ("tally.json", "the encrypted tally is not the sum of the counted ballots")]
 
 
 def test_a_changed_partial_decryption_is_refused(path):
@@ -474,7 +475,8 @@ def test_a_changed_partial_decryption_is_refused(path):
         option = data["partial_decryptions"][0]["contests"][1]["options"][2]
         option["share"] = (Point.from_hex(option["share"]) + GENERATOR).hex()
     _edit_json(path / record.DECRYPTIONS, edit)
-    _refused(path, "decryption.signature")
+    assert _failures(_refused(path, "decryption.signature")) == [
+        ("decryptions.json partial_decryptions[0] holder 1", "not signed by holder 1's key (decryption signature does not verify)")]
 
 
 def test_a_re_signed_partial_decryption_with_a_wrong_share_fails_its_proof(path):
@@ -486,20 +488,21 @@ def test_a_re_signed_partial_decryption_with_a_wrong_share_fails_its_proof(path)
         message["signature"] = signature.sign(HOLDERS[message["holder"]], "decryption",
                                               [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()
     _edit_json(path / record.DECRYPTIONS, edit)
-    _refused(path, "decryption.proof")
+    assert _failures(_refused(path, "decryption.proof")) == [
+        ("decryptions.json partial_decryptions[1] holder 2 mayor/m0", "Chaum-Pedersen proof does not verify")]
 
 
 def test_a_decryption_by_fewer_than_k_holders_is_refused(path):
     _edit_json(path / record.DECRYPTIONS, lambda data: data["partial_decryptions"].pop())
-    _refused(path, "decryption.quorum")
+    assert _failures(_refused(path, "decryption.quorum")) == [("decryptions.json", "2 partial decryptions, the quorum is 3")]
 
 
 def test_a_changed_total_or_one_beyond_the_counted_ballots_is_refused(path):
     option = lambda data: data["contests"][0]["options"][0]  # noqa: E731
     _edit_json(path / record.RESULTS, lambda data: option(data).update(total=option(data)["total"] + 1))
-    _refused(path, "results.total")
+    assert _failures(_refused(path, "results.total")) == [("results.json [0][0]", "total 3 does not match the decryption")]
     _edit_json(path / record.RESULTS, lambda data: option(data).update(total=6))
-    _refused(path, "results.range")
+    assert _failures(_refused(path, "results.range")) == [("results.json", "a total exceeds the 5 counted ballots")]
 
 
 def test_a_changed_manifest_changes_q_and_every_signature_on_it_fails(path):
