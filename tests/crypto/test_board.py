@@ -258,10 +258,11 @@ def test_the_server_refuses_a_challenge_that_is_malformed_or_does_not_open_to_it
     error = _refused("board.hex", board.accept_challenge, SMALL_MANIFEST, election.key,
                      {**good, "ballot": {**good["ballot"], "ballot_id": encrypted.ballot_id.upper()}}, "c")
     assert error.where == "c.ballot.ballot_id"
-    _refused("board.schema", board.accept_challenge, SMALL_MANIFEST, election.key, {**good, "opening": {}})
+    error = _refused("board.schema", board.accept_challenge, SMALL_MANIFEST, election.key, {**good, "opening": {}})
+    assert (error.what, error.where) == ("missing 'ballot_id'", "challenge.opening")
     error = _refused("board.opening", board.accept_challenge, SMALL_MANIFEST, election.key,
                      {**good, "opening": ballot.opening_to_json(other_opening)})
-    assert error.what == "opening is for another ballot"
+    assert (error.what, error.where) == ("opening is for another ballot", "challenge")
     bad_proof = json.loads(json.dumps(good))
     bad_proof["ballot"]["contests"][1]["proof"]["c"].reverse()
     error = _refused("board.ballot-proof", board.accept_challenge, SMALL_MANIFEST, election.key, bad_proof)

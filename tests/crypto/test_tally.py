@@ -77,7 +77,7 @@ def test_the_decrypting_function_takes_only_the_verifiers_result(election):
     for not_verified in (verified.tally, {"sums": verified.tally.sums}, None):
         with pytest.raises(decryption.DecryptionRefused):
             decryption.decrypt_share(not_verified, 1, share, HOLDERS[1])
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^only the verifier makes a VerifiedRecord$"):
         verify.VerifiedRecord(verified.manifest, verified.ceremony, 3, verified.tally, object())
 
 

@@ -466,7 +466,8 @@ def test_a_changed_encrypted_tally_is_refused(path):
         option = data["contests"][0]["options"][0]
         option["data"] = (Point.from_hex(option["data"]) + GENERATOR).hex()
     _edit_json(path / record.TALLY, edit)
-    _refused(path, "tally.sums")
+    assert _failures(_refused(path, "tally.sums")) == [
+        ("tally.json", "the encrypted tally is not the sum of the counted ballots")]
 
 
 def test_a_changed_partial_decryption_is_refused(path):
@@ -474,7 +475,8 @@ def test_a_changed_partial_decryption_is_refused(path):
         option = data["partial_decryptions"][0]["contests"][1]["options"][2]
         option["share"] = (Point.from_hex(option["share"]) + GENERATOR).hex()
     _edit_json(path / record.DECRYPTIONS, edit)
-    _refused(path, "decryption.signature")
+    assert _failures(_refused(path, "decryption.signature")) == [
+        ("decryptions.json partial_decryptions[0] holder 1", "not signed by holder 1's key (decryption signature does not verify)")]
 
 
 def test_a_re_signed_partial_decryption_with_a_wrong_share_fails_its_proof(path):
@@ -486,20 +488,21 @@ def test_a_re_signed_partial_decryption_with_a_wrong_share_fails_its_proof(path)
         message["signature"] = signature.sign(HOLDERS[message["holder"]], "decryption",
                                               [SMALL_MANIFEST.digest, jcs.canonical(body)]).hex()
     _edit_json(path / record.DECRYPTIONS, edit)
-    _refused(path, "decryption.proof")
+    assert _failures(_refused(path, "decryption.proof")) == [
+        ("decryptions.json partial_decryptions[1] holder 2 mayor/m0", "Chaum-Pedersen proof does not verify")]
 
 
 def test_a_decryption_by_fewer_than_k_holders_is_refused(path):
     _edit_json(path / record.DECRYPTIONS, lambda data: data["partial_decryptions"].pop())
-    _refused(path, "decryption.quorum")
+    assert _failures(_refused(path, "decryption.quorum")) == [("decryptions.json", "2 partial decryptions, the quorum is 3")]
 
 
 def test_a_changed_total_or_one_beyond_the_counted_ballots_is_refused(path):
     option = lambda data: data["contests"][0]["options"][0]  # noqa: E731
     _edit_json(path / record.RESULTS, lambda data: option(data).update(total=option(data)["total"] + 1))
-    _refused(path, "results.total")
+    assert _failures(_refused(path, "results.total")) == [("results.json [0][0]", "total 3 does not match the decryption")]
     _edit_json(path / record.RESULTS, lambda data: option(data).update(total=6))
-    _refused(path, "results.range")
+    assert _failures(_refused(path, "results.range")) == [("results.json", "a total exceeds the 5 counted ballots")]
 
 
 def test_a_changed_manifest_changes_q_and_every_signature_on_it_fails(path):
@@ -625,6 +628,10 @@ def _upper(key):
     return lambda e: e.update({key: e[key].upper()})
 
 
+STEPS = {"manifest": "manifest", "ceremony": "key ceremony", "credentials": "credential list", "board": "board: ",
+         "tally": "encrypted tally: ", "decryption": "decryption", "results": "results: "}
+
+
 @pytest.mark.parametrize("check, tamper, also, failures", [
     ("manifest.ids", _manifest_edit(lambda d: d["contests"][1].update(contest_id="mayor")), (),
      [('manifest.json contests[1]', "duplicate contest id 'mayor'")]),
@@ -690,6 +697,18 @@ def _upper(key):
      [('board.jsonl:3', "unexpected key 'extra'")]),
     ("board.schema", _entry_edit(2, lambda e: e.update(position=0), unreadable=True), (),
      [('board.jsonl:4', "'position' must be in 1..9007199254740991, got 0")]),
+    ("board.schema", _entry_edit(2, lambda e: e["opening"]["contests"][0]["marks"][0].update(value=2),
+                                 unreadable=True), (),
+     [("board.jsonl:4 opening contests[0].marks[0]", "'value' must be in 0..1, got 2")]),
+    ("board.hex", _entry_edit(2, lambda e: e["ballot"].update(ballot_id="00"), unreadable=True), (),
+     [("board.jsonl:4 ballot.ballot_id", "expected 32 lowercase hex digits")]),
+    # A close entry that cannot be read closes nothing.
+    ("board.hex", _entry_edit(7, _upper("signature"), unreadable=True), ("board.not-closed",),
+     [("board.jsonl:9.signature", "expected 128 lowercase hex digits"), ("board.jsonl", "the board has no close entry")]),
+    ("board.schema", _entry_edit(7, lambda e: e.update(ballots=-1), unreadable=True), ("board.not-closed",),
+     [("board.jsonl:9", "'ballots' must be in 0..9007199254740991, got -1"), ("board.jsonl", "the board has no close entry")]),
+    ("board.schema", _entry_edit(7, lambda e: e.update(challenges=True), unreadable=True), ("board.not-closed",),
+     [("board.jsonl:9", "'challenges' must be an integer, got True"), ("board.jsonl", "the board has no close entry")]),
     ("board.hex", _entry_edit(3, _upper("tracking"), unreadable=True), (),
      [('board.jsonl:5.tracking', 'expected 128 lowercase hex digits')]),
     ("board.ballot-shape", _entry_edit(0, lambda e: e["cast"]["ballot"]["contests"][0]["selections"].pop(), voter=0),
@@ -741,6 +760,8 @@ def test_each_check_names_itself_when_its_property_alone_is_broken(election, pat
     tamper(path, election)
     report = _refused(path, check, also=also)
     assert [(f.where, f.what) for f in report.failures] == failures
+    failed_steps = [line for line in report.lines if line.startswith("  FAIL")]
+    assert len(failed_steps) == 1 and failed_steps[0].startswith("  FAIL" + STEPS[check.split(".")[0]]), report.lines
 
 
 # The board's times, counts and entries, each at its limit -------------------------------------------
