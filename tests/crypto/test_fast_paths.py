@@ -61,26 +61,21 @@ def test_each_simulated_shift_lands_in_its_own_branch():
 
 
 @settings(max_examples=20, deadline=None)
-@given(scalars, scalars, scalars, scalars)
-def test_public_combinations_into_slots_agree_with_point_arithmetic(a, b, c, d):
-    point = base_mul(c)
-    commitments = Commitments(4)
-    commitments.public_combination(0, a.value, point, b.value)
-    commitments.public_combination_plus_table(1, a.value, point, b.value, fixed_base(KEY), d.value)
-    commitments.public_combination(2, a.value, point, 0)  # libdecaf drops a G when the point's scalar is 0
-    commitments.public_combination_plus_table(3, a.value, point, L, fixed_base(KEY), d.value)
-    assert _slots(commitments, 4) == [
-        base_mul(a) + point * b, base_mul(a) + point * b + KEY * d, base_mul(a), base_mul(a) + KEY * d]
-    assert public_combination(a, point, ZERO) == base_mul(a)
-
-
-def test_framed_slots_are_hash_parts():
-    commitments = Commitments(2)
-    commitments.base_mul(0, 7)
-    commitments.public_combination(1, 0, base_mul(Scalar(3)), 2)
+@given(st.integers(0, 3), st.lists(st.tuples(scalars, scalars), min_size=1, max_size=4), scalars, scalars)
+def test_the_verifier_recomputes_the_textbook_commitments(low, branches, pad_log, data_log):
+    pad, data = base_mul(pad_log), base_mul(data_log)
+    challenges, responses = [c for c, _ in branches], [v for _, v in branches]
+    challenges[0] = ZERO  # libdecaf drops G's part of a G + 0 P: the zero challenge takes the other path
+    commitments = Commitments(2 * len(branches))
+    commitments.verify_branches(fixed_base(KEY), pad, data, low, [c.value for c in challenges],
+                                [v.value for v in responses])
+    expected = []
+    for j, (c, v) in enumerate(zip(challenges, responses, strict=True), start=low):
+        expected += [base_mul(v) - pad * c, KEY * v - (data - base_mul(Scalar(j))) * c]
+    assert _slots(commitments, len(expected)) == expected
     framed = commitments.framed()
-    assert framed == b"".join(len(p.data).to_bytes(4, "big") + p.data for p in (base_mul(Scalar(7)), base_mul(Scalar(6))))
-    assert hash_to_scalar("t", b"x", base_mul(Scalar(7)).data, base_mul(Scalar(6)).data) != hash_to_scalar("t", b"x")
+    assert framed == b"".join(len(p.data).to_bytes(4, "big") + p.data for p in expected)
+    assert public_combination(v, pad, ZERO) == base_mul(v)
 
 
 @pytest.mark.parametrize("count", [0, 1, 2, 3, 4, 5, 7, 8, 16, 255])

@@ -7,11 +7,14 @@ challenges of all branches sum to the Fiat-Shamir hash of every commitment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha512
 
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import Commitments, Hasher, L, Point, Scalar, encode_int, fixed_base
+from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, encode_int, fixed_base, framed
 from shailoo.crypto.randomness import SYSTEM, Randomness
+
+_RANGE = framed([(DOMAIN + "range").encode()])
 
 #: Largest number of branches accepted, so that a hostile record cannot make the verifier loop for long.
 MAX_BRANCHES = 256
@@ -29,12 +32,8 @@ def _challenge(
     context: bytes, label: bytes, low: int, high: int, key: Point, ciphertext: Ciphertext, commitments: Commitments
 ) -> Scalar:
     """H("range", Q, label, lo, hi, K, alpha, beta, A_lo, B_lo, ..., A_hi, B_hi) reduced mod l."""
-    hasher = Hasher("range")
-    for part in (context, label, encode_int(low), encode_int(high), key.data, ciphertext.pad.data,
-                 ciphertext.data.data):
-        hasher.update(part)
-    hasher.update_framed(commitments.framed())
-    return hasher.scalar()
+    head = framed((context, label, encode_int(low), encode_int(high), key.data, ciphertext.pad.data, ciphertext.data.data))
+    return Scalar(int.from_bytes(sha512(_RANGE + head + commitments.framed()).digest(), "little") % L)
 
 
 def prove_range(
@@ -87,15 +86,12 @@ def verify_range(
         raise InvalidProof(f"range {low}..{high} is empty or too wide", where)
     if len(proof.challenges) != branches or len(proof.responses) != branches:
         raise InvalidProof(f"expected {branches} branches, got {len(proof.challenges)}", where)
+    challenges = [c.value for c in proof.challenges]
     commitments = Commitments(2 * branches)
-    key = fixed_base(public_key)
-    for offset in range(branches):
-        challenge, response = proof.challenges[offset].value, proof.responses[offset].value
-        # a = v G - c alpha; b = v K - c (beta - j G) = (c j) G - c beta + v K. All public: the G-and-point
-        # parts are one variable-time double multiplication each, v K uses the key's table.
-        commitments.public_combination(2 * offset, response, ciphertext.pad, -challenge)
-        commitments.public_combination_plus_table(2 * offset + 1, challenge * (low + offset), ciphertext.data,
-                                                  -challenge, key, response)
+    # a = v G - c alpha; b = v K - c (beta - j G) = (c j) G - c beta + v K. All public: the G-and-point parts
+    # are one variable-time double multiplication each, v K uses the key's table.
+    commitments.verify_branches(fixed_base(public_key), ciphertext.pad, ciphertext.data, low, challenges,
+                                [v.value for v in proof.responses])
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    if Scalar(sum(c.value for c in proof.challenges)) != total:
+    if sum(challenges) % L != total.value:
         raise InvalidProof(f"range proof for {low}..{high} does not verify", where)

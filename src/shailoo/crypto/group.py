@@ -7,6 +7,7 @@ the variable-time double multiplication that verifiers use on public scalars.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -135,8 +136,8 @@ class Point:
         """Decode; rejects wrong lengths and every non-canonical or invalid encoding (RFC 9496 4.3.1)."""
         if len(data) != POINT_BYTES:
             raise InvalidEncoding(f"point must be 32 bytes, got {len(data)}", where)
-        point = Point(bytes(data))
-        point._owner, point._decoded = _decode(point.data, where)
+        point = Point(data if type(data) is bytes else bytes(data))
+        point._owner, point._decoded = _decode(point._encoding, where)  # type: ignore[arg-type]
         return point
 
     @staticmethod
@@ -282,7 +283,7 @@ _POINT_LENGTH = POINT_BYTES.to_bytes(4, "big")
 class Commitments:
     """A proof's commitments, computed only to be hashed: each is computed in a scratch buffer and encoded
     straight into its slot of one buffer of framed encodings (a slot is the 4-byte length, then the 32
-    bytes: what ``Hasher.update`` feeds for a part), so ``framed()`` is every commitment as hash parts in
+    bytes: a part as ``framed`` gives it), so ``framed()`` is every commitment as hash parts in
     one copy, with no Point object or allocation per commitment.
 
     Scalars are passed as integers (reduced here). One instance per proof: never share it between
@@ -300,11 +301,6 @@ class Commitments:
 
     def _encode(self, slot: int, point: Any) -> None:
         _lib.decaf_255_point_encode(self._framed + (_FRAME * slot + 4), point)
-
-    def base_mul(self, slot: int, scalar: int) -> None:
-        """scalar * G (constant time, G's table)."""
-        _lib.decaf_255_precomputed_scalarmul(self._first, decaf.BASE_TABLE, (scalar % L).to_bytes(32, "little"))
-        self._encode(slot, self._first)
 
     def disjunctive(self, table: FixedBase, blinds: list[int], shifts: list[int], true: int) -> None:
         """A disjunctive proof's commitments, into slots 2j and 2j + 1: A_j = t_j G and
@@ -338,27 +334,29 @@ class Commitments:
             self._encode(2 * branch + 1, self._first)
         del owner
 
-    def _combination(self, out: Any, base_scalar: int, point: Point, point_scalar: int) -> None:
+    def _combination(self, out: Any, base_scalar: int, point: Any, point_scalar: int) -> None:
+        """out = base_scalar G + point_scalar point (``point`` decoded) in VARIABLE time."""
         base = (base_scalar % L).to_bytes(32, "little")
         point_scalar %= L
         if point_scalar:
-            _lib.decaf_255_base_double_scalarmul_non_secret(out, base, point.decoded(), point_scalar.to_bytes(32, "little"))
+            _lib.decaf_255_base_double_scalarmul_non_secret(out, base, point, point_scalar.to_bytes(32, "little"))
         else:  # libdecaf 1.0.2 drops G's part when the point's scalar is zero (see public_combination)
             _lib.decaf_255_precomputed_scalarmul(out, decaf.BASE_TABLE, base)
 
-    def public_combination(self, slot: int, base_scalar: int, point: Point, point_scalar: int) -> None:
-        """base_scalar * G + point_scalar * point in VARIABLE time: public scalars only."""
-        self._combination(self._first, base_scalar, point, point_scalar)
-        self._encode(slot, self._first)
-
-    def public_combination_plus_table(self, slot: int, base_scalar: int, point: Point, point_scalar: int,
-                                      table: FixedBase, table_scalar: int) -> None:
-        """base_scalar * G + point_scalar * point + table_scalar * P (P = ``table``'s point); the first two
-        in VARIABLE time: public scalars only."""
-        self._combination(self._first, base_scalar, point, point_scalar)
-        _lib.decaf_255_precomputed_scalarmul(self._second, table._table, (table_scalar % L).to_bytes(32, "little"))
-        _lib.decaf_255_point_add(self._first, self._second, self._first)
-        self._encode(slot, self._first)
+    def verify_branches(self, table: FixedBase, pad: Point, data: Point, low: int, challenges: Iterable[int],
+                        responses: Iterable[int]) -> None:
+        """A disjunctive proof's commitments as the verifier recomputes them, into slots 2j and 2j + 1:
+        A_j = v_j G - c_j pad and B_j = v_j P + (c_j j) G - c_j data for j = low, low + 1, ... (P =
+        ``table``'s point), in VARIABLE time: public values only."""
+        first, second, framed, encode = self._first, self._second, self._framed, _lib.decaf_255_point_encode
+        alpha, beta = pad.decoded(), data.decoded()
+        for offset, (challenge, response) in enumerate(zip(challenges, responses, strict=True)):
+            self._combination(first, response, alpha, -challenge)
+            encode(framed + (2 * _FRAME * offset + 4), first)
+            self._combination(first, challenge * (low + offset), beta, -challenge)
+            _lib.decaf_255_precomputed_scalarmul(second, table._table, response.to_bytes(32, "little"))
+            _lib.decaf_255_point_add(first, second, first)
+            encode(framed + (2 * _FRAME * offset + _FRAME + 4), first)
 
     def framed(self) -> bytes:
         """Every slot, in order, as framed hash parts (slots never computed are 32 zero bytes)."""
@@ -419,24 +417,19 @@ class Hasher:
         self._digest.update(len(part).to_bytes(4, "big"))
         self._digest.update(part)
 
-    def update_framed(self, framed: bytes) -> None:
-        """Parts already framed (each its 4-byte length then its bytes), e.g. ``Commitments.framed()``."""
-        self._digest.update(framed)
-
     def digest(self) -> bytes:
         return self._digest.digest()
 
-    def scalar(self) -> Scalar:
-        """The digest reduced mod l, as ``hash_to_scalar`` does."""
-        return Scalar(int.from_bytes(self._digest.digest(), "little") % L)
+
+def framed(parts: Iterable[bytes]) -> bytes:
+    """Parts as a hash takes them: each its 4-byte big-endian length, then its bytes."""
+    return b"".join([piece for part in parts for piece in (len(part).to_bytes(4, "big"), part)])
 
 
 def hash_bytes(tag: str, *parts: bytes) -> bytes:
     """SHA-512 over a domain tag and length-prefixed parts (docs/protocol.md, "Hashing")."""
-    hasher = Hasher(tag)
-    for part in parts:
-        hasher.update(part)
-    return hasher.digest()
+    prefix = (DOMAIN + tag).encode()
+    return hashlib.sha512(len(prefix).to_bytes(4, "big") + prefix + framed(parts)).digest()
 
 
 def hash_to_scalar(tag: str, *parts: bytes) -> Scalar:
