@@ -11,7 +11,7 @@ from typing import Any
 from shailoo.crypto import codec, jcs, signature
 from shailoo.crypto.credential import base32, group
 from shailoo.crypto.disjunctive import RangeProof, prove_range, verify_range
-from shailoo.crypto.elgamal import Ciphertext, encrypt
+from shailoo.crypto.elgamal import Ciphertext, encrypt, weighted_sum
 from shailoo.crypto.errors import InvalidEncoding, InvalidProof, InvalidRecord
 from shailoo.crypto.group import Point, Scalar, hash_bytes
 from shailoo.crypto.manifest import Contest, Manifest
@@ -73,12 +73,7 @@ def contest_label(ballot_id: str, contest_id: str) -> bytes:
 
 def contest_sum(contest: Contest, selections: tuple[EncryptedSelection, ...]) -> Ciphertext:
     """The weighted homomorphic sum whose plaintext must lie in min..max (against-all weighs max)."""
-    total: Ciphertext | None = None
-    for selection in selections:
-        term = selection.ciphertext.scale(contest.weight(selection.option_id))
-        total = term if total is None else total + term
-    assert total is not None
-    return total
+    return weighted_sum((s.ciphertext for s in selections), (contest.weight(s.option_id) for s in selections))
 
 
 def encrypt_ballot(
@@ -98,7 +93,7 @@ def encrypt_ballot(
             raise ValueError(f"marks {sorted(marked)} break the rules of contest {contest.contest_id}")
         selections: list[EncryptedSelection] = []
         marks: list[tuple[str, int, Scalar]] = []
-        weighted_nonce, weighted_value = Scalar(0), 0
+        weighted_nonce, weighted_value = 0, 0
         for option_id in contest.option_ids:
             value, nonce = int(option_id in marked), random_scalar(rng)
             ciphertext = encrypt(value, public_key, nonce)
@@ -107,13 +102,12 @@ def encrypt_ballot(
             selections.append(EncryptedSelection(option_id, ciphertext, proof))
             marks.append((option_id, value, nonce))
             weight = contest.weight(option_id)
-            weighted_nonce = weighted_nonce + nonce * Scalar(weight)
+            weighted_nonce += nonce.value * weight
             weighted_value += weight * value
-        # The proof needs the sum's nonce anyway; encrypting with it gives the same ciphertext as contest_sum().
-        total = encrypt(weighted_value, public_key, weighted_nonce)
+        # The homomorphic sum is Enc(weighted_value; weighted_nonce): additions instead of an encryption.
         proof = prove_range(
-            total, weighted_value, weighted_nonce, public_key, contest.min_marks, contest.max_marks, context,
-            contest_label(ballot_id, contest.contest_id), rng,
+            contest_sum(contest, tuple(selections)), weighted_value, Scalar(weighted_nonce), public_key,
+            contest.min_marks, contest.max_marks, context, contest_label(ballot_id, contest.contest_id), rng,
         )
         contests.append(EncryptedContest(contest.contest_id, tuple(selections), proof))
         opened.append((contest.contest_id, tuple(marks)))

@@ -18,6 +18,8 @@ int decaf_255_point_decode(void *point, const uint8_t *encoding, uint64_t allow_
 void decaf_255_point_encode(uint8_t *encoding, const void *point);
 void decaf_255_point_add(void *sum, const void *left, const void *right);
 void decaf_255_point_sub(void *difference, const void *left, const void *right);
+void decaf_255_point_double(void *twice, const void *point);
+void decaf_255_point_cond_sel(void *out, const void *if_false, const void *if_true, uint64_t pick_true);
 void decaf_255_point_scalarmul(void *product, const void *base, const void *scalar);
 void decaf_255_base_double_scalarmul_non_secret(void *combination, const void *base_scalar,
                                                 const void *point, const void *point_scalar);
@@ -46,17 +48,17 @@ except OSError as error:  # pragma: no cover - depends on the machine
 TABLE_SIZE = int(lib.decaf_255_sizeof_precomputed_s)
 BASE_TABLE: Any = lib.decaf_255_precomputed_base
 # Parsed once: cffi parses a type given as text on every call.
-_BYTES = ffi.typeof("uint8_t[]")
+BYTES = ffi.typeof("uint8_t[]")
 _ADDRESS = ffi.typeof("uintptr_t")
 
 
 def allocate(size: int) -> tuple[Any, Any]:
     """(owner, pointer): zeroed memory of ``size`` bytes aligned to 32; keep the owner alive with the pointer."""
-    owner = ffi.new(_BYTES, size + _ALIGN)
+    owner = ffi.new(BYTES, size + _ALIGN)
     return owner, owner + (-int(ffi.cast(_ADDRESS, owner)) % _ALIGN)
 
 
 def encode(point: Any) -> bytes:
-    out = ffi.new(_BYTES, 32)
+    out = ffi.new(BYTES, 32)
     lib.decaf_255_point_encode(out, point)
     return ffi.buffer(out)[:]  # type: ignore[no-any-return]

@@ -7,19 +7,14 @@ challenges of all branches sum to the Fiat-Shamir hash of every commitment.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from hashlib import sha512
 
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import (
-    Point,
-    Scalar,
-    base_mul,
-    encode_int,
-    fixed_base,
-    hash_to_scalar,
-    public_combination,
-)
-from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
+from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, encode_int, fixed_base, framed
+from shailoo.crypto.randomness import SYSTEM, Randomness
+
+_RANGE = framed([(DOMAIN + "range").encode()])
 
 #: Largest number of branches accepted, so that a hostile record cannot make the verifier loop for long.
 MAX_BRANCHES = 256
@@ -34,19 +29,11 @@ class RangeProof:
 
 
 def _challenge(
-    context: bytes, label: bytes, low: int, high: int, key: Point, ciphertext: Ciphertext, commitments: list[Point]
+    context: bytes, label: bytes, low: int, high: int, key: Point, ciphertext: Ciphertext, commitments: Commitments
 ) -> Scalar:
-    return hash_to_scalar(
-        "range",
-        context,
-        label,
-        encode_int(low),
-        encode_int(high),
-        key.data,
-        ciphertext.pad.data,
-        ciphertext.data.data,
-        *(point.data for point in commitments),
-    )
+    """H("range", Q, label, lo, hi, K, alpha, beta, A_lo, B_lo, ..., A_hi, B_hi) reduced mod l."""
+    head = framed((context, label, encode_int(low), encode_int(high), key.data, ciphertext.pad.data, ciphertext.data.data))
+    return Scalar(int.from_bytes(sha512(_RANGE + head + commitments.framed()).digest(), "little") % L)
 
 
 def prove_range(
@@ -62,26 +49,25 @@ def prove_range(
 ) -> RangeProof:
     """Prove that ``ciphertext`` = Enc(value; nonce) with low <= value <= high.
 
-    Every branch j does the same group operations, in the same order: draw t_j and c_j, A_j = t_j G,
-    B_j = t_j K + (c_j (j - m)) G, then v_j = t_j + c_j r. The true branch m only differs in its c_j, set
-    to zero before and to c - sum(others) after hashing (so its B_m is t_m K + 0 G)."""
+    Draw t_j and c_j for every branch; A_j = t_j G, B_j = t_j K + (c_j (j - m)) G; then v_j = t_j + c_j r.
+    The true branch m only differs in its c_j, zero before hashing and c - sum(others) after (so its B_m is
+    t_m K). The group operations do not depend on m (Commitments.disjunctive: the n - 1 shifted G terms,
+    then per branch the same table multiplications, constant-time selections and addition)."""
     if not low <= value <= high:
         raise ValueError(f"value {value} is outside {low}..{high}: no honest proof exists")
-    commitments: list[Point] = []
-    blinds: list[Scalar] = []
-    challenges: list[Scalar] = []
-    key = fixed_base(public_key)
-    for branch in range(low, high + 1):
-        blind, drawn = random_scalar(rng), random_scalar(rng)
-        challenge = Scalar(drawn.value * (branch != value))
-        commitments.append(base_mul(blind))
-        commitments.append(key.mul(blind) + base_mul(challenge * Scalar(branch - value)))
-        blinds.append(blind)
-        challenges.append(challenge)
+    branches = high - low + 1
+    commitments = Commitments(2 * branches)
+    drawn = rng.bytes(128 * branches)  # t_j then c_j for each branch: 64 bytes each, in order
+    blinds = [int.from_bytes(drawn[128 * offset : 128 * offset + 64], "little") % L for offset in range(branches)]
+    challenges = [int.from_bytes(drawn[128 * offset + 64 : 128 * offset + 128], "little") % L * (low + offset != value)
+                  for offset in range(branches)]
+    commitments.disjunctive(fixed_base(public_key), blinds, [
+        challenge * (low + offset - value) for offset, challenge in enumerate(challenges)], value - low)
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    challenges[value - low] = total - Scalar(sum(c.value for c in challenges))
-    responses = tuple(blind + challenge * nonce for blind, challenge in zip(blinds, challenges, strict=True))
-    return RangeProof(tuple(challenges), responses)
+    challenges[value - low] = (total.value - sum(challenges)) % L
+    secret = nonce.value
+    responses = tuple(Scalar((blind + challenge * secret) % L) for blind, challenge in zip(blinds, challenges, strict=True))
+    return RangeProof(tuple(Scalar(challenge) for challenge in challenges), responses)
 
 
 def verify_range(
@@ -100,15 +86,12 @@ def verify_range(
         raise InvalidProof(f"range {low}..{high} is empty or too wide", where)
     if len(proof.challenges) != branches or len(proof.responses) != branches:
         raise InvalidProof(f"expected {branches} branches, got {len(proof.challenges)}", where)
-    commitments: list[Point] = []
-    key = fixed_base(public_key)
-    for offset in range(branches):
-        challenge, response = proof.challenges[offset], proof.responses[offset]
-        # a = v G - c alpha; b = v K - c (beta - j G) = v K + (c j) G - c beta. All public: the G-and-point
-        # parts are one variable-time double multiplication each, v K uses the key's table.
-        commitments.append(public_combination(response, ciphertext.pad, -challenge))
-        shift = public_combination(challenge * Scalar(low + offset), ciphertext.data, -challenge)
-        commitments.append(key.mul(response) + shift)
+    challenges = [c.value for c in proof.challenges]
+    commitments = Commitments(2 * branches)
+    # a = v G - c alpha; b = v K - c (beta - j G) = (c j) G - c beta + v K. All public: the G-and-point parts
+    # are one variable-time double multiplication each, v K uses the key's table.
+    commitments.verify_branches(fixed_base(public_key), ciphertext.pad, ciphertext.data, low, challenges,
+                                [v.value for v in proof.responses])
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    if Scalar(sum(c.value for c in proof.challenges)) != total:
+    if sum(challenges) % L != total.value:
         raise InvalidProof(f"range proof for {low}..{high} does not verify", where)

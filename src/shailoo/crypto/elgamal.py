@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shailoo.crypto.errors import CryptoError
 from shailoo.crypto.group import (
     GENERATOR,
     IDENTITY,
-    ZERO,
     Point,
+    PointSum,
     Scalar,
     base_mul,
     fixed_base,
-    public_combination,
     small_multiple,
 )
 
@@ -30,11 +30,8 @@ class Ciphertext:
         return Ciphertext(self.pad + other.pad, self.data + other.data)
 
     def scale(self, factor: int) -> Ciphertext:
-        """An encryption of factor * m (used for the public weight of an "against all" mark)."""
-        if factor == 1:
-            return self
-        scalar = Scalar(factor)
-        return Ciphertext(public_combination(ZERO, self.pad, scalar), public_combination(ZERO, self.data, scalar))
+        """An encryption of factor * m, for a small public factor >= 0."""
+        return weighted_sum((self,), (factor,))
 
     def to_bytes(self) -> bytes:
         return self.pad.data + self.data.data
@@ -49,8 +46,17 @@ def encrypt(message: int, public_key: Point, nonce: Scalar) -> Ciphertext:
     if message < 0:
         raise ValueError("exponential ElGamal encrypts non-negative integers")
     # No branch on the message (a vote): adding 0 G costs one cheap addition.
-    data = fixed_base(public_key).mul(nonce) + small_multiple(message)
-    return Ciphertext(base_mul(nonce), data)
+    return Ciphertext(base_mul(nonce), fixed_base(public_key).mul_plus(nonce, small_multiple(message)))
+
+
+def weighted_sum(ciphertexts: Iterable[Ciphertext], weights: Iterable[int]) -> Ciphertext:
+    """Sum of weight * ciphertext for small public weights >= 0 (an "against all" mark weighs max): point
+    additions in place, doubling and adding for a weight above 1, in variable time (all public)."""
+    pads, datas = PointSum(), PointSum()
+    for ciphertext, weight in zip(ciphertexts, weights, strict=True):
+        pads.add_multiple(ciphertext.pad, weight)
+        datas.add_multiple(ciphertext.data, weight)
+    return Ciphertext(pads.point(), datas.point())
 
 
 def sum_ciphertexts(ciphertexts: list[Ciphertext]) -> Ciphertext:

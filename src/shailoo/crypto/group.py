@@ -7,6 +7,7 @@ the variable-time double multiplication that verifiers use on public scalars.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -135,8 +136,8 @@ class Point:
         """Decode; rejects wrong lengths and every non-canonical or invalid encoding (RFC 9496 4.3.1)."""
         if len(data) != POINT_BYTES:
             raise InvalidEncoding(f"point must be 32 bytes, got {len(data)}", where)
-        point = Point(bytes(data))
-        point._owner, point._decoded = _decode(point.data, where)
+        point = Point(data if type(data) is bytes else bytes(data))
+        point._owner, point._decoded = _decode(point._encoding, where)  # type: ignore[arg-type]
         return point
 
     @staticmethod
@@ -179,24 +180,48 @@ def _decode_into(buffer: Any, data: bytes, where: str) -> None:
 
 
 class PointSum:
-    """A running sum of encoded points for counting a board: each addend is decoded (and so validated) into
-    one scratch buffer and added in place, without creating a Point per addend."""
+    """A running sum of points, added in place in one buffer (no Point per addend): for counting a board,
+    each addend is decoded (and so validated) into one scratch buffer; for a contest's weighted sum, Points
+    are added, with small public weights."""
 
     __slots__ = ("_owner", "_sum", "_scratch_owner", "_scratch")
 
     def __init__(self) -> None:
-        self._owner, self._sum = _decode(bytes(32), "")
+        self._owner, self._sum = decaf.allocate(decaf.POINT_SIZE)
+        decaf.ffi.memmove(self._sum, IDENTITY.decoded(), decaf.POINT_SIZE)
         self._scratch_owner, self._scratch = decaf.allocate(decaf.POINT_SIZE)
 
     def add(self, point: Point) -> None:
         _lib.decaf_255_point_add(self._sum, self._sum, point.decoded())
+
+    def add_multiple(self, point: Point, count: int) -> None:
+        """Add count * point for a small PUBLIC count >= 0 (double and add, in VARIABLE time)."""
+        if count < 0:
+            raise ValueError("the count is not negative")
+        if count == 1:
+            self.add(point)
+            return
+        decaf.ffi.memmove(self._scratch, point.decoded(), decaf.POINT_SIZE)
+        while count:
+            if count & 1:
+                _lib.decaf_255_point_add(self._sum, self._sum, self._scratch)
+            count >>= 1
+            if count:
+                _lib.decaf_255_point_double(self._scratch, self._scratch)
 
     def add_encoding(self, data: bytes, where: str = "") -> None:
         _decode_into(self._scratch, data, where)
         _lib.decaf_255_point_add(self._sum, self._sum, self._scratch)
 
     def total(self) -> Point:
+        """The sum so far, encoded (the sum goes on)."""
         return Point(decaf.encode(self._sum))
+
+    def point(self) -> Point:
+        """The sum as a Point that takes over the buffer: the sum is finished, use it no more."""
+        point = Point._wrap(self._owner, self._sum)
+        self._owner = self._sum = None
+        return point
 
 
 def base_mul(scalar: Scalar) -> Point:
@@ -223,6 +248,13 @@ class FixedBase:
         _lib.decaf_255_precomputed_scalarmul(out, self._table, scalar.to_bytes())
         return Point._wrap(owner, out)
 
+    def mul_plus(self, scalar: Scalar, addend: Point) -> Point:
+        """scalar * point + addend (constant time in both: one table multiplication, one addition)."""
+        owner, out = decaf.allocate(decaf.POINT_SIZE)
+        _lib.decaf_255_precomputed_scalarmul(out, self._table, scalar.to_bytes())
+        _lib.decaf_255_point_add(out, out, addend.decoded())
+        return Point._wrap(owner, out)
+
 
 @lru_cache(maxsize=16)
 def fixed_base(point: Point) -> FixedBase:
@@ -242,6 +274,98 @@ def public_combination(base_scalar: Scalar, point: Point, point_scalar: Scalar) 
         out, base_scalar.to_bytes(), point.decoded(), point_scalar.to_bytes()
     )
     return Point._wrap(owner, out)
+
+
+_FRAME = POINT_BYTES + 4
+_POINT_LENGTH = POINT_BYTES.to_bytes(4, "big")
+
+
+class Commitments:
+    """A proof's commitments, computed only to be hashed: each is computed in a scratch buffer and encoded
+    straight into its slot of one buffer of framed encodings (a slot is the 4-byte length, then the 32
+    bytes: a part as ``framed`` gives it), so ``framed()`` is every commitment as hash parts in
+    one copy, with no Point object or allocation per commitment.
+
+    Scalars are passed as integers (reduced here). One instance per proof: never share it between
+    threads (libdecaf runs without the GIL)."""
+
+    __slots__ = ("_owner", "_first", "_second", "_framed", "_count")
+
+    def __init__(self, count: int) -> None:
+        self._owner, self._first = decaf.allocate(2 * decaf.POINT_SIZE)
+        self._second = self._first + decaf.POINT_SIZE
+        template = (_POINT_LENGTH + bytes(POINT_BYTES)) * count
+        self._framed = decaf.ffi.new(decaf.BYTES, len(template))
+        decaf.ffi.memmove(self._framed, template, len(template))
+        self._count = count
+
+    def _encode(self, slot: int, point: Any) -> None:
+        _lib.decaf_255_point_encode(self._framed + (_FRAME * slot + 4), point)
+
+    def disjunctive(self, table: FixedBase, blinds: list[int], shifts: list[int], true: int) -> None:
+        """A disjunctive proof's commitments, into slots 2j and 2j + 1: A_j = t_j G and
+        B_j = t_j P + s_j G, for P = ``table``'s point, t_j = ``blinds[j]``, s_j = ``shifts[j]``, where
+        s_true = 0 (the true branch's).
+
+        The sequence of group operations does not depend on ``true``: first e_i G for the n - 1 shifts of
+        the other branches, in order (table multiplications); then for each branch j: t_j G, t_j P (table
+        multiplications), two constant-time selections that pick e_j G if j < true, e_(j-1) G if j > true,
+        and the identity if j = true, and one addition."""
+        count = len(blinds)
+        owner, shifted = decaf.allocate(count * decaf.POINT_SIZE)
+        others = shifts[:true] + shifts[true + 1 :]
+        for index, shift in enumerate(others):
+            _lib.decaf_255_precomputed_scalarmul(shifted + index * decaf.POINT_SIZE, decaf.BASE_TABLE,
+                                                 (shift % L).to_bytes(32, "little"))
+        chosen = shifted + (count - 1) * decaf.POINT_SIZE
+        identity = IDENTITY.decoded()
+        for branch, blind in enumerate(blinds):
+            scalar = (blind % L).to_bytes(32, "little")
+            _lib.decaf_255_precomputed_scalarmul(self._first, decaf.BASE_TABLE, scalar)
+            self._encode(2 * branch, self._first)
+            _lib.decaf_255_precomputed_scalarmul(self._first, table._table, scalar)
+            decaf.ffi.memmove(chosen, identity, decaf.POINT_SIZE)
+            if branch < count - 1:
+                _lib.decaf_255_point_cond_sel(chosen, chosen, shifted + branch * decaf.POINT_SIZE, branch < true)
+            if branch > 0:
+                _lib.decaf_255_point_cond_sel(chosen, chosen, shifted + (branch - 1) * decaf.POINT_SIZE,
+                                              branch > true)
+            _lib.decaf_255_point_add(self._first, self._first, chosen)
+            self._encode(2 * branch + 1, self._first)
+        del owner
+
+    def _combination(self, out: Any, base_scalar: int, point: Any, point_scalar: int) -> None:
+        """out = base_scalar G + point_scalar point (``point`` decoded) in VARIABLE time."""
+        base = (base_scalar % L).to_bytes(32, "little")
+        point_scalar %= L
+        if point_scalar:
+            _lib.decaf_255_base_double_scalarmul_non_secret(out, base, point, point_scalar.to_bytes(32, "little"))
+        else:  # libdecaf 1.0.2 drops G's part when the point's scalar is zero (see public_combination)
+            _lib.decaf_255_precomputed_scalarmul(out, decaf.BASE_TABLE, base)
+
+    def verify_branches(self, table: FixedBase, pad: Point, data: Point, low: int, challenges: Iterable[int],
+                        responses: Iterable[int]) -> None:
+        """A disjunctive proof's commitments as the verifier recomputes them, into slots 2j and 2j + 1:
+        A_j = v_j G - c_j pad and B_j = v_j P + (c_j j) G - c_j data for j = low, low + 1, ... (P =
+        ``table``'s point), in VARIABLE time: public values only."""
+        first, second, framed, encode = self._first, self._second, self._framed, _lib.decaf_255_point_encode
+        alpha, beta = pad.decoded(), data.decoded()
+        for offset, (challenge, response) in enumerate(zip(challenges, responses, strict=True)):
+            self._combination(first, response, alpha, -challenge)
+            encode(framed + (2 * _FRAME * offset + 4), first)
+            self._combination(first, challenge * (low + offset), beta, -challenge)
+            _lib.decaf_255_precomputed_scalarmul(second, table._table, response.to_bytes(32, "little"))
+            _lib.decaf_255_point_add(first, second, first)
+            encode(framed + (2 * _FRAME * offset + _FRAME + 4), first)
+
+    def framed(self) -> bytes:
+        """Every slot, in order, as framed hash parts (slots never computed are 32 zero bytes)."""
+        return decaf.ffi.buffer(self._framed)[:]  # type: ignore[no-any-return]
+
+    def encodings(self) -> list[bytes]:
+        """Every slot's 32-byte encoding, in order."""
+        framed = self.framed()
+        return [framed[_FRAME * slot + 4 : _FRAME * (slot + 1)] for slot in range(self._count)]
 
 
 @lru_cache(maxsize=4096)
@@ -297,12 +421,15 @@ class Hasher:
         return self._digest.digest()
 
 
+def framed(parts: Iterable[bytes]) -> bytes:
+    """Parts as a hash takes them: each its 4-byte big-endian length, then its bytes."""
+    return b"".join([piece for part in parts for piece in (len(part).to_bytes(4, "big"), part)])
+
+
 def hash_bytes(tag: str, *parts: bytes) -> bytes:
     """SHA-512 over a domain tag and length-prefixed parts (docs/protocol.md, "Hashing")."""
-    hasher = Hasher(tag)
-    for part in parts:
-        hasher.update(part)
-    return hasher.digest()
+    prefix = (DOMAIN + tag).encode()
+    return hashlib.sha512(len(prefix).to_bytes(4, "big") + prefix + framed(parts)).digest()
 
 
 def hash_to_scalar(tag: str, *parts: bytes) -> Scalar:

@@ -70,11 +70,14 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 
 
 def _within_depth(value: Any, budget: int) -> bool:
-    """Whether ``value`` nests at most ``budget`` arrays and objects deep (stops at the limit)."""
-    if type(value) is dict:
-        return budget > 0 and all(_within_depth(item, budget - 1) for item in value.values())
-    if type(value) is list:
-        return budget > 0 and all(_within_depth(item, budget - 1) for item in value)
+    """Whether ``value`` nests at most ``budget`` arrays and objects deep (level by level, containers only)."""
+    level = [value] if type(value) is dict or type(value) is list else []
+    while level:
+        if budget == 0:
+            return False
+        budget -= 1
+        level = [item for container in level for item in (container.values() if type(container) is dict else container)
+                 if type(item) is dict or type(item) is list]
     return True
 
 
