@@ -271,10 +271,9 @@ def test_the_test_provider_is_absent_unless_switched_on(client, settings):
 def test_production_settings_refuse_the_test_provider(tmp_path):
     env = {"SHAILOO_PRODUCTION": "1", "SHAILOO_TEST_IDP": "1", "SHAILOO_SECRET_KEY": "x" * 50, "SHAILOO_AUDIT_KEY": "a" * 40,
            "SHAILOO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    for name in ("commission", "board"):  # production needs the e-voting signing keys' files (docs/evoting.md)
-        key = tmp_path / f"evoting-{name}.key"
-        key.write_text("01" * 32)
-        env[f"SHAILOO_EVOTING_{name.upper()}_KEY_FILE"] = str(key)
+    for key in ("COMMISSION", "BOARD"):  # production needs the e-voting key files too (docs/evoting.md)
+        (tmp_path / f"{key}.key").write_text("00")
+        env[f"SHAILOO_EVOTING_{key}_KEY_FILE"] = str(tmp_path / f"{key}.key")
     result = subprocess.run([sys.executable, "-c", "import shailoo.settings"], env=env, capture_output=True,
                             text=True, timeout=60)
     assert result.returncode != 0
