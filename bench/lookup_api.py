@@ -186,7 +186,7 @@ def _clusters_up(primary: str, replica: str) -> None:
 
 
 def _caught_up(name: str, replica: str) -> None:
-    target = psql(name, "SELECT pg_current_wal_lsn()")
+    target = psql(name, "SELECT pg_current_wal_insert_lsn()")
     for _ in range(600):
         done = subprocess.run([*benchlib.PG, "-p", replica, "-d", name, "-Atqc",
                                f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"],

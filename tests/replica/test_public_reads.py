@@ -109,3 +109,31 @@ def test_writes_and_migrations_stay_on_the_primary():
     with connections["replica1"].cursor() as cursor:
         cursor.execute("SELECT pg_is_in_recovery()")
         assert cursor.fetchone()[0] is True  # a real standby, not the primary under another name
+
+
+def test_published_results_are_a_public_read_cached_briefly_from_a_replica(settings):
+    import time
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from shailoo.results import publication
+    from shailoo.results.models import Publication
+
+    territory = make_territory()
+    caught_up()
+    set_replay(paused=True)
+    Publication.objects.create(election=territory.election, computed_at=timezone.now(),
+                               document={"status": "final", "counted_percent": 100})
+    slug = territory.election.slug
+    assert publication.published(slug) is None  # read on the replica, which has not seen it yet
+    assert slug not in Client().get("/results/").content.decode()
+    set_replay(paused=False)
+    caught_up()
+    settings.REPLICA_MAX_LAG_SECONDS = 1
+    document, _ = publication.published(slug)
+    assert document["status"] == "final" and slug in Client().get("/results/").content.decode()
+    # Read from a replica, the document is cached no longer than the lag bound (not the hour a primary read gets).
+    assert cache.get(publication._key(slug)) is not None
+    time.sleep(1.2)
+    assert cache.get(publication._key(slug)) is None

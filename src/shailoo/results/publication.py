@@ -10,11 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from shailoo import replicas
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
 from shailoo.register.models import VoterListEntry
 from shailoo.results.models import ElectronicCount, Lot, Protocol, Publication, ResultRules
@@ -348,15 +350,20 @@ def recompute_all() -> int:
     return len(rows)
 
 
+@replicas.public_read
 def published(slug: str) -> tuple[dict, dt.datetime] | None:
-    """An election's document and when it was computed; None when nothing is published for it."""
+    """An election's document and when it was computed; None when nothing is published for it.
+
+    A public read (shailoo.replicas): read from a replica, the row may be up to REPLICA_MAX_LAG_SECONDS behind
+    a publication whose commit just cleared the cache, so it is cached no longer than that."""
     hit = cache.get(_key(slug))
     if hit is not None:
         return hit
     row = Publication.objects.filter(election__slug=slug).values_list("document", "computed_at").first()
     if row is None:
         return None
-    cache.set(_key(slug), row, CACHE_SECONDS)
+    from_replica = replicas.read_alias() != "default"
+    cache.set(_key(slug), row, min(CACHE_SECONDS, settings.REPLICA_MAX_LAG_SECONDS) if from_replica else CACHE_SECONDS)
     return row
 
 

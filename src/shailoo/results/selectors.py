@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.http import Http404
 from django.utils.translation import get_language
 
+from shailoo import replicas
 from shailoo.elections.models import Constituency, Election
 from shailoo.results import publication, services
 from shailoo.results.models import Protocol, Publication
@@ -41,6 +42,7 @@ def figure_rows(protocol: Protocol) -> list[tuple[str, int]]:
     return rows
 
 
+@replicas.public_read
 def published_elections() -> list[dict]:
     rows = Publication.objects.select_related("election").order_by("-election__election_day")
     return [{"slug": row.election.slug, "name": str(row.election), "day": row.election.election_day,

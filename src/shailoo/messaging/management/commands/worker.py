@@ -7,7 +7,7 @@ import threading
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from shailoo.audit import checkpoints
@@ -72,8 +72,9 @@ class Command(BaseCommand):
             return
         try:
             checkpoints.checkpoint_head(if_changed=True)
-        except OSError as error:
-            self.stderr.write(f"audit checkpoint not written: {error}")
+        except (OSError, DatabaseError) as error:  # the worker outlives a full disk or a lost connection
+            self.stderr.write(f"audit checkpoint not written: {type(error).__name__}: {error}")
+            close_old_connections()
 
     def _loop(self, sender, *, once: bool, batch: int, interval: float, concurrency: int, stopping) -> None:
         while True:
