@@ -18,7 +18,9 @@ from shailoo.rules.addresses import house_number, settlement_key, street_key
 from shailoo.rules.pin import Gender, make_pin
 
 _serials = itertools.count(1)
-_precinct_numbers = itertools.count(9001)
+# Precinct numbers have 4 digits (a database constraint): the suite makes more than 999 precincts in all, so
+# the numbers wrap; each test starts from an empty database, and none makes 999 of them.
+_precinct_numbers = itertools.cycle(range(9001, 10000))
 
 
 @dataclass
