@@ -702,6 +702,8 @@ STEPS = {"manifest": "manifest", "ceremony": "key ceremony", "credentials": "cre
      [("board.jsonl:4 opening contests[0].marks[0]", "'value' must be in 0..1, got 2")]),
     ("board.hex", _entry_edit(2, lambda e: e["ballot"].update(ballot_id="00"), unreadable=True), (),
      [("board.jsonl:4 ballot.ballot_id", "expected 32 lowercase hex digits")]),
+    ("board.schema", _entry_edit(4, lambda e: e.update(time=-1), unreadable=True), (),
+     [("board.jsonl:6", "'time' must be in 0..9007199254740991, got -1")]),
     # A close entry that cannot be read closes nothing.
     ("board.hex", _entry_edit(7, _upper("signature"), unreadable=True), ("board.not-closed",),
      [("board.jsonl:9.signature", "expected 128 lowercase hex digits"), ("board.jsonl", "the board has no close entry")]),
