@@ -37,6 +37,14 @@ def test_an_enrolled_evoter_gets_the_booth_of_their_constituency():
     assert "Your vote is cast" in html and "Check this ballot (it will not count)" in html
 
 
+def test_the_booth_and_the_enrolment_page_may_compile_webassembly_and_nothing_more():
+    election = make_evoting(voters=1)
+    policy = voter_client(election.voters[0].pin).get(reverse("vote-booth", args=[election.slug])).headers[
+        "Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+    assert "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "") and "unsafe-inline" not in policy
+
+
 def test_the_booth_speaks_kyrgyz_and_russian():
     election = make_evoting(voters=1)
     assert "Бюллетениңизди белгилеңиз" in page(election.voters[0].pin, election.slug, "ky")

@@ -110,6 +110,8 @@ def test_the_evoting_page_carries_the_key_maker_and_explains_why_without_javascr
     assert "evoting/booth/enrol.js" in html and "evoting/booth/worker.js" in html
     assert f'data-election="{world.election.slug}"' in html
     assert "data-without-script" in html and "This step needs JavaScript" in html
+    policy = client.get(reverse("cabinet:evoting", args=[world.election.pk])).headers["Content-Security-Policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval';" in policy and "unsafe-inline" not in policy
     assert 'name="credential_public_key"' in html
 
 

@@ -27,6 +27,7 @@ from shailoo.cabinet.services import (
 from shailoo.lookup.texts import localised_date as date_text
 from shailoo.rules.calendar import local_day
 from shailoo.tunduk.session import current_voter_pin, voter_required
+from shailoo.web.middleware import WASM_CONTENT_SECURITY_POLICY
 
 CONFLICT_CODES = {"deadline_passed", "already_open", "already_listed", "already_evoter", "not_open", "election_over"}
 CLAIM_FIELDS = ("surname", "name", "patronymic", "settlement", "street", "house", "apartment")
@@ -240,10 +241,14 @@ def apply_evoting(request: HttpRequest, election_id: int) -> HttpResponse:
             language=_language(), now=now,
         )
 
-    return _apply(request, forms.EvotingForm(request.POST or None), file_it, {
+    response = _apply(request, forms.EvotingForm(request.POST or None), file_it, {
         "mine": mine, "title": _("Vote electronically"), "upload": False, "kind": "evoting",
         "deadline": mine.enrolment_until, "open": mine.enrolment_open, "evoting": True,
     }, form_key=f"evoting:{election_id}")
+    # The page starts the booth's Web Worker (libsodium's WebAssembly): whichever policy the browser applies
+    # to the worker, the page's or the worker script's own, allows compiling WebAssembly and nothing more.
+    response.headers["Content-Security-Policy"] = WASM_CONTENT_SECURITY_POLICY
+    return response
 
 
 def _confirm_withdraw(request: HttpRequest, pk: int) -> HttpResponse:

@@ -19,6 +19,7 @@ from shailoo.elections.models import Candidate, Constituency, Election, PartyLis
 from shailoo.evoting import selectors
 from shailoo.register.models import VoterListEntry
 from shailoo.tunduk.session import current_voter_pin, voter_required
+from shailoo.web.middleware import WASM_CONTENT_SECURITY_POLICY
 
 
 @dataclass(frozen=True)
@@ -142,4 +143,6 @@ def booth(request: HttpRequest, slug: str) -> HttpResponse:
     elif place.booth is not None and place.booth.board is not None:
         context["board_url"] = reverse("evoting-board", args=[slug, place.booth.board.constituency.number])
     response = render(request, "evoting/booth/booth.html", context)
+    # The booth's Web Worker compiles libsodium's WebAssembly (see cabinet.views.apply_evoting).
+    response.headers["Content-Security-Policy"] = WASM_CONTENT_SECURITY_POLICY
     return response
