@@ -98,3 +98,29 @@ def test_a_record_of_another_constituency_is_refused(monkeypatch, tmp_path):
     with pytest.raises(CommandError, match="/2', not"):
         call_command("results_import_evote", rw.election.slug, "1", str(out))
     assert not AuditEntry.objects.filter(kind="results.evote").exists()
+
+
+def test_the_tally_of_the_evoting_app_is_the_electronic_unit_once_every_board_is_tallied():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shailoo.evoting.models import Board
+
+    rw = results_world(evoting=True)
+    c = rw.candidates
+    services.count_evote(rw.constituency, ballots=5, votes={c[0].pk: 5}, against_all=None, source="imported")
+    now = timezone.now()
+    board = Board.objects.create(election=rw.election, constituency=rw.constituency, opens=now,
+                                 closes=now + dt.timedelta(hours=1))
+    assert publication.evote_for(rw.election)[rw.constituency.pk].source == "imported"  # not tallied yet
+    board.results = {"ballots_counted": 7, "contests": [{"contest_id": "constituency-1", "options": [
+        {"option_id": f"candidate-{c[3].pk}", "total": 6}, {"option_id": f"candidate-{c[4].pk}", "total": 2}]}]}
+    board.save(update_fields=["results"])
+    document = publication.published(rw.election.slug)[0]  # recomputed when the tally was stored
+    electronic = document["constituencies"][0]["units"][-1]
+    assert electronic["unit"] == "electronic" and electronic["took_part"] == 7
+    assert electronic["votes"] == {str(c[3].pk): 6, str(c[4].pk): 2}
+    from django.urls import reverse
+
+    assert electronic["source"] == reverse("evoting-record", args=[rw.election.slug, 1])

@@ -7,3 +7,6 @@ class ResultsConfig(AppConfig):
     name = "shailoo.results"
     label = "results"
     verbose_name = _("Results")
+
+    def ready(self) -> None:
+        from shailoo.results import signals  # noqa: F401 - connects the receivers

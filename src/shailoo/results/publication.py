@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shailoo import replicas
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
+from shailoo.evoting.selectors import evote_totals
 from shailoo.register.models import VoterListEntry
 from shailoo.results.models import ElectronicCount, Lot, Protocol, Publication, ResultRules
 from shailoo.rules import seats as seat_rules
@@ -37,8 +38,12 @@ class EvoteTotals:
 
 
 def evote_for(election: Election) -> dict[int, EvoteTotals]:
-    """The e-vote's totals by constituency pk. Until the e-voting app publishes `evote_totals`, from the
-    counts imported out of verified records (`shailoo results_import_evote`); switch here when it lands."""
+    """The e-vote's totals by constituency pk: the e-voting app's tally once every board of the election is
+    tallied (`shailoo.evoting.selectors.evote_totals`); until then the counts imported out of verified records
+    (`shailoo results_import_evote`), e.g. an election whose boards ran elsewhere."""
+    tallied = evote_totals(election)
+    if tallied is not None:
+        return {t.constituency_id: EvoteTotals(t.ballots, dict(t.votes), t.against_all, t.record_url) for t in tallied}
     return {
         count.constituency_id: EvoteTotals(count.ballots, {int(k): v for k, v in count.votes.items()},
                                            count.against_all, count.source)
