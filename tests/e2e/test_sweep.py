@@ -25,9 +25,6 @@ from django.urls import reverse
 
 from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import Claim, file_application
-from shailoo.ceremony import demo as ceremony_demo
-from shailoo.ceremony import selectors as ceremony_selectors
-from shailoo.ceremony import services as ceremony_services
 from shailoo.commission import demo as commission_demo
 from shailoo.commission import services as commission_services
 from shailoo.evoting import demo as evoting_demo
@@ -38,7 +35,6 @@ from shailoo.results import demo as results_demo
 from shailoo.results.models import Protocol
 from shailoo.tunduk.session import start_voter_session
 from tests.cabinet.helpers import png_bytes, upload
-from tests.ceremony.helpers_ceremony import board_manifest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -112,7 +108,7 @@ def _demo() -> Demo:
     election = load_demo(election_day=None, out=Quiet())
     commission_demo.seed(election=election, out=Quiet())
     lookup_demo.seed(election=election, out=Quiet())
-    evoting_demo.seed(election=election, out=Quiet())
+    evoting_demo.seed(election=election, out=Quiet(), folder=Path(tempfile.mkdtemp()))
     evote_receipt = evoting_demo.cast_demo_ballot(election)
     results_demo.seed(election=election, out=Quiet())
     entries = VoterListEntry.objects.filter(election=election).select_related("citizen", "precinct")
@@ -147,7 +143,6 @@ def _demo() -> Demo:
     )
     commission_services.record_biometric_check(application=evoting, actor=member, confirmed=True)
     commission_services.approve_application(application=evoting, actor=member)
-    _ceremony(election)
     return Demo(
         election=election, precinct=precinct, listed=first, fresh=fresh, evoter=evoter,
         cec=get_user_model().objects.get(username="cec"),
@@ -156,16 +151,6 @@ def _demo() -> Demo:
         open_application=open_application, decided_application=decided, member=member, operator=operator,
         evote_receipt=evote_receipt,
     )
-
-
-def _ceremony(election) -> None:
-    """The key ceremony's pages in both states: one board finished, the next one opened, no one acted."""
-    holders = ceremony_demo.prepare_demo_holders(election, Path(tempfile.mkdtemp()), server="http://127.0.0.1")
-    first, second = election.constituencies.order_by("number")[:2]
-    keys = ceremony_selectors.holder_keys(election)
-    ceremony_services.open_ceremonies(election, {first.pk: board_manifest(election, first, keys, 3)}, by=None)
-    ceremony_demo.run_demo_ceremony(election, holders)
-    ceremony_services.open_ceremonies(election, {second.pk: board_manifest(election, second, keys, 3)}, by=None)
 
 
 def _voter_session(pin: str, name: str) -> str:

@@ -61,10 +61,11 @@ def _enrol(election, entry) -> str:
     return recovery_code(seed)
 
 
-def seed(*, election, out) -> None:
+def seed(*, election, out, folder: Path | None = None) -> None:
+    """The demo's e-vote (module docstring); the holders' key files go to ``folder`` (default var/demo/keyholders)."""
     if settings.PRODUCTION or not election.evoting:
         return
-    folder = holders_folder()
+    folder = folder or holders_folder()
     if Board.objects.filter(election=election).exists():
         out.write(f"\nE-voting demo: already set up; the key holders' files are in {folder}")
         return

@@ -110,6 +110,7 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["board", "tracking"], name="entry_tracking"),
             models.Index(fields=["board", "credential", "position"], name="entry_credential"),
+            models.Index(fields=["board", "kind", "position"], name="entry_kind"),  # the checked ballots' list
         ]
 
     def __str__(self) -> str:

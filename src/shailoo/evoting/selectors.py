@@ -138,8 +138,9 @@ def search(board: Board, letters: str) -> list[Found]:
     """The entries whose displayed code starts with ``letters`` (at most 5)."""
     low, high = tracking_range(letters)
     found = []
+    # A range scan of the (board, tracking) index; at most a handful match, put in board order here.
     entries = Entry.objects.filter(board=board, tracking__gte=low, tracking__lte=high).exclude(kind=Entry.Kind.CLOSE)
-    for entry in entries.order_by("position")[:5]:
+    for entry in sorted(entries.order_by("tracking")[:5], key=lambda e: e.position):
         if entry.kind == Entry.Kind.CHALLENGE:
             found.append(Found(entry, "challenged"))
             continue
