@@ -18,7 +18,9 @@ from shailoo.rules.addresses import house_number, settlement_key, street_key
 from shailoo.rules.pin import Gender, make_pin
 
 _serials = itertools.count(1)
-_precinct_numbers = itertools.count(9001)
+# Precinct numbers have 4 digits (a check constraint): cycle through 9001-9999, which stays unique within a
+# test (each test's data is rolled back) however many tests the whole suite runs.
+_precinct_numbers = itertools.cycle(range(9001, 10000))
 
 
 @dataclass
