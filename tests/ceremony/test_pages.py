@@ -93,3 +93,14 @@ def test_the_cec_starts_the_next_attempt_of_a_stalled_ceremony():
     assert Ceremony.objects.get().attempt == 2
     html = cec.get(page(setup)).content.decode()
     assert "attempt 2" in html and "0 / 5" in html and "not begun yet" in html
+
+
+def test_the_back_office_navigation_offers_the_ceremonies_to_the_cec_only():
+    setup = name_and_issue()
+    cec = staff_client(make_staff("cec", "cec_admin", password=None))
+    assert 'href="/commission/ceremony/"' in cec.get(page(setup)).content.decode()
+    assert 'href="/commission/ceremony/"' in cec.get("/commission/").content.decode()
+    member = staff_client(make_staff("member", "precinct", precinct=Precinct.objects.first(), password=None))
+    assert 'href="/commission/ceremony/"' not in member.get("/commission/").content.decode()
+    cec.cookies[settings.LANGUAGE_COOKIE_NAME] = "ky"
+    assert "Ачкычтар аземдери</a>" in cec.get("/commission/").content.decode()

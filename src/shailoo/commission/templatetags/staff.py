@@ -12,10 +12,12 @@ def staff_menu(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"signed_in": False, "reviewer": False, "operator": False}
+        return {"signed_in": False, "reviewer": False, "operator": False, "cec": False}
+    scope = scope_of(user)
     return {
         "signed_in": True,
-        "reviewer": scope_of(user).is_reviewer,
+        "reviewer": scope.is_reviewer,
+        "cec": scope.everything,  # the key ceremonies' pages (shailoo.ceremony.views)
         "operator": is_operator(user),
         "name": user.get_full_name() or user.get_username(),
     }
