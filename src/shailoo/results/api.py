@@ -14,6 +14,19 @@ from shailoo.results import publication, selectors
 
 router = Router(tags=["results"])
 
+
+def _error(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
+# What every open-data view may answer besides 200, in the OpenAPI document (the views return their responses).
+ANSWERS = {"responses": {
+    "304": {"description": "Not modified since If-Modified-Since"},
+    "404": _error("No results published for this election, or no such constituency or counting unit"),
+    "422": _error("A path parameter does not match the schema"),
+}}
+
 CSV_COLUMNS = ["election", "kenesh", "constituency", "unit", "candidate", "party", "votes"]
 CSV_DESCRIPTION = ("CSV in long format, one row per counting unit and option: " + ", ".join(CSV_COLUMNS) +
                    ". The unit is a precinct number or \"electronic\"; the candidate column is empty for party lists.")
@@ -108,7 +121,7 @@ def _unit(document: dict, number: int, unit: str) -> dict:
     return found
 
 
-@router.get("/results/{slug}", summary="An election's results",
+@router.get("/results/{slug}", openapi_extra=ANSWERS, summary="An election's results",
             description="Turnout, votes by candidate and party, the elected (women marked), the share of precincts "
                         "counted, preliminary or final; every counting unit with its figures. Last-Modified; "
                         "If-Modified-Since answers 304.")
@@ -116,32 +129,32 @@ def election_json(request: HttpRequest, slug: str) -> HttpResponse:
     return _json(request, slug, lambda document: document)
 
 
-@router.get("/results/{slug}/csv", summary="An election's results as CSV (long format)", description=CSV_DESCRIPTION)
+@router.get("/results/{slug}/csv", openapi_extra=ANSWERS, summary="An election's results as CSV (long format)", description=CSV_DESCRIPTION)
 def election_csv(request: HttpRequest, slug: str) -> HttpResponse:
     return _csv(request, slug, long_rows, slug)
 
 
-@router.get("/results/{slug}/{number}", summary="One constituency's results")
+@router.get("/results/{slug}/{number}", openapi_extra=ANSWERS, summary="One constituency's results")
 def constituency_json(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return _json(request, slug, lambda document: {
         "election": document["election"], "status": document["status"],
         "constituency": _constituency(document, number)})
 
 
-@router.get("/results/{slug}/{number}/csv", summary="One constituency's results as CSV", description=CSV_DESCRIPTION)
+@router.get("/results/{slug}/{number}/csv", openapi_extra=ANSWERS, summary="One constituency's results as CSV", description=CSV_DESCRIPTION)
 def constituency_csv(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     return _csv(request, slug, lambda document: _constituency(document, number) and long_rows(document, number),
                 f"{slug}-{number}")
 
 
-@router.get("/results/{slug}/{number}/{unit}", summary="One counting unit's protocol (a precinct or \"electronic\")")
+@router.get("/results/{slug}/{number}/{unit}", openapi_extra=ANSWERS, summary="One counting unit's protocol (a precinct or \"electronic\")")
 def unit_json(request: HttpRequest, slug: str, number: int, unit: str) -> HttpResponse:
     return _json(request, slug, lambda document: {
         "election": document["election"], "status": document["status"], "constituency": number,
         "unit": _unit(document, number, unit)})
 
 
-@router.get("/results/{slug}/{number}/{unit}/csv", summary="One counting unit's votes as CSV", description=CSV_DESCRIPTION)
+@router.get("/results/{slug}/{number}/{unit}/csv", openapi_extra=ANSWERS, summary="One counting unit's votes as CSV", description=CSV_DESCRIPTION)
 def unit_csv(request: HttpRequest, slug: str, number: int, unit: str) -> HttpResponse:
     return _csv(request, slug, lambda document: _unit(document, number, unit) and long_rows(document, number, unit),
                 f"{slug}-{number}-{unit}")
