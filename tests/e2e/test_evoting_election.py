@@ -8,12 +8,13 @@ recovery code; the polls close; three holders run `shailoo-keyholder decrypt`; t
 over HTTP; `python -m shailoo.crypto.verify` says VALID and the totals are exactly what was cast (the
 revote counted, the first ballot not); `python -m shailoo.crypto.receipt` confirms each receipt.
 
-The commission's steps are done with services: naming the holders and issuing their codes
-(ceremony.services), the biometric check and the approval (commission.services), creating the board,
-setting the polls, fixing the manifest, adopting the ceremony, freezing the list (evoting.services) and
-closing the board at its closing time (evoting.closing: the test cannot wait for the clock). Setting the
-polls, naming the holders and closing at a given time have no page; the others have pages that other
-tests drive (tests/commission, tests/ceremony/test_pages.py, tests/evoting).
+The commission's steps go through its pages in the browser (a precinct member: the approval, offered
+at once since the Cabinet's application is signed electronically; a CEC administrator: the holders'
+one-time codes, creating the board, fixing the manifest, adopting the ceremony, signing the credential
+list), except these, done directly: naming the holders (ceremony.services.name_holders; no page, the
+`ceremony_holders` command), setting the polls (evoting.services.set_polls; no page), closing the board at
+its closing time (evoting.closing.close_board: the test cannot wait for the clock), and the second voter's
+enrolment, made as tests/evoting/helpers.enrol makes it (the browser enrolment is the first voter's).
 
 The browser talks to pytest-django's live server; the holders' programs to a second live server on the
 same database that handles one request at a time (tests/ceremony/conftest.py's SerialWSGIServer: on SQLite
@@ -83,6 +84,20 @@ def _tool(*args: str) -> subprocess.CompletedProcess[str]:
                           check=False)
 
 
+def _staff(chromium, site: str, username: str):
+    from tests.cabinet.helpers import PASSWORD
+
+    context = chromium.new_context(base_url=site, locale="ky-KG", viewport={"width": 1024, "height": 800})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(f"{site}/commission/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#main form button[type=submit]").click()
+    page.wait_for_url(f"{site}/commission/")
+    return context, page
+
+
 def _cast(page, marks: list[int], receipt: Path) -> str:
     """Mark the ballot places, seal, cast, and save the receipt the page offers; the tracking code."""
     options = page.locator("[data-ballot-form] input[type=checkbox]")
@@ -105,7 +120,6 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
                                                                           holders_server, tmp_path):
     from shailoo.ceremony import services as ceremony_services
     from shailoo.ceremony.models import KeyHolder
-    from shailoo.commission import services as commission_services
     from shailoo.crypto import tally
     from shailoo.crypto.credential import new_credential, recovery_code
     from shailoo.elections.models import Candidate, Constituency
@@ -143,9 +157,17 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
     from shailoo.cabinet.models import Application
 
     application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
-    member = make_staff("uchastok", StaffAssignment.Role.PRECINCT, precinct=territory.precinct, password=None)
-    commission_services.record_biometric_check(application=application, actor=member, confirmed=True)
-    commission_services.approve_application(application=application, actor=member)
+    make_staff("uchastok", StaffAssignment.Role.PRECINCT, precinct=territory.precinct)
+    staff_context, member = _staff(chromium, site, "uchastok")
+    member.goto(f"{site}/commission/applications/{application.pk}/")
+    # The Cabinet's application is signed electronically: identity is established, approval is offered.
+    assert not member.locator('form[action$="/biometric/"]').count()
+    member.locator("#approve_reason").fill("Паспорт текшерилди")
+    member.locator('form[action$="/approve/"] button').click()
+    member.wait_for_url(f"{site}/commission/applications/{application.pk}/")
+    staff_context.close()
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPLIED
     other_seed, other_key = new_credential()
     other = enrol(territory, credential=other_key, surname="Осмонова")  # enrolled at the precinct
 
@@ -155,18 +177,38 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
                                    by=None)
     holders = list(KeyHolder.objects.filter(election=election).order_by("index"))
     files = {h.index: tmp_path / f"holder{h.index}.key" for h in holders}
+    make_staff("cec", StaffAssignment.Role.CEC_ADMIN)
+    staff_context, cec = _staff(chromium, site, "cec")
+    progress, codes = f"{site}/commission/ceremony/{election.slug}/", {}
+    for holder in holders:
+        cec.goto(progress)
+        cec.locator(f'form[action$="/holders/{holder.index}/code"] button').click()
+        codes[holder.index] = cec.locator("code.shailoo-secret").inner_text().strip()
     _keyholders(*(("init", "--file", str(files[h.index]), "--kdf-memory", "8") for h in holders))
     outputs = _keyholders(*(("register", "--file", str(files[h.index]), "--server", holders_server, "--election", election.slug,
-                             "--code", ceremony_services.issue_code(h, by=None)) for h in holders))
+                             "--code", codes[h.index]) for h in holders))
     assert [f"key holder {h.index}" in out for h, out in zip(holders, outputs, strict=True)] == [True] * 5
-    (board,) = evoting.create_boards(election, by=None)
+    commission = f"{site}{reverse('evoting-commission', args=[election.slug])}"
+
+    def step(action: str) -> None:
+        cec.goto(commission)
+        cec.locator(f"button[name=action][value={action}]").click()
+        cec.wait_for_url(commission)
+        banner = cec.locator(".govuk-notification-banner").first
+        assert "govuk-notification-banner--success" in (banner.get_attribute("class") or ""), banner.inner_text()
+
+    step("create")
+    board = Board.objects.get(election=election)
     now = timezone.now()
     evoting.set_polls(board, opens=now - dt.timedelta(hours=1), closes=now + dt.timedelta(hours=1), by=None)
-    evoting.fix_manifests(election, by=None)  # opens the board's ceremony
+    step("manifests")  # opens the board's ceremony
     outputs = _keyholders(*(("ceremony", "--file", str(files[i]), "--wait", "120", "--poll", "0.3") for i in files))
     assert all("ceremony finished and verified; qualified [1, 2, 3, 4, 5]" in out for out in outputs), outputs
-    board = evoting.adopt_ceremony(Board.objects.get(pk=board.pk), by=None)
-    board = evoting.freeze_credentials(board, by=None)
+    step("ceremonies")
+    step("freeze")
+    staff_context.close()
+    board = Board.objects.get(pk=board.pk)
+    assert board.ceremony is not None and board.credentials_frozen_at is not None
     manifest = evoting.board_manifest(board)
     assert manifest.authorities.quorum == 3 and len(manifest.authorities.holders) == 5
 
