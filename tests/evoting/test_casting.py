@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -264,3 +265,21 @@ def test_a_submission_committed_by_a_request_that_died_is_appended_once_and_its_
     retry = post(voter_client(voter.pin), url(ev, "cast"), data)
     assert retry.status_code == 200 and retry.json()["receipt"] == Entry.objects.get(board=ev.board).receipt
     assert stored(ev) == (1, 1)
+
+
+def test_a_cast_takes_a_pinned_number_of_queries_and_locks_only_the_board_row(ev, django_assert_max_num_queries):
+    """The casting path's SQL cannot creep back (docs/evoting.md "Performance"): with the process's caches
+    warm (the first cast), a cast is the board, the session, one query for enrolment + list entry + listed
+    credential, the ballot id's entry, the pending insert, then the append (board row locked, pending, taken
+    ids, entries, pending delete, board update, the SMS), counted here with the test's savepoints."""
+    first, second = ev.voters[0], ev.voters[1]
+    assert post(voter_client(first.pin), url(ev, "cast"), ev.cast_json(first)).status_code == 200
+    body, client = ev.cast_json(second), voter_client(second.pin)
+    with django_assert_max_num_queries(19) as captured:
+        response = post(client, url(ev, "cast"), body)
+    assert response.status_code == 200, response.content
+    locking = [q["sql"] for q in captured.captured_queries if "FOR UPDATE" in q["sql"]]
+    if connection.features.has_select_for_update:  # FOR UPDATE would lock joined rows (the election's) too
+        assert len(locking) == 1 and "JOIN" not in locking[0]
+    assert not [q["sql"] for q in captured.captured_queries
+                if q["sql"].startswith('SELECT "evoting_entry"') and "JOIN" in q["sql"]]

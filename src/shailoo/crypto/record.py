@@ -42,7 +42,9 @@ class RecordWriter:
         else:
             if isinstance(target, Path):
                 target.parent.mkdir(parents=True, exist_ok=True)
-            self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
+            # Level 1: the record is mostly hex, which every level halves alike (54 % of the size at level 1, 52 % at
+            # the default 6) at three times the speed (docs/evoting.md "Performance").
+            self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1)
 
     @contextmanager
     def open_text(self, name: str) -> Iterator[IO[str]]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -298,6 +298,7 @@ def election_key(board: Board) -> Point:
 class Voter:
     application: Application
     credential: str
+    listed: bool = False  # the credential is on the board's frozen, signed list
 
 
 _precincts: dict[tuple[int, str, str], tuple[float, frozenset[int]]] = {}
@@ -316,7 +317,7 @@ def _constituency_precincts(board: Board) -> frozenset[int]:
 def enrolled_voter(board: Board, pin: str | None) -> Voter:
     """The signed-in voter's enrolment on this board, or the refusal that says why not: an applied e-voting
     application with a credential, the list entry marked "votes electronically" in a precinct of the board's
-    constituency (one query)."""
+    constituency, and whether the credential is on the board's list (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
     application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
@@ -324,7 +325,9 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
                    .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
                        election=board.election, citizen_id=OuterRef("citizen_id")).values("precinct_id")[:1]),
                              entry_mode=Subquery(VoterListEntry.objects.filter(
-                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]))
+                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]),
+                             on_list=Exists(ListedCredential.objects.filter(
+                                 board=board, credential=OuterRef("credential_public_key"))))
                    .order_by("-pk").first())
     if application is None or not application.credential_public_key:
         raise EvotingError("voter.not-enrolled")
@@ -332,7 +335,7 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
     if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
-    return Voter(application, application.credential_public_key)
+    return Voter(application, application.credential_public_key, application.on_list)  # type: ignore[attr-defined]
 
 
 # --- casting ---------------------------------------------------------------------------------------------
@@ -407,10 +410,16 @@ def _ballot_id(data: Any) -> str | None:
     return ballot_id if isinstance(ballot_id, str) and len(ballot_id) == 32 else None
 
 
+def _entry(board: Board, ballot_id: str) -> Entry | None:
+    """The board's entry holding this ballot id (unique over the board), if any. Ordered by position, not by
+    Entry's default ordering, whose "board" would join the board, its election and constituency."""
+    return Entry.objects.filter(board=board, ballot_id=ballot_id).order_by("position").first()
+
+
 def _same_entry(board: Board, ballot_id: str, tracking: str, credential: str, signed: str) -> Entry | None:
     """The entry already holding this ballot id when it is this very submission (a retry); raise
     ballot.replayed when the id is taken by anything else."""
-    existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+    existing = _entry(board, ballot_id)
     if existing is None:
         return None
     if _is_cast(existing, tracking, credential, signed):
@@ -444,7 +453,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         existing = _same_entry(board, ballot_id, tracking, str(data.get("credential")), str(data.get("signature")))
         if existing is not None:
             return Answer(existing.receipt or {}, stored=False)
-    listed = ListedCredential.objects.filter(board=board, credential=voter.credential).exists()
+    listed = voter.listed
     started = time.perf_counter()
     try:
         accepted = chain.accept_cast(manifest, key, lambda encoding: listed and encoding.hex() == voter.credential, data)
@@ -487,7 +496,7 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
     def same(entry: Entry) -> bool:
         return entry.kind == Entry.Kind.CHALLENGE and entry.tracking == tracking
 
-    existing = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+    existing = _entry(board, ballot_id)
     if existing is not None:
         if same(existing):
             return Answer(existing.receipt or {}, stored=False)
@@ -519,11 +528,13 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
                                    application=application)
     except IntegrityError:
         pass  # the same ballot id is pending already: a retry racing its first attempt, or a replay
-    append_pending(board)
+    # Our entry, when this request's own append took it (the usual case): no query to read it back; it is
+    # committed, since _append returns after its transaction.
+    entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
     for _ in range(1000):
-        entry = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+        entry = entry or _entry(board, ballot_id)
         if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
-            entry = Entry.objects.filter(board=board, ballot_id=ballot_id).first()
+            entry = _entry(board, ballot_id)
             if entry is None:
                 raise EvotingError("polls.closed", "the polls closed before the ballot could be appended")
         if entry is not None:
@@ -531,7 +542,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
                 raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position "
                                    f"{entry.position}")
             return Answer(entry.receipt or {}, stored=True)
-        append_pending(board)
+        entry = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
     raise EvotingError("board.not-ready", "the board is too busy; send the same ballot again")  # pragma: no cover
 
 
@@ -540,18 +551,26 @@ def append_pending(board: Board) -> int:
     lock: the entries, their heads and receipts, the new head and the confirmation SMS in one transaction.
     Pending submissions that can no longer be appended (the polls closed) are dropped: their requests answer
     polls.closed. Returns the number appended."""
+    return len(_append(board))
+
+
+def _append(board: Board) -> list[Entry]:
+    """append_pending's work; returns the entries appended (committed once it returns, unless the caller
+    holds a transaction of its own)."""
     with transaction.atomic():
-        locked = Board.objects.select_for_update().select_related("election", "constituency").get(pk=board.pk)
+        # The board row alone: select_related would lock its election's and constituency's rows too (FOR
+        # UPDATE covers joined rows), serialising every board of the election; nor the ceremony's transcript.
+        locked = Board.objects.select_for_update().defer("ceremony").get(pk=board.pk)
         pending = list(Pending.objects.filter(board=locked).select_related("application").order_by("pk")[:APPEND_BATCH])
         if not pending:
-            return 0
+            return []
         manifest = board_manifest(locked)
         time_ = max(now_ms(), locked.last_time)
         if locked.state != Board.State.READY or time_ >= manifest.closes:
             Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
-            return 0
+            return []
         taken = set(Entry.objects.filter(board=locked, ballot_id__in=[p.ballot_id for p in pending])
-                    .values_list("ballot_id", flat=True))
+                    .order_by().values_list("ballot_id", flat=True))
         state, board_key = chain_state(locked), keys.board_key()
         entries, confirmations = [], []
         for item in pending:
@@ -584,7 +603,7 @@ def append_pending(board: Board) -> int:
         locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
         for application, receipt in confirmations:
             _confirm_by_sms(application, receipt)
-    return len(entries)
+    return entries
 
 
 SMS_TEXTS = {
