@@ -24,6 +24,8 @@ from django.utils import timezone
 from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
 from shailoo.cabinet.models import Application
+from shailoo.ceremony import selectors as ceremony_selectors
+from shailoo.ceremony import services as ceremony_services
 from shailoo.crypto import board as chain
 from shailoo.crypto import credential as credentials_core
 from shailoo.crypto import jcs, record, signature
@@ -40,7 +42,7 @@ from shailoo.crypto.jcs import UnreadableInput
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 from shailoo.crypto.transcript import check_transcript
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
-from shailoo.evoting import ceremony_link, keys
+from shailoo.evoting import keys
 from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
 from shailoo.messaging.services import queue_sms
@@ -144,8 +146,8 @@ def fix_manifest(board: Board, *, by: AbstractBaseUser | None, holder_keys: list
                  quorum: int | None = None) -> Board:
     """Fix the board's manifest once every key holder registered (keys and k from the ceremony app unless
     given); it binds the polls, the ballot and every authority's key, so it never changes after."""
-    holder_keys = holder_keys if holder_keys is not None else ceremony_link.holder_keys(board.election)
-    quorum = quorum if quorum is not None else ceremony_link.quorum(board.election)
+    holder_keys = holder_keys if holder_keys is not None else ceremony_selectors.holder_keys(board.election)
+    quorum = quorum if quorum is not None else ceremony_selectors.quorum(board.election)
     if not holder_keys or not quorum:
         raise EvotingError("step.out-of-order", "every key holder must register and the quorum be set first")
     with transaction.atomic():
@@ -173,7 +175,7 @@ def fix_manifests(election: Election, *, by: AbstractBaseUser | None) -> list[Bo
     with transaction.atomic():
         boards = [fix_manifest(board, by=by) if board.state == Board.State.SETUP else board
                   for board in Board.objects.filter(election=election).select_related("election", "constituency")]
-        ceremony_link.open_ceremonies(election, {b.constituency_id: b.manifest for b in boards if b.manifest}, by=by)
+        ceremony_services.open_ceremonies(election, {b.constituency_id: b.manifest for b in boards if b.manifest}, by=by)
     return boards
 
 
@@ -181,7 +183,7 @@ def adopt_ceremony(board: Board, *, by: AbstractBaseUser | None, ceremony_json: 
     """Take the finished ceremony's transcript (from the ceremony app unless given), check it completely
     against the board's manifest, and keep it with the joint key K."""
     if ceremony_json is None:
-        result = ceremony_link.ceremony_result(board.election, board.constituency)
+        result = ceremony_selectors.ceremony_result(board.election, board.constituency)
         if result is None:
             raise EvotingError("step.out-of-order", "the key ceremony of this board has not finished")
         ceremony_json = result.ceremony_json
