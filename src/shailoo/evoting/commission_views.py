@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: Apache-2.0
 """The commission's e-voting page (back office): each board's steps with their times (boards created,
 manifest fixed, ceremony adopted, credential list signed, polls, closed, verified, decryptions, tallied),
-and the CEC administrator's buttons that take the next step for every board of the election."""
+the CEC administrator's buttons that take the next step for every board of the election, and the page where
+the CEC administrator sets a board's polls before its manifest fixes them."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shailoo.audit.models import AuditEntry, AuditKind
@@ -14,6 +16,7 @@ from shailoo.commission.views import staff_view
 from shailoo.elections.models import Election
 from shailoo.evoting import closing, selectors, services
 from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.forms import PollsForm
 from shailoo.evoting.models import Board
 
 ACTIONS = {
@@ -72,3 +75,35 @@ def evoting_page(request: HttpRequest, scope, slug: str) -> HttpResponse:
     return render(request, "evoting/commission.html", {
         "election": election, "can_act": scope.everything, "nav": "evoting",
         "boards": [(b, selectors.polls_state(b), _steps(b)) for b in boards]})
+
+
+@staff_view
+def polls_page(request: HttpRequest, scope, slug: str, number: int) -> HttpResponse:
+    """A board's polling window; only a CEC administrator, only while the board is being set up."""
+    if not scope.everything:
+        return render(request, "commission/forbidden.html", {"reason": "no_role"}, status=403)
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    board = (Board.objects.select_related("election", "constituency")
+             .filter(election__slug=slug, election__evoting=True, constituency__number=number).first())
+    if board is None:
+        raise Http404("no such e-voting board")
+    form = PollsForm(request.POST if request.method == "POST" else None, board=board)
+    refusal, status = "", 200
+    if request.method == "POST":
+        if board.state != Board.State.SETUP:
+            refusal, status = _("The manifest is fixed: its polling times cannot change."), 409
+        elif form.is_valid():
+            try:
+                services.set_polls(board, opens=form.cleaned_data["opens"], closes=form.cleaned_data["closes"],
+                                   by=request.user)
+            except EvotingError as error:
+                refusal, status = error.text(get_language() or "en"), error.status
+            else:
+                messages.success(request, _("The polls of %(board)s are set.") % {"board": board.constituency})
+                return redirect("evoting-commission", slug=slug)
+        else:
+            status = 400
+    return render(request, "evoting/polls.html", {
+        "board": board, "election": board.election, "form": form, "refusal": refusal, "nav": "evoting",
+        "fixed": board.state != Board.State.SETUP}, status=status)
