@@ -115,3 +115,14 @@ def test_a_download_cut_half_way_keeps_no_file(voted, settings):
     assert not list(settings.EVOTING_RECORD_DIR.rglob(".part-*"))
     assert body(get(voted))  # the next download writes it
     assert len(list(settings.EVOTING_RECORD_DIR.rglob("record-*.zip"))) == 1
+
+
+def test_the_worker_keeps_the_whole_pieces_so_that_downloads_only_read_them(voted, settings):
+    assert closing.tick()["pieces"] == 4  # two of the board (1-2, 3-4), two of the credential list
+    assert closing.tick()["pieces"] == 0
+    kept = {p: p.stat().st_mtime_ns for p in settings.EVOTING_RECORD_DIR.rglob("*.deflate")}
+    body(get(voted))
+    assert {p: p.stat().st_mtime_ns for p in settings.EVOTING_RECORD_DIR.rglob("*.deflate")} == kept
+    a = voted.voters[0]
+    post(voter_client(a.pin), url(voted, "cast"), voted.cast_json(a))  # position 6: the piece 5-6 is whole
+    assert closing.tick()["pieces"] == 1

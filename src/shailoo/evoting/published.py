@@ -19,7 +19,7 @@ import logging
 import os
 import struct
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,42 +76,58 @@ def _write_atomically(path: Path, chunks: Iterator[bytes]) -> Iterator[bytes]:
             os.unlink(name)
 
 
-def _piece(path: Path, build: Any) -> Deflated:
-    """The piece kept in ``path``, or ``build()`` deflated and kept there."""
-    try:
-        data = path.read_bytes()
-        size, crc = _HEADER.unpack_from(data)
-        return Deflated(data[_HEADER.size:], size, crc)
-    except (OSError, struct.error):
-        pass
+def _make(path: Path, build: Callable[[], bytes]) -> Deflated:
     piece = deflate(build())
     for _ in _write_atomically(path, iter([_HEADER.pack(piece.size, piece.crc), piece.data])):
         pass
     return piece
 
 
-def _lines(values: Any) -> bytes:
+def _piece(path: Path, build: Callable[[], bytes]) -> Deflated:
+    """The piece kept in ``path``, or ``build()`` deflated and kept there."""
+    try:
+        data = path.read_bytes()
+        size, crc = _HEADER.unpack_from(data)
+        return Deflated(data[_HEADER.size:], size, crc)
+    except (OSError, struct.error):
+        return _make(path, build)
+
+
+def _lines(values: Iterable[str]) -> bytes:
     return "".join(f"{value}\n" for value in values).encode("utf-8")
 
 
-def _credential_pieces(board: Board) -> Iterator[Deflated]:
+def _credential_pieces(board: Board) -> Iterator[tuple[Path, Callable[[], bytes]]]:
+    """The pieces of the frozen credential list (after its header line): (file, what it deflates)."""
     rows = ListedCredential.objects.filter(board=board).order_by("credential").values_list("credential", flat=True)
-    total = board.credentials_count or 0
-    for start in range(0, total, CREDENTIAL_PIECE):
-        path = _folder(board) / f"credentials-{start:09d}-{board.credentials_signature[:32]}.deflate"
-        yield _piece(path, lambda start=start: _lines(
-            record.dumps_line({"credential": c}).rstrip("\n") for c in rows[start:start + CREDENTIAL_PIECE]))
+    for start in range(0, board.credentials_count or 0, CREDENTIAL_PIECE):
+        yield (_folder(board) / f"credentials-{start:09d}-{board.credentials_signature[:32]}.deflate",
+               lambda start=start: _lines(record.dumps_line({"credential": c}).rstrip("\n")
+                                          for c in rows[start:start + CREDENTIAL_PIECE]))
 
 
-def _board_pieces(board: Board, position: int) -> Iterator[Deflated]:
+def _board_pieces(board: Board, position: int) -> Iterator[tuple[Path, Callable[[], bytes]]]:
     """The whole pieces of board.jsonl up to ``position``, each named by the head after its last entry."""
     ends = list(range(PIECE, position + 1, PIECE))
     heads = dict(Entry.objects.filter(board=board, position__in=ends).values_list("position", "head"))
     for end in ends:
-        path = _folder(board) / f"board-{end:012d}-{heads[end][:32]}.deflate"
-        yield _piece(path, lambda end=end: _lines(
-            Entry.objects.filter(board=board, position__gt=end - PIECE, position__lte=end)
-            .order_by("position").values_list("line", flat=True)))
+        yield (_folder(board) / f"board-{end:012d}-{heads[end][:32]}.deflate",
+               lambda end=end: _lines(Entry.objects.filter(board=board, position__gt=end - PIECE, position__lte=end)
+                                      .order_by("position").values_list("line", flat=True)))
+
+
+def keep_pieces(board: Board) -> int:
+    """Deflate and keep the pieces of ``board``'s record that are whole and not kept yet (the worker, every few
+    seconds, so that no download has to); how many it made."""
+    if board.manifest is None:
+        return 0
+    pieces = list(_credential_pieces(board)) if board.credentials_frozen_at is not None else []
+    made = 0
+    for path, build in [*pieces, *_board_pieces(board, board.position)]:
+        if not path.is_file():
+            _make(path, build)
+            made += 1
+    return made
 
 
 def _json(value: Any) -> bytes:
@@ -144,8 +160,8 @@ def record_chunks(board: Board) -> Iterator[bytes]:
         member.write(record.dumps_line({
             "version": 2, "kind": credentials_core.CREDENTIALS_KIND, "manifest_hash": manifest.digest.hex(),
             "count": board.credentials_count, "signature": board.credentials_signature}).encode("utf-8"))
-        for piece in _credential_pieces(board):
-            member.splice(piece)
+        for path, build in _credential_pieces(board):
+            member.splice(_piece(path, build))
             yield take()
         member.close()
     if board.ceremony is not None:
@@ -155,8 +171,8 @@ def record_chunks(board: Board) -> Iterator[bytes]:
     member.write(record.dumps_line({"version": 2, "kind": "board", "manifest_hash": manifest.digest.hex(),
                                     "count": position}).encode("utf-8"))
     done = 0
-    for piece in _board_pieces(board, position):
-        member.splice(piece)
+    for path, build in _board_pieces(board, position):
+        member.splice(_piece(path, build))
         done += PIECE
         yield take()
     rows = Entry.objects.filter(board=board, position__gt=done, position__lte=position).order_by("position")
