@@ -21,7 +21,7 @@ import struct
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 
@@ -194,12 +194,13 @@ def record_chunks(board: Board) -> Iterator[bytes]:
     yield take()
 
 
-def closed_record(board: Board) -> tuple[Path | None, Iterator[bytes] | None]:
-    """A closed board's record: (the file, None) once written, else (None, the chunks, written to the file as
-    they are sent). An open board's record changes with every ballot: (None, None)."""
+def closed_record(board: Board) -> tuple[BinaryIO | None, Iterator[bytes] | None]:
+    """A closed board's record: (the file, opened, None) once written, else (None, the chunks, written to the
+    file as they are sent). An open board's record changes with every ballot: (None, None)."""
     if board.state not in (Board.State.CLOSED, Board.State.TALLIED):
         return None, None
     path = _folder(board) / f"record-{etag(board)}.zip"
-    if path.is_file():
-        return path, None
-    return None, _write_atomically(path, record_chunks(board))
+    try:
+        return path.open("rb"), None
+    except OSError:
+        return None, _write_atomically(path, record_chunks(board))

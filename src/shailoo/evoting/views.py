@@ -106,9 +106,9 @@ def record_zip(request: HttpRequest, board: Any) -> HttpResponse:
     if etag in parse_etags(request.headers.get("If-None-Match", "")):
         response: HttpResponse = HttpResponseNotModified()
     else:
-        path, chunks = published.closed_record(board)
-        if path is not None:
-            response = FileResponse(path.open("rb"), content_type="application/zip")
+        kept, chunks = published.closed_record(board)
+        if kept is not None:
+            response = FileResponse(kept, content_type="application/zip")
         else:
             response = StreamingHttpResponse(chunks or published.record_chunks(board), content_type="application/zip")
         name = board.board_id.replace("/", "-")
