@@ -3,14 +3,24 @@
 flat memory, at 100,000 ballots).
 
     flock /tmp/shailoo-bench.lock .venv/bin/python bench/evoting_board.py [--ballots 100000] [--reuse]
-        [--candidates 4] [--marks 2] [--searches 2000]
+        [--candidates 4] [--marks 2] [--searches 2000] [--downloads 2] [--closed] [--database NAME]
 
 Builds (once; --reuse keeps it) a board with `ballots` valid cast ballots of as many voters (10 % of them
 revote, so 90 % of the voters cast one), every one encrypted and signed in worker processes (the protocol
 binds the ballot id into every proof, so no body is reused), appended with shailoo.crypto.board as the
 server does. Then, against gunicorn: the board page searched by random codes (full codes, the SMS's
-8-letter short codes, codes that are not there), its latency percentiles, and the database search alone;
-the record downloaded (MB/s) while the serving worker's resident memory is sampled.
+8-letter short codes, codes that are not there), its latency percentiles, and the database search alone
+with its queries per search; the record downloaded `downloads` times (MB/s) while the serving workers'
+resident memory is sampled: the first download is cold (the kept pieces, bench/out/records-<database>, are
+emptied at each run), the next ones read the pieces the server kept. With --closed, a copy of the database
+(<database>_closed, replaced at each run) has its board closed and its record downloaded: the first
+download writes the file, the next ones are served from it.
+
+Measured 2026-11-30 on the 100,000-ballot board shailoo_bench_board (built in 742 s), with
+`--reuse --searches 200 --downloads 3 --closed`, the machine shared (load 13 to 19 on 2 cores):
+search p50 39.9 ms, p95 107 ms, p99 163 ms over HTTP (one query: p50 6.8 ms, p99 112 ms in this process);
+record.zip 149 MB cold 4.5 MB/s, warm 82-111 MB/s (worker +7 MB), closed from the file 625-1,058 MB/s;
+before this change (main at 87ba05c, load 12): p50 45.9 ms, p99 149 ms; 5.3 MB/s. docs/evoting.md "Performance".
 """
 from __future__ import annotations
 
