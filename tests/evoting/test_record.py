@@ -103,6 +103,10 @@ def test_a_closed_boards_record_is_written_once_and_served_from_the_file(voted, 
     path.write_bytes(streamed)
     code, report, _ = verify_record(path, before_decryption=True)
     assert code == 0, report.render()
+    closing.verify_closed(voted.board)  # tally.json joins the record: a new file replaces the old
+    with_tally = body(get(voted))
+    assert get(voted)["Content-Length"] == str(len(with_tally)) and with_tally != streamed
+    assert [p.read_bytes() for p in settings.EVOTING_RECORD_DIR.rglob("record-*.zip")] == [with_tally]
 
 
 def test_a_download_cut_half_way_keeps_no_file(voted, settings):

@@ -203,4 +203,7 @@ def closed_record(board: Board) -> tuple[BinaryIO | None, Iterator[bytes] | None
     try:
         return path.open("rb"), None
     except OSError:
-        return None, _write_atomically(path, record_chunks(board))
+        pass
+    for older in path.parent.glob("record-*.zip"):  # the closed board's before the tally: superseded
+        older.unlink(missing_ok=True)  # (a download reading it keeps reading: the file lives while open)
+    return None, _write_atomically(path, record_chunks(board))
