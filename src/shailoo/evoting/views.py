@@ -10,8 +10,16 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.http import parse_etags
 from django.views.decorators.csrf import csrf_exempt
 
 from shailoo.evoting import closing, published, selectors, services
@@ -91,11 +99,21 @@ def challenge(request: HttpRequest, board: Any) -> HttpResponse:
 
 @api("GET")
 def record_zip(request: HttpRequest, board: Any) -> HttpResponse:
-    """The board's record as a zip that ``python -m shailoo.crypto.verify`` reads, streamed."""
+    """The board's record as a zip that ``python -m shailoo.crypto.verify`` reads, streamed; its ETag is the
+    digest of the board's state, and a closed board's record comes from the file written once, with its length."""
     services.board_manifest(board)
-    response = StreamingHttpResponse(published.record_chunks(board), content_type="application/zip")
-    name = board.board_id.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="shailoo-record-{name}.zip"'
+    etag = f'"{published.etag(board)}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        kept, chunks = published.closed_record(board)
+        if kept is not None:
+            response = FileResponse(kept, content_type="application/zip")
+        else:
+            response = StreamingHttpResponse(chunks or published.record_chunks(board), content_type="application/zip")
+        name = board.board_id.replace("/", "-")
+        response["Content-Disposition"] = f'attachment; filename="shailoo-record-{name}.zip"'
+    response["ETag"] = etag
     return response
 
 
