@@ -15,9 +15,9 @@ answer must be 200 with a receipt; the board's count is checked at the end.
 from __future__ import annotations
 
 import argparse
-import http.client
 import json
 import os
+import socket
 import statistics
 import sys
 import threading
@@ -25,10 +25,29 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import OUT, gunicorn, gunicorn_command, load, workers_cpu_seconds  # noqa: E402
+from benchlib import (  # noqa: E402
+    OUT,
+    cpu_since,
+    database_cpu_seconds,
+    gunicorn,
+    gunicorn_command,
+    load,
+    machine_busy_seconds,
+    workers_cpu_seconds,
+)
 from evoting_lib import configure, generate_casts, make_board  # noqa: E402
 
 CSRF = "benchcsrftoken0123456789abcdefgh"
+
+
+def read_response(reader) -> tuple[int, dict[str, str], bytes]:  # noqa: ANN001 - a socket file
+    """One HTTP/1.1 response with a Content-Length (what gunicorn answers): status, headers, body."""
+    status = int(reader.readline().split(b" ", 2)[1])
+    headers = {}
+    while (line := reader.readline()) not in (b"\r\n", b""):
+        name, _, value = line.decode("latin-1").partition(":")
+        headers[name.strip().lower()] = value.strip()
+    return status, headers, reader.read(int(headers.get("content-length", 0)))
 
 
 def main() -> None:
@@ -56,33 +75,37 @@ def main() -> None:
 
     path = f"/evoting/api/{slug}/1/cast"
     OUT.mkdir(parents=True, exist_ok=True)
+    # Each request as the booth sends it (its voter's session cookie, the CSRF cookie and header, the JSON
+    # body), serialised before the clock starts, so that the load generator's own CPU stays small.
+    requests = [(f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{args.port}\r\nContent-Type: application/json\r\n"
+                 f"Content-Length: {len(body)}\r\nX-CSRFToken: {CSRF}\r\nCookie: {settings.SESSION_COOKIE_NAME}="
+                 f"{sessions[jobs[index][0]]}; {settings.CSRF_COOKIE_NAME}={CSRF}\r\n\r\n").encode() + body
+                for index, body in enumerate(bodies)]
     latencies: list[float] = []
     verify_ms: list[float] = []
     cast_ms: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
-    queue = list(range(len(bodies)))
+    order = iter(range(len(requests)))
 
     def client() -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+        connection = socket.create_connection(("127.0.0.1", args.port), timeout=30)
+        connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        reader = connection.makefile("rb")
         while True:
             with lock:
-                if not queue:
-                    break
-                index = queue.pop(0)
-            voter = jobs[index][0]
-            headers = {"Content-Type": "application/json", "X-CSRFToken": CSRF,
-                       "Cookie": f"{settings.SESSION_COOKIE_NAME}={sessions[voter]}; {settings.CSRF_COOKIE_NAME}={CSRF}"}
+                index = next(order, None)
+            if index is None:
+                break
             begun = time.perf_counter()
-            connection.request("POST", path, body=bodies[index], headers=headers)
-            response = connection.getresponse()
-            body = response.read()
+            connection.sendall(requests[index])
+            status, headers, body = read_response(reader)
             took = time.perf_counter() - begun
-            timing = dict(part.strip().split(";dur=") for part in (response.getheader("Server-Timing") or "").split(",")
+            timing = dict(part.strip().split(";dur=") for part in headers.get("server-timing", "").split(",")
                           if ";dur=" in part)
             with lock:
-                if response.status != 200 or "receipt" not in json.loads(body):
-                    failures.append(f"{response.status} {body[:200]!r}")
+                if status != 200 or "receipt" not in json.loads(body):
+                    failures.append(f"{status} {body[:200]!r}")
                 latencies.append(took)
                 if timing:
                     verify_ms.append(float(timing["verify"]))
@@ -93,14 +116,18 @@ def main() -> None:
     with gunicorn(command, env, log=OUT / "evoting-cast-gunicorn.log",
                   probe=f"http://127.0.0.1:{args.port}/evoting/api/{slug}/1/booth") as master:
         load_before, cpu_before = load(), workers_cpu_seconds(master)
-        begun = time.monotonic()
+        postgres_before, machine_before = database_cpu_seconds(args.database), machine_busy_seconds()
+        client_before, begun = time.process_time(), time.monotonic()
         threads = [threading.Thread(target=client) for _ in range(args.connections)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         seconds = time.monotonic() - begun
+        client_cpu = time.process_time() - client_before
         cpu = workers_cpu_seconds(master) - cpu_before
+        postgres = cpu_since(postgres_before, database_cpu_seconds(args.database))
+        machine = machine_busy_seconds() - machine_before
         load_after = load()
     board = Board.objects.get(pk=board.pk)
     ordered = sorted(latencies)
@@ -111,6 +138,11 @@ def main() -> None:
     print(f"server: verification {statistics.fmean(verify_ms):.1f} ms of {statistics.fmean(cast_ms):.1f} ms per cast "
           f"({sum(verify_ms) / sum(cast_ms):.0%} of the cast's time in the server); workers' CPU "
           f"{cpu * 1000 / len(latencies):.1f} ms per ballot ({sum(verify_ms) / 1000 / max(cpu, 1e-9):.0%} of it verifying)")
+    per = 1000 / len(latencies)
+    print(f"CPU per ballot: gunicorn workers {cpu * per:.1f} ms, PostgreSQL backends {postgres * per:.1f} ms, this "
+          f"load generator {client_cpu * per:.1f} ms; sum {(cpu + postgres + client_cpu) * per:.1f} ms = "
+          f"{(cpu + postgres + client_cpu) / seconds:.2f} of {os.cpu_count()} cores (all processes on the machine: "
+          f"{machine / seconds:.2f} cores busy)")
     print(f"board: {board.ballots} ballots at position {board.position}; failures: {len(failures)} "
           f"{failures[:3]}; load average {load_before} -> {load_after} on {os.cpu_count()} cores")
     if failures or board.ballots != len(bodies):

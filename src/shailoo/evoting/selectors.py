@@ -14,13 +14,19 @@ from shailoo.evoting import services
 from shailoo.evoting.errors import EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential
 
+#: What the JSON API's requests leave unread (loaded on access if ever needed): the ceremony transcript
+#: (16 kB for five holders), the tally and the results.
+API_DEFERRED = ("ceremony", "tally", "results")
 
-def board_by_id(slug: str, number: int) -> Board:
-    board = (Board.objects.select_related("election", "constituency")
-             .filter(election__slug=slug, constituency__number=number).first())
-    if board is None:
+
+def board_by_id(slug: str, number: int, *, defer: tuple[str, ...] = ()) -> Board:
+    """The board at `<slug>/<number>` with its election and constituency (at most one: unique together,
+    so no ORDER BY)."""
+    found = list(Board.objects.select_related("election", "constituency").defer(*defer).order_by()
+                 .filter(election__slug=slug, constituency__number=number)[:1])
+    if not found:
         raise EvotingError("board.not-found", f"no e-voting board {slug}/{number}")
-    return board
+    return found[0]
 
 
 def polls_state(board: Board, at: int | None = None) -> str:

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -45,7 +45,7 @@ from shailoo.elections.models import Candidate, Constituency, Election, PartyLis
 from shailoo.evoting import keys
 from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
-from shailoo.messaging.services import queue_sms
+from shailoo.messaging.services import Sms, queue_sms_batch
 from shailoo.register.models import VoterListEntry
 
 log = logging.getLogger("shailoo.evoting")
@@ -282,13 +282,15 @@ def _parse(board: Board) -> tuple[Manifest, Point | None]:
 
 
 def board_manifest(board: Board) -> Manifest:
-    if board.manifest is None:
+    # The hash is set with the manifest (fix_manifest): a board fetched without its manifest column
+    # (the append's locked row) reads that column only when this process has not parsed it yet.
+    if not board.manifest_hash:
         raise EvotingError("board.not-ready", "the board's manifest is not fixed yet")
     return _parse(board)[0]
 
 
 def election_key(board: Board) -> Point:
-    key = _parse(board)[1] if board.manifest is not None else None
+    key = _parse(board)[1] if board.manifest_hash else None
     if key is None:
         raise EvotingError("board.not-ready", "the key ceremony has not been adopted yet")
     return key
@@ -301,6 +303,7 @@ class Voter:
     application: Application
     credential: str
     listed: bool = False  # the credential is on the board's frozen, signed list
+    entry_id: int | None = None  # the board's entry holding the ballot id asked about, if any
 
 
 _precincts: dict[tuple[int, str, str], tuple[float, frozenset[int]]] = {}
@@ -316,12 +319,15 @@ def _constituency_precincts(board: Board) -> frozenset[int]:
     return found[1]
 
 
-def enrolled_voter(board: Board, pin: str | None) -> Voter:
+def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = None) -> Voter:
     """The signed-in voter's enrolment on this board, or the refusal that says why not: an applied e-voting
     application with a credential, the list entry marked "votes electronically" in a precinct of the board's
-    constituency, and whether the credential is on the board's list (one query)."""
+    constituency, whether the credential is on the board's list and, given a ballot id, the board's entry
+    holding it (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
+    entry = (Subquery(Entry.objects.filter(board=board, ballot_id=ballot_id).order_by("position").values("pk")[:1])
+             if ballot_id else Value(None, output_field=BigIntegerField()))
     application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
                                               status__in=ENROLLED)
                    .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
@@ -329,7 +335,8 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
                              entry_mode=Subquery(VoterListEntry.objects.filter(
                                  election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]),
                              on_list=Exists(ListedCredential.objects.filter(
-                                 board=board, credential=OuterRef("credential_public_key"))))
+                                 board=board, credential=OuterRef("credential_public_key"))),
+                             ballot_entry=entry)
                    .order_by("-pk").first())
     if application is None or not application.credential_public_key:
         raise EvotingError("voter.not-enrolled")
@@ -337,7 +344,8 @@ def enrolled_voter(board: Board, pin: str | None) -> Voter:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
     if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
-    return Voter(application, application.credential_public_key, application.on_list)  # type: ignore[attr-defined]
+    return Voter(application, application.credential_public_key, application.on_list,  # type: ignore[attr-defined]
+                 application.ballot_entry)  # type: ignore[attr-defined]
 
 
 # --- casting ---------------------------------------------------------------------------------------------
@@ -439,15 +447,25 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     """Accept a cast ballot (the JSON of shailoo.crypto.ballot.cast_to_json) from the signed-in voter and
     append it; the same body again answers the same receipt and stores nothing."""
     at = now_ms() if at is None else at
-    voter = enrolled_voter(board, pin)
+    if not pin:
+        raise EvotingError("voter.not-signed-in")
+    # The body is read first so that the enrolment's query also finds the ballot id's entry; a body that
+    # does not read is refused after the voter's and the polls' checks, as before.
+    try:
+        data, unreadable = read_body(body, "cast"), None
+    except EvotingError as error:
+        data, unreadable = None, error
+    ballot_id = _ballot_id(data)
+    voter = enrolled_voter(board, pin, ballot_id=ballot_id)
     manifest, key = _open_board(board, at)
-    data = read_body(body, "cast")
+    if unreadable is not None:
+        raise unreadable
     if isinstance(data, dict) and isinstance(data.get("credential"), str) and data["credential"] != voter.credential:
         raise EvotingError("credential.not-yours")
     if isinstance(data, dict) and "ballot" in data and "signature" not in data:
         raise EvotingError("cast.signature", "the ballot is not signed with its credential")
-    ballot_id = _ballot_id(data)
-    if ballot_id is not None and isinstance(data, dict):
+    if ballot_id is not None and voter.entry_id is not None and isinstance(data, dict):
+        # The id is on the board already: this very cast again (a retry) or a replay.
         try:
             tracking = manifest_tracking(manifest, data)
         except CryptoError as error:
@@ -470,7 +488,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
     answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id, body=jcs.canonical(data),
                      application=voter.application,
-                     same=lambda entry: _is_cast(entry, tracking, voter.credential, signed))
+                     same=lambda entry: _is_cast(entry, tracking, voter.credential, signed), parsed=accepted)
     return dataclasses.replace(answer, verify_seconds=verify_seconds)
 
 
@@ -514,25 +532,48 @@ def chain_state(board: Board) -> chain.BoardState:
 
 #: Submissions appended in one transaction at most (a longer queue takes several).
 APPEND_BATCH = 500
+#: The board's columns an append reads or writes (manifest_hash and joint_public_key key the parsed manifest).
+_APPEND_COLUMNS = ("state", "manifest_hash", "joint_public_key", "position", "head", "last_time", "ballots",
+                   "challenges")
+
+
+#: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
+#: parsed CastBallot). The append that takes them (the request's own, usually) uses the parsed ballot
+#: instead of parsing the body again; a pending body from another process is parsed as always.
+_verified: dict[tuple[int, str], tuple[str, Any]] = {}
+
+
+def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application: Application | None) -> None:
+    """Commit a verified submission as pending; nothing when its ballot id is pending already (a retry
+    racing its first attempt, or a replay: the request compares after the append). On PostgreSQL the
+    commit does not wait for the WAL flush: nothing has been answered for it yet, and the append that
+    answers commits synchronously, flushing the WAL up to it, pending row included (docs/evoting.md)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        Pending.objects.bulk_create([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body,
+                                             application=application)], ignore_conflicts=True)
 
 
 def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application: Application | None,
-            same: Any) -> Answer:
+            same: Any, parsed: Any = None) -> Answer:
     """Group commit (docs/evoting.md): commit the verified submission as pending, then take the board's lock
     and append every pending submission of the board, ours among them unless another request's append took
     it already; answer our entry's receipt once it is committed. ``same(entry)`` says whether an entry with
     our ballot id is this very submission (a retry) rather than another one (a replay)."""
     if keys.board_key().public != board_manifest(board).authorities.board:
         raise EvotingError("board.not-ready", "the board's key file is not the key the manifest names")
+    text = body.decode()
+    if parsed is not None:
+        _verified[(board.pk, ballot_id)] = (text, parsed)
     try:
-        with transaction.atomic():
-            Pending.objects.create(board=board, ballot_id=ballot_id, kind=kind, body=body.decode(),
-                                   application=application)
-    except IntegrityError:
-        pass  # the same ballot id is pending already: a retry racing its first attempt, or a replay
-    # Our entry, when this request's own append took it (the usual case): no query to read it back; it is
-    # committed, since _append returns after its transaction.
-    entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+        _pend(board, kind=kind, ballot_id=ballot_id, body=text, application=application)
+        # Our entry, when this request's own append took it (the usual case): no query to read it back; it
+        # is committed, since _append returns after its transaction.
+        entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+    finally:
+        _verified.pop((board.pk, ballot_id), None)
     for _ in range(1000):
         entry = entry or _entry(board, ballot_id)
         if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
@@ -561,9 +602,14 @@ def _append(board: Board) -> list[Entry]:
     holds a transaction of its own)."""
     with transaction.atomic():
         # The board row alone: select_related would lock its election's and constituency's rows too (FOR
-        # UPDATE covers joined rows), serialising every board of the election; nor the ceremony's transcript.
-        locked = Board.objects.select_for_update().defer("ceremony").get(pk=board.pk)
-        pending = list(Pending.objects.filter(board=locked).select_related("application").order_by("pk")[:APPEND_BATCH])
+        # UPDATE covers joined rows), serialising every board of the election; and only the columns the
+        # append reads (not the manifest, parsed once per process, nor the ceremony's transcript).
+        locked = Board.objects.select_for_update().only(*_APPEND_COLUMNS).get(pk=board.pk)
+        # With each one whether its ballot id is on the board already, and its voter's phone and language.
+        pending = list(Pending.objects.filter(board=locked).only("pk", "ballot_id", "kind", "body", "application_id")
+                       .annotate(taken=Exists(Entry.objects.filter(board=locked, ballot_id=OuterRef("ballot_id"))),
+                                 phone=F("application__phone"), language=F("application__language"))
+                       .order_by("pk")[:APPEND_BATCH])
         if not pending:
             return []
         manifest = board_manifest(locked)
@@ -571,22 +617,23 @@ def _append(board: Board) -> list[Entry]:
         if locked.state != Board.State.READY or time_ >= manifest.closes:
             Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
             return []
-        taken = set(Entry.objects.filter(board=locked, ballot_id__in=[p.ballot_id for p in pending])
-                    .order_by().values_list("ballot_id", flat=True))
+        taken = {p.ballot_id for p in pending if p.taken}  # type: ignore[attr-defined]
         state, board_key = chain_state(locked), keys.board_key()
         entries, confirmations = [], []
         for item in pending:
             if item.ballot_id in taken:
                 continue  # a retry or a replay of an appended ballot: its request compares and answers
-            data = jcs.loads(item.body, "pending")
             if item.kind == Entry.Kind.BALLOT:
-                cast_ = cast_from_json(manifest, data, "pending")
+                verified = _verified.get((locked.pk, item.ballot_id))
+                cast_ = (verified[1] if verified is not None and verified[0] == item.body
+                         else cast_from_json(manifest, jcs.loads(item.body, "pending"), "pending"))
                 appended = chain.append_ballot(manifest, state, cast_, time_, board_key)
                 credential, tracking = cast_.credential.hex(), cast_.tracking.hex()
                 locked.ballots += 1
-                if item.application is not None:
-                    confirmations.append((item.application, appended.receipt))
+                if item.application_id is not None:
+                    confirmations.append(_confirmation(item.phone, item.language, appended.receipt))  # type: ignore[attr-defined]
             else:
+                data = jcs.loads(item.body, "pending")
                 challenged = chain.ChallengedBallot(ballot_from_json(data["ballot"], "pending"),
                                                     tracking_hash(manifest.digest, data["ballot"]),
                                                     opening_from_json(data["opening"], "pending"))
@@ -601,10 +648,10 @@ def _append(board: Board) -> list[Entry]:
                                  receipt=appended.receipt))
         Entry.objects.bulk_create(entries)
         Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
-        locked.position, locked.head, locked.last_time = state.position, state.head.hex(), state.time
-        locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
-        for application, receipt in confirmations:
-            _confirm_by_sms(application, receipt)
+        # One UPDATE of the head (no save(): Board's post_save receivers have nothing to do with an append).
+        Board.objects.filter(pk=locked.pk).update(position=state.position, head=state.head.hex(), last_time=state.time,
+                                                  ballots=locked.ballots, challenges=locked.challenges)
+        queue_sms_batch([message for message in confirmations if message is not None])
     return entries
 
 
@@ -621,12 +668,13 @@ def short_code(receipt: dict[str, Any]) -> str:
     return "-".join(str(receipt["code"]).split("-")[:2])
 
 
-def _confirm_by_sms(application: Application, receipt: dict[str, Any]) -> None:
-    """The SMS that confirms a cast ballot: the time and the short code, never the choice."""
-    if not application.phone:
-        return
+def _confirmation(phone: str | None, language: str | None, receipt: dict[str, Any]) -> Sms | None:
+    """The SMS that confirms a cast ballot (none without a phone): the time and the short code, never the
+    choice; deduplicated on the board and position."""
+    if not phone:
+        return None
     moment = dt.datetime.fromtimestamp(receipt["time"] / 1000, tz=BISHKEK)
-    text = SMS_TEXTS.get(application.language, SMS_TEXTS["ky"]).format(
+    text = SMS_TEXTS.get(language or "ky", SMS_TEXTS["ky"]).format(
         time=moment.strftime("%H:%M %d.%m.%Y"), code=short_code(receipt))
-    queue_sms(to=application.phone, text=text, dedup_key=f"evote:{receipt['manifest_hash'][:32]}:{receipt['position']}")
+    return Sms(to=phone, text=text, dedup_key=f"evote:{receipt['manifest_hash'][:32]}:{receipt['position']}")
 
