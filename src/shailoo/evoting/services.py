@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Exists, F, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -300,7 +300,7 @@ def election_key(board: Board) -> Point:
 
 @dataclass(frozen=True)
 class Voter:
-    application: Application
+    application_id: int
     credential: str
     listed: bool = False  # the credential is on the board's frozen, signed list
     entry_id: int | None = None  # the board's entry holding the ballot id asked about, if any
@@ -314,9 +314,33 @@ def _constituency_precincts(board: Board) -> frozenset[int]:
     key = (board.constituency_id, board.manifest_hash, str(board.created_at))  # a board, not a reused pk
     found = _precincts.get(key)
     if found is None or time.monotonic() - found[0] > PRECINCTS_TTL:
-        found = (time.monotonic(), frozenset(board.constituency.precincts.values_list("pk", flat=True)))
+        found = (time.monotonic(), frozenset(Constituency.precincts.through.objects.filter(
+            constituency_id=board.constituency_id).values_list("precinct_id", flat=True)))
         _precincts[key] = found
     return found[1]
+
+
+# Every cast asks this: written out rather than built by the ORM, whose compiling of four subqueries cost
+# more CPU than the database's running them (docs/evoting.md "Performance"). The voter's newest applied
+# e-voting application of the election, its list entry (one per voter and election), whether its credential
+# is on the board's list, and the board's entry holding a ballot id (NULL matches none).
+_ENROLMENT_SQL = """
+SELECT a.id, a.credential_public_key, e.precinct_id, e.voting_mode,
+       EXISTS (SELECT 1 FROM {listed} l WHERE l.board_id = %s AND l.credential = a.credential_public_key),
+       (SELECT n.id FROM {entry} n WHERE n.board_id = %s AND n.ballot_id = %s ORDER BY n.position LIMIT 1)
+FROM {application} a
+LEFT JOIN {list_entry} e ON e.citizen_id = a.citizen_id AND e.election_id = a.election_id
+WHERE a.election_id = %s AND a.pin = %s AND a.kind = %s AND a.status IN ({statuses})
+ORDER BY a.id DESC
+LIMIT 1
+"""
+
+
+@functools.cache
+def _enrolment_sql() -> str:
+    return _ENROLMENT_SQL.format(listed=ListedCredential._meta.db_table, entry=Entry._meta.db_table,
+                                 application=Application._meta.db_table, list_entry=VoterListEntry._meta.db_table,
+                                 statuses=", ".join(["%s"] * len(ENROLLED)))
 
 
 def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = None) -> Voter:
@@ -326,26 +350,18 @@ def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = Non
     holding it (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
-    entry = (Subquery(Entry.objects.filter(board=board, ballot_id=ballot_id).order_by("position").values("pk")[:1])
-             if ballot_id else Value(None, output_field=BigIntegerField()))
-    application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
-                                              status__in=ENROLLED)
-                   .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
-                       election=board.election, citizen_id=OuterRef("citizen_id")).values("precinct_id")[:1]),
-                             entry_mode=Subquery(VoterListEntry.objects.filter(
-                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]),
-                             on_list=Exists(ListedCredential.objects.filter(
-                                 board=board, credential=OuterRef("credential_public_key"))),
-                             ballot_entry=entry)
-                   .order_by("-pk").first())
-    if application is None or not application.credential_public_key:
+    with connection.cursor() as cursor:
+        cursor.execute(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
+                                          Application.Kind.EVOTING, *ENROLLED])
+        row = cursor.fetchone()
+    if row is None or not row[1]:
         raise EvotingError("voter.not-enrolled")
-    if application.entry_mode != VoterListEntry.VotingMode.ELECTRONIC:  # type: ignore[attr-defined]
+    application_id, credential, precinct_id, voting_mode, listed, entry_id = row
+    if voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
-    if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
+    if precinct_id not in _constituency_precincts(board):
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
-    return Voter(application, application.credential_public_key, application.on_list,  # type: ignore[attr-defined]
-                 application.ballot_entry)  # type: ignore[attr-defined]
+    return Voter(application_id, credential, bool(listed), entry_id)
 
 
 # --- casting ---------------------------------------------------------------------------------------------
@@ -487,7 +503,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     verify_seconds = time.perf_counter() - started
     tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
     answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id, body=jcs.canonical(data),
-                     application=voter.application,
+                     application_id=voter.application_id,
                      same=lambda entry: _is_cast(entry, tracking, voter.credential, signed), parsed=accepted)
     return dataclasses.replace(answer, verify_seconds=verify_seconds)
 
@@ -521,8 +537,8 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
         if same(existing):
             return Answer(existing.receipt or {}, stored=False)
         raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board")
-    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data), application=None,
-                   same=same)
+    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data),
+                   application_id=None, same=same)
 
 
 def chain_state(board: Board) -> chain.BoardState:
@@ -537,13 +553,60 @@ _APPEND_COLUMNS = ("state", "manifest_hash", "joint_public_key", "position", "he
                    "challenges")
 
 
+class _Waiting(NamedTuple):
+    """A pending submission as the append reads it: with its voter's phone and language (for the SMS) and
+    whether its ballot id is on the board already."""
+
+    pk: int
+    ballot_id: str
+    kind: str
+    body: str
+    application_id: int | None
+    phone: str | None
+    language: str | None
+    taken: bool
+
+
+class _AppendSql(NamedTuple):
+    lock: str
+    pending: str
+    update: str
+    delete: str
+
+
+# The append's statements, written out: the ORM's compiling of them cost more CPU than the database's
+# running them (docs/evoting.md "Performance"). The lock takes the board row alone: a join would lock the
+# election's and constituency's rows too (FOR UPDATE covers joined rows), serialising every board of the
+# election; and only the columns the append reads (not the manifest, parsed once per process, nor the
+# ceremony's transcript).
+@functools.cache
+def _append_sql() -> _AppendSql:
+    board, pending, entry = Board._meta.db_table, Pending._meta.db_table, Entry._meta.db_table
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return _AppendSql(
+        lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{lock}",  # noqa: S608
+        pending=(f"SELECT p.id, p.ballot_id, p.kind, p.body, p.application_id, a.phone, a.language, "  # noqa: S608
+                 f"EXISTS (SELECT 1 FROM {entry} n WHERE n.board_id = p.board_id AND n.ballot_id = p.ballot_id) "
+                 f"FROM {pending} p LEFT JOIN {Application._meta.db_table} a ON a.id = p.application_id "
+                 "WHERE p.board_id = %s ORDER BY p.id LIMIT %s"),
+        update=(f"UPDATE {board} SET position = %s, head = %s, last_time = %s, ballots = %s, "  # noqa: S608
+                "challenges = %s WHERE id = %s"),
+        delete=f"DELETE FROM {pending} WHERE id IN ",  # noqa: S608
+    )
+
+
+def _delete_pending(keys: list[int]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys)
+
+
 #: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
 #: parsed CastBallot). The append that takes them (the request's own, usually) uses the parsed ballot
 #: instead of parsing the body again; a pending body from another process is parsed as always.
 _verified: dict[tuple[int, str], tuple[str, Any]] = {}
 
 
-def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application: Application | None) -> None:
+def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application_id: int | None) -> None:
     """Commit a verified submission as pending; nothing when its ballot id is pending already (a retry
     racing its first attempt, or a replay: the request compares after the append). On PostgreSQL the
     commit does not wait for the WAL flush: nothing has been answered for it yet, and the append that
@@ -553,10 +616,10 @@ def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application: Ap
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         Pending.objects.bulk_create([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body,
-                                             application=application)], ignore_conflicts=True)
+                                             application_id=application_id)], ignore_conflicts=True)
 
 
-def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application: Application | None,
+def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application_id: int | None,
             same: Any, parsed: Any = None) -> Answer:
     """Group commit (docs/evoting.md): commit the verified submission as pending, then take the board's lock
     and append every pending submission of the board, ours among them unless another request's append took
@@ -568,7 +631,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
     if parsed is not None:
         _verified[(board.pk, ballot_id)] = (text, parsed)
     try:
-        _pend(board, kind=kind, ballot_id=ballot_id, body=text, application=application)
+        _pend(board, kind=kind, ballot_id=ballot_id, body=text, application_id=application_id)
         # Our entry, when this request's own append took it (the usual case): no query to read it back; it
         # is committed, since _append returns after its transaction.
         entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
@@ -601,23 +664,20 @@ def _append(board: Board) -> list[Entry]:
     """append_pending's work; returns the entries appended (committed once it returns, unless the caller
     holds a transaction of its own)."""
     with transaction.atomic():
-        # The board row alone: select_related would lock its election's and constituency's rows too (FOR
-        # UPDATE covers joined rows), serialising every board of the election; and only the columns the
-        # append reads (not the manifest, parsed once per process, nor the ceremony's transcript).
-        locked = Board.objects.select_for_update().only(*_APPEND_COLUMNS).get(pk=board.pk)
-        # With each one whether its ballot id is on the board already, and its voter's phone and language.
-        pending = list(Pending.objects.filter(board=locked).only("pk", "ballot_id", "kind", "body", "application_id")
-                       .annotate(taken=Exists(Entry.objects.filter(board=locked, ballot_id=OuterRef("ballot_id"))),
-                                 phone=F("application__phone"), language=F("application__language"))
-                       .order_by("pk")[:APPEND_BATCH])
+        sql = _append_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql.lock, [board.pk])
+            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], cursor.fetchone())
+            cursor.execute(sql.pending, [locked.pk, APPEND_BATCH])
+            pending = [_Waiting(*row) for row in cursor.fetchall()]
         if not pending:
             return []
         manifest = board_manifest(locked)
         time_ = max(now_ms(), locked.last_time)
         if locked.state != Board.State.READY or time_ >= manifest.closes:
-            Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            _delete_pending([item.pk for item in pending])
             return []
-        taken = {p.ballot_id for p in pending if p.taken}  # type: ignore[attr-defined]
+        taken = {item.ballot_id for item in pending if item.taken}
         state, board_key = chain_state(locked), keys.board_key()
         entries, confirmations = [], []
         for item in pending:
@@ -631,7 +691,7 @@ def _append(board: Board) -> list[Entry]:
                 credential, tracking = cast_.credential.hex(), cast_.tracking.hex()
                 locked.ballots += 1
                 if item.application_id is not None:
-                    confirmations.append(_confirmation(item.phone, item.language, appended.receipt))  # type: ignore[attr-defined]
+                    confirmations.append(_confirmation(item.phone, item.language, appended.receipt))
             else:
                 data = jcs.loads(item.body, "pending")
                 challenged = chain.ChallengedBallot(ballot_from_json(data["ballot"], "pending"),
@@ -642,15 +702,16 @@ def _append(board: Board) -> list[Entry]:
                 locked.challenges += 1
             taken.add(item.ballot_id)
             state = appended.state
-            entries.append(Entry(board=locked, position=state.position, kind=item.kind, time=time_, tracking=tracking,
+            entries.append(Entry(board_id=locked.pk, position=state.position, kind=item.kind, time=time_, tracking=tracking,
                                  ballot_id=item.ballot_id, credential=credential,
                                  line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
                                  receipt=appended.receipt))
         Entry.objects.bulk_create(entries)
-        Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
-        # One UPDATE of the head (no save(): Board's post_save receivers have nothing to do with an append).
-        Board.objects.filter(pk=locked.pk).update(position=state.position, head=state.head.hex(), last_time=state.time,
-                                                  ballots=locked.ballots, challenges=locked.challenges)
+        _delete_pending([item.pk for item in pending])
+        # One UPDATE of the head (not save(): Board's post_save receivers have nothing to do with an append).
+        with connection.cursor() as cursor:
+            cursor.execute(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
+                                        locked.pk])
         queue_sms_batch([message for message in confirmations if message is not None])
     return entries
 

@@ -43,7 +43,7 @@ def api(method: str, *, csrf: bool = False) -> Callable[[Callable[..., HttpRespo
                     "ky": "Барак эскирди: аны кайра ачыңыз.", "ru": "Страница устарела: откройте её заново.",
                     "en": "The page is stale (CSRF check failed): open it again."}}}, status=403)
             try:
-                board = closing.close_if_due(selectors.board_by_id(slug, number, defer=selectors.API_DEFERRED))
+                board = closing.close_if_due(selectors.api_board(slug, number))
                 return view(request, board)
             except EvotingError as error:
                 return refusal(error)
