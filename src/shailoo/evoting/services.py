@@ -323,10 +323,11 @@ def _constituency_precincts(board: Board) -> frozenset[int]:
 # Every cast asks this: written out rather than built by the ORM, whose compiling of four subqueries cost
 # more CPU than the database's running them (docs/evoting.md "Performance"). The voter's newest applied
 # e-voting application of the election, its list entry (one per voter and election), whether its credential
-# is on the board's list, and the board's entry holding a ballot id (NULL matches none).
+# is on the board's list, and the board's entry holding a ballot id (NULL matches none). Scalar subqueries
+# with LIMIT: index probes, which the planner cannot turn into a hash of the whole list or board.
 _ENROLMENT_SQL = """
 SELECT a.id, a.credential_public_key, e.precinct_id, e.voting_mode,
-       EXISTS (SELECT 1 FROM {listed} l WHERE l.board_id = %s AND l.credential = a.credential_public_key),
+       (SELECT 1 FROM {listed} l WHERE l.board_id = %s AND l.credential = a.credential_public_key LIMIT 1) IS NOT NULL,
        (SELECT n.id FROM {entry} n WHERE n.board_id = %s AND n.ballot_id = %s ORDER BY n.position LIMIT 1)
 FROM {application} a
 LEFT JOIN {list_entry} e ON e.citizen_id = a.citizen_id AND e.election_id = a.election_id
@@ -583,13 +584,20 @@ class _AppendSql(NamedTuple):
 @functools.cache
 def _append_sql() -> _AppendSql:
     board, pending, entry = Board._meta.db_table, Pending._meta.db_table, Entry._meta.db_table
+    application = Application._meta.db_table
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     return _AppendSql(
         lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{lock}",  # noqa: S608
-        pending=(f"SELECT p.id, p.ballot_id, p.kind, p.body, p.application_id, a.phone, a.language, "  # noqa: S608
-                 f"EXISTS (SELECT 1 FROM {entry} n WHERE n.board_id = p.board_id AND n.ballot_id = p.ballot_id) "
-                 f"FROM {pending} p LEFT JOIN {Application._meta.db_table} a ON a.id = p.application_id "
-                 "WHERE p.board_id = %s ORDER BY p.id LIMIT %s"),
+        # Scalar subqueries, each an index probe per pending row: as a join or EXISTS, the planner may hash
+        # the whole entry (or application) table instead, when its statistics of the churning pending
+        # table are stale.
+        pending=(f"SELECT p.id, p.ballot_id, p.kind, p.body, p.application_id, "  # noqa: S608
+                 f"(SELECT a.phone FROM {application} a WHERE a.id = p.application_id), "
+                 f"(SELECT a.language FROM {application} a WHERE a.id = p.application_id), "
+                 # ballot_id <> '': the condition of the unique index on (board, ballot_id)
+                 f"(SELECT 1 FROM {entry} n WHERE n.board_id = p.board_id AND n.ballot_id = p.ballot_id "
+                 f"AND n.ballot_id <> '' LIMIT 1) IS NOT NULL FROM {pending} p WHERE p.board_id = %s "
+                 "ORDER BY p.id LIMIT %s"),
         update=(f"UPDATE {board} SET position = %s, head = %s, last_time = %s, ballots = %s, "  # noqa: S608
                 "challenges = %s WHERE id = %s"),
         delete=f"DELETE FROM {pending} WHERE id IN ",  # noqa: S608
