@@ -3,14 +3,21 @@
 pure verification time in the same run.
 
     flock /tmp/shailoo-bench.lock .venv/bin/python bench/evoting_cast.py [--voters 3000] [--ballots 6000]
-        [--connections 8] [--workers 3] [--threads 2]
+        [--connections 8] [--workers 2] [--threads 4] [--database shailoo_bench_evoting] [--port 8471]
 
 Sets up a board "up to 3 of 10" with `voters` enrolled e-voters (Tunduk sessions in the database), encrypts
 and signs `ballots` cast ballots in worker processes beforehand (every voter casts, some revote), starts
-gunicorn (gthread) and posts them from `connections` keep-alive connections, each with its voter's session
-cookie and CSRF token, as the booth does. Reports ballots/s, latency percentiles, and from each answer's
-Server-Timing header the time the server spent verifying (proofs, signature) against the whole cast. Every
-answer must be 200 with a receipt; the board's count is checked at the end.
+gunicorn (gthread) and posts them from `connections` keep-alive connections, each request as the booth sends
+it (its voter's session cookie, the CSRF cookie and X-CSRFToken header, the cast JSON), serialised before
+the clock starts. Reports ballots/s, latency percentiles, the CPU per ballot of the gunicorn workers, of
+the PostgreSQL backends of `database` and of this load generator, and from each answer's Server-Timing
+header the CPU time of the request's thread spent verifying (proofs, signature) against the whole view and
+the workers' CPU. Every answer must be 200 with a receipt; the board's count is checked at the end.
+
+2026-11-30, two cores 100 % busy with other work (load average 14-17), `--voters 300 --ballots 600`
+(docs/evoting.md "Performance" has the table): main at 87ba05c 22.0 ms of worker CPU + 4.8 ms PostgreSQL
+per ballot; after the lean cast 10.7 ms (3.8 ms of it verifying) + 3.4 ms PostgreSQL + 0.2 ms for this
+script, 2 x 4: 14.3 ms per ballot, so two idle cores top out near 140 ballots/s (200/s needs 10 ms).
 """
 from __future__ import annotations
 
@@ -57,8 +64,9 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=3000)
     parser.add_argument("--ballots", type=int, default=6000)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
+    # runplatform's layout: on two cores, 2 x 4 used less CPU per ballot than 3 x 2 and answered sooner.
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8471)
     args = parser.parse_args()
     env = configure(args.database, args.redis)
