@@ -569,9 +569,20 @@ class _Waiting(NamedTuple):
     taken: bool
 
 
+class _Own(NamedTuple):
+    """The request's own verified submission, appended without a pending row when the lock is free."""
+
+    kind: str
+    ballot_id: str
+    body: str
+    application_id: int | None
+
+
 class _AppendSql(NamedTuple):
     lock: str
+    try_lock: str
     pending: str
+    own: str
     update: str
     delete: str
 
@@ -585,9 +596,17 @@ class _AppendSql(NamedTuple):
 def _append_sql() -> _AppendSql:
     board, pending, entry = Board._meta.db_table, Pending._meta.db_table, Entry._meta.db_table
     application = Application._meta.db_table
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    features = connection.features
+    lock = " FOR UPDATE" if features.has_select_for_update else ""
+    # SKIP LOCKED: no row when another append holds the lock (SQLite serialises its writers anyway).
+    try_lock = " FOR UPDATE SKIP LOCKED" if features.has_select_for_update_skip_locked else lock
+    taken = (f"(SELECT 1 FROM {entry} n WHERE n.board_id = %s AND n.ballot_id = %s AND n.ballot_id <> '' "  # noqa: S608
+             "LIMIT 1) IS NOT NULL")
     return _AppendSql(
         lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{lock}",  # noqa: S608
+        try_lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{try_lock}",  # noqa: S608
+        own=(f"SELECT {taken}, (SELECT a.phone FROM {application} a WHERE a.id = %s), "  # noqa: S608
+             f"(SELECT a.language FROM {application} a WHERE a.id = %s)"),
         # Scalar subqueries, each an index probe per pending row: as a join or EXISTS, the planner may hash
         # the whole entry (or application) table instead, when its statistics of the churning pending
         # table are stale.
@@ -621,6 +640,8 @@ def _insert(objects: list[Any], *, ignore_conflicts: bool = False) -> None:
 
 
 def _delete_pending(keys: list[int]) -> None:
+    if not keys:
+        return
     with connection.cursor() as cursor:
         cursor.execute(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys)
 
@@ -656,10 +677,15 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
     if parsed is not None:
         _verified[(board.pk, ballot_id)] = (text, parsed)
     try:
-        _pend(board, kind=kind, ballot_id=ballot_id, body=text, application_id=application_id)
+        # When no other request holds the board's lock, append right away, after whatever is pending: no
+        # pending row to write, commit and delete. Otherwise join that request's group commit.
+        appended = _append(board, own=_Own(kind, ballot_id, text, application_id))
+        if appended is None:
+            _pend(board, kind=kind, ballot_id=ballot_id, body=text, application_id=application_id)
+            appended = _append(board) or []
         # Our entry, when this request's own append took it (the usual case): no query to read it back; it
         # is committed, since _append returns after its transaction.
-        entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+        entry: Entry | None = next((e for e in appended if e.ballot_id == ballot_id), None)
     finally:
         _verified.pop((board.pk, ballot_id), None)
     for _ in range(1000):
@@ -673,7 +699,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
                 raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position "
                                    f"{entry.position}")
             return Answer(entry.receipt or {}, stored=True)
-        entry = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+        entry = next((e for e in _append(board) or [] if e.ballot_id == ballot_id), None)
     raise EvotingError("board.not-ready", "the board is too busy; send the same ballot again")  # pragma: no cover
 
 
@@ -682,25 +708,35 @@ def append_pending(board: Board) -> int:
     lock: the entries, their heads and receipts, the new head and the confirmation SMS in one transaction.
     Pending submissions that can no longer be appended (the polls closed) are dropped: their requests answer
     polls.closed. Returns the number appended."""
-    return len(_append(board))
+    return len(_append(board) or [])
 
 
-def _append(board: Board) -> list[Entry]:
+def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
     """append_pending's work; returns the entries appended (committed once it returns, unless the caller
-    holds a transaction of its own)."""
+    holds a transaction of its own). With ``own``, a verified submission that is not pending: appended
+    after the pending ones, unless its ballot id is taken; None (nothing done) when another append holds
+    the board's lock."""
     with transaction.atomic():
         sql = _append_sql()
         with connection.cursor() as cursor:
-            cursor.execute(sql.lock, [board.pk])
-            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], cursor.fetchone())
+            cursor.execute(sql.lock if own is None else sql.try_lock, [board.pk])
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], row)
             cursor.execute(sql.pending, [locked.pk, APPEND_BATCH])
             pending = [_Waiting(*row) for row in cursor.fetchall()]
+            if own is not None:
+                cursor.execute(sql.own, [locked.pk, own.ballot_id, own.application_id, own.application_id])
+                taken_, phone, language = cursor.fetchone()
+                pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
+                                        bool(taken_)))
         if not pending:
             return []
         manifest = board_manifest(locked)
         time_ = max(now_ms(), locked.last_time)
         if locked.state != Board.State.READY or time_ >= manifest.closes:
-            _delete_pending([item.pk for item in pending])
+            _delete_pending([item.pk for item in pending if item.pk])
             return []
         taken = {item.ballot_id for item in pending if item.taken}
         state, board_key = chain_state(locked), keys.board_key()
@@ -732,7 +768,7 @@ def _append(board: Board) -> list[Entry]:
                                  line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
                                  receipt=appended.receipt))
         _insert(entries)
-        _delete_pending([item.pk for item in pending])
+        _delete_pending([item.pk for item in pending if item.pk])
         # One UPDATE of the head (not save(): Board's post_save receivers have nothing to do with an append).
         with connection.cursor() as cursor:
             cursor.execute(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
