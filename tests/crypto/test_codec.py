@@ -177,25 +177,6 @@ def test_a_range_proof_holds_1_to_256_challenges_and_responses():
     assert error.where == "p.v[1]"
 
 
-
-@pytest.mark.parametrize("spelling", [
-    Scalar(0xABCDEF).hex().upper(),               # uppercase: fromhex reads it, the spec does not
-    " " + Scalar(0xAB).hex()[:62] + " ",          # 64 characters with spaces that fromhex would skip
-    (L).to_bytes(32, "little").hex(),             # l itself: not reduced
-    (2**256 - 1).to_bytes(32, "little").hex(),    # the largest 32-byte value
-    "g" * 64,
-])
-def test_a_list_of_scalars_read_in_one_pass_refuses_what_one_at_a_time_refuses(spelling):
-    assert len(spelling) == 64  # so that the one-pass reader is tried, not skipped
-    # Every item but the third is canonical: the one-pass reader must fall back and name the third.
-    good = [Scalar(i).hex() for i in (1, 2, 3, 4)]
-    values = good[:2] + [spelling] + good[2:]
-    error = _refused(codec.range_proof_from_json, {"c": values, "v": [Scalar(1).hex()] * 5}, "p")
-    assert error.where == "p.c[2]"
-    assert _refused(codec.scalar_of, spelling, "s").what == error.what
-    assert codec.scalars_of(good, "p.c") == tuple(Scalar(i) for i in (1, 2, 3, 4))
-    assert codec.scalars_of([(L - 1).to_bytes(32, "little").hex()], "p.c") == (Scalar(L - 1),)
-
 def test_a_label_is_each_part_length_prefixed_in_utf8():
     assert codec.label() == b""
     assert codec.label("ab", "é", "") == b"\x00\x00\x00\x02ab\x00\x00\x00\x02\xc3\xa9\x00\x00\x00\x00"

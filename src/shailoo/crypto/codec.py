@@ -10,7 +10,7 @@ from shailoo.crypto.chaum_pedersen import ChaumPedersenProof
 from shailoo.crypto.disjunctive import MAX_BRANCHES, RangeProof
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidEncoding
-from shailoo.crypto.group import L, Point, Scalar
+from shailoo.crypto.group import Point, Scalar
 from shailoo.crypto.schnorr import SchnorrProof
 
 VERSION = 2
@@ -119,28 +119,14 @@ def range_proof_to_json(proof: RangeProof) -> dict[str, list[str]]:
     return {"c": [c.hex() for c in proof.challenges], "v": [v.hex() for v in proof.responses]}
 
 
-def scalars_of(values: list[Any], where: str) -> tuple[Scalar, ...]:
-    """A list of canonical scalars: read in one pass when every item is well formed (the common case), item
-    by item otherwise, so that a failure names the first bad item exactly as ``scalar_of`` does."""
-    if all(type(value) is str and len(value) == 64 for value in values):
-        joined = "".join(values)
-        try:
-            raw = bytes.fromhex(joined)
-        except ValueError:
-            raw = b""
-        # One round trip for the whole list: only lowercase hex without spaces gives the same text back.
-        if raw.hex() == joined:
-            numbers = [int.from_bytes(raw[start : start + 32], "little") for start in range(0, len(raw), 32)]
-            if all(number < L for number in numbers):
-                return tuple(map(Scalar, numbers))
-    return tuple(scalar_of(value, f"{where}[{i}]") for i, value in enumerate(values))
-
-
 def range_proof_from_json(data: Any, where: str) -> RangeProof:
     fields(data, where, ("c", "v"))
     challenges = items(data, "c", where, 1, MAX_BRANCHES)
     responses = items(data, "v", where, 1, MAX_BRANCHES)
-    return RangeProof(scalars_of(challenges, f"{where}.c"), scalars_of(responses, f"{where}.v"))
+    return RangeProof(
+        tuple(scalar_of(c, f"{where}.c[{i}]") for i, c in enumerate(challenges)),
+        tuple(scalar_of(v, f"{where}.v[{i}]") for i, v in enumerate(responses)),
+    )
 
 
 def proof_to_json(proof: SchnorrProof | ChaumPedersenProof) -> dict[str, str]:
