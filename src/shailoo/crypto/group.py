@@ -255,6 +255,16 @@ class FixedBase:
         _lib.decaf_255_point_add(out, out, addend.decoded())
         return Point._wrap(owner, out)
 
+    def encrypt(self, scalar: Scalar, addend: Point) -> tuple[Point, Point]:
+        """(scalar * G, scalar * point + addend): an ElGamal encryption under this key, constant time, both
+        points in one allocation."""
+        owner, first = decaf.allocate(2 * decaf.POINT_SIZE)
+        second, encoded = first + decaf.POINT_SIZE, scalar.to_bytes()
+        _lib.decaf_255_precomputed_scalarmul(first, decaf.BASE_TABLE, encoded)
+        _lib.decaf_255_precomputed_scalarmul(second, self._table, encoded)
+        _lib.decaf_255_point_add(second, second, addend.decoded())
+        return Point._wrap(owner, first), Point._wrap(owner, second)
+
 
 @lru_cache(maxsize=16)
 def fixed_base(point: Point) -> FixedBase:
@@ -293,7 +303,8 @@ class Commitments:
     __slots__ = ("_owner", "_first", "_second", "_framed", "_slots", "_count")
 
     def __init__(self, count: int) -> None:
-        self._owner, self._first = decaf.allocate(2 * decaf.POINT_SIZE)
+        # Two scratch points, then room for the prover's count / 2 shifted terms (one allocation).
+        self._owner, self._first = decaf.allocate((2 + (count + 1) // 2) * decaf.POINT_SIZE)
         self._second = self._first + decaf.POINT_SIZE
         # The slots live in a bytearray that libdecaf writes through a cffi view (no copy in, one copy out).
         self._framed = bytearray(_EMPTY_SLOT * count)
@@ -314,7 +325,9 @@ class Commitments:
         multiply, select, add, encode = (_lib.decaf_255_precomputed_scalarmul, _lib.decaf_255_point_cond_sel,
                                          _lib.decaf_255_point_add, _lib.decaf_255_point_encode)
         base, key, first, slots = decaf.BASE_TABLE, table._table, self._first, self._slots
-        owner, shifted = decaf.allocate(count * size)
+        if 2 * count > self._count:
+            raise ValueError(f"{count} branches need {2 * count} slots, there are {self._count}")
+        shifted = self._second + size
         others = shifts[:true] + shifts[true + 1 :]
         for index, shift in enumerate(others):
             multiply(shifted + index * size, base, (shift % L).to_bytes(32, "little"))
@@ -333,7 +346,6 @@ class Commitments:
                 select(chosen, chosen, shifted + (branch - 1) * size, branch > true)
             add(first, first, chosen)
             encode(slots + (2 * branch + 1) * _FRAME, first)
-        del owner
 
     def verify_branches(self, table: FixedBase, pad: Point, data: Point, low: int, challenges: Iterable[int],
                         responses: Iterable[int]) -> None:
