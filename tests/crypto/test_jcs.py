@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 from shailoo.crypto import jcs
 from shailoo.crypto.jcs import UnreadableInput
 
+from .strategies import examples
+
 
 def test_keys_sort_by_utf16_code_units_as_rfc_8785_3_2_3_shows():
     value = {"€": "Euro Sign", "\r": "Carriage Return", "\ufb33": "Hebrew Letter Dalet With Dagesh", "1": "One",
@@ -29,7 +31,7 @@ def test_integers_literals_and_nesting_have_one_form():
             jcs.canonical({"x": bad})
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=examples(50), deadline=None)
 @given(st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text(),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children, max_size=4),
