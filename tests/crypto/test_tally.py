@@ -7,11 +7,12 @@ import itertools
 import pytest
 
 from shailoo.crypto import decryption, jcs, signature, tally, verify
+from shailoo.crypto.ballot import encrypt_ballot
 from shailoo.crypto.errors import CryptoError, InvalidProof
 from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
 
 from .election import new_election, write_before_decryption
-from .strategies import HOLDERS
+from .strategies import HOLDERS, SMALL_MANIFEST
 
 VOTES = [
     {"mayor": frozenset({"m0"}), "council": frozenset({"k1", "k2"}), "referendum": frozenset({"yes"})},
@@ -231,3 +232,24 @@ def test_the_published_tally_and_results_read_back_and_name_their_shape(election
         tally.totals_from_json(verified.manifest, {**results, "contests": [
             {**row, "options": [{**row["options"][0], "extra": 1}, *row["options"][1:]]}, *results["contests"][1:]]}, "r")
     assert caught.value.what == "unexpected key 'extra'"
+
+
+def test_sums_add_only_ballots_and_sums_of_their_own_shape():
+    """A ballot or sums of another shape (a contest or an option fewer) are refused, never added in part."""
+    sums = tally.empty_sums(SMALL_MANIFEST)
+    encrypted, _ = encrypt_ballot(SMALL_MANIFEST, base_mul(Scalar(5)), VOTES[0])
+    added = tally.add_ballot(sums, encrypted)
+    assert [len(row) for row in added] == [3, 4, 3]
+    short = dataclasses.replace(encrypted, contests=encrypted.contests[:2])
+    narrow = dataclasses.replace(encrypted, contests=(
+        dataclasses.replace(encrypted.contests[0], selections=encrypted.contests[0].selections[:2]),
+        *encrypted.contests[1:]))
+    for other in (short, narrow):
+        with pytest.raises(ValueError):
+            tally.add_ballot(sums, other)
+    for other in (added[:2], (added[0][:2], *added[1:])):
+        for left, right in ((sums, other), (other, sums)):
+            with pytest.raises(ValueError):
+                tally.add_sums(left, right)
+            with pytest.raises(ValueError):
+                tally.subtract_sums(left, right)
