@@ -109,5 +109,7 @@ def test_range_proof_is_bound_to_its_label_and_range():
 
 def test_an_honest_prover_refuses_a_value_outside_the_range():
     nonce = random_scalar(SYSTEM)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^value 2 is outside 0\.\.1: no honest proof exists$"):
         prove_range(encrypt(2, KEYS.public, nonce), 2, nonce, KEYS.public, 0, 1, CONTEXT, b"r")
+    with pytest.raises(ValueError, match=r"^value 0 is outside 1\.\.3: no honest proof exists$"):
+        prove_range(encrypt(0, KEYS.public, nonce), 0, nonce, KEYS.public, 1, 3, CONTEXT, b"r")

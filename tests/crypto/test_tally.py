@@ -253,3 +253,12 @@ def test_sums_add_only_ballots_and_sums_of_their_own_shape():
                 tally.add_sums(left, right)
             with pytest.raises(ValueError):
                 tally.subtract_sums(left, right)
+
+
+def test_a_holder_never_signs_a_decryption_of_sums_of_another_shape(election):
+    e, verified = election
+    sums = verified.tally.sums
+    for other in (sums[:2], (sums[0][:2], *sums[1:])):
+        wrong = dataclasses.replace(verified.tally, sums=other)
+        with pytest.raises(ValueError):
+            tally.make_partial(SMALL_MANIFEST, wrong, 1, e.ceremony.secret_shares[1], HOLDERS[1])
