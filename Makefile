@@ -60,7 +60,6 @@ messages: install
 
 setup: install messages
 	$(BIN)/shailoo migrate --noinput -v0
-	$(BIN)/shailoo createcachetable
 	$(BIN)/shailoo collectstatic --noinput -v0
 
 # The demo signs voters in through the local test identity provider (never in production, which

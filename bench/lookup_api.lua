@@ -3,12 +3,7 @@
 -- at random from a sample file (listed PINs and PINs on no list). Arguments: PINS_FILE [CHALLENGES_FILE SKIP
 -- THREADS]: with a file of solved proof-of-work payloads, each request carries one never used before (thread
 -- t of THREADS takes lines SKIP + t, SKIP + t + THREADS, ...).
-local threads = {}
-
-function setup(thread)
-  thread:set("tid", #threads + 1)
-  table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "wrk_report.lua")
 
 function init(args)
   pins = {}
@@ -33,21 +28,4 @@ function request()
     body = '{"pin": "' .. pin .. '", "altcha": "' .. payload .. '"}'
   end
   return wrk.format("POST", "/api/v1/lookup", {["Content-Type"] = "application/json"}, body)
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local counts = {}
-  for _, thread in ipairs(threads) do
-    local s = thread:get("statuses")
-    for code, n in pairs(s) do counts[code] = (counts[code] or 0) + n end
-  end
-  local parts = {}
-  for code, n in pairs(counts) do parts[#parts + 1] = code .. "=" .. n end
-  io.write("statuses " .. table.concat(parts, " ") .. "\n")
-  io.write(string.format("p50_ms %.2f\np90_ms %.2f\np99_ms %.2f\n", latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000, latency:percentile(99) / 1000))
 end

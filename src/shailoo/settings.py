@@ -209,7 +209,7 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Without Redis (`make run`), a table in the database: every gunicorn worker shares it, so the rate
-    # limits count one client once (`shailoo createcachetable` makes it; `make setup` runs that).
+    # limits count one client once (`migrate` makes it: shailoo.web's post_migrate handler).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shailoo_cache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -22,11 +22,11 @@ class SerialWSGIServer(ThreadedWSGIServer):
             super().process_request_thread(request, client_address)
 
 
-@pytest.fixture
-def relay(transactional_db) -> Iterator[str]:
+def serial_live_server(ports: range) -> Iterator[str]:
+    """A live server on the first free port of `ports`, serving one request at a time; yields its URL."""
     from pytest_django.live_server_helper import LiveServer
 
-    for port in PORTS:
+    for port in ports:
         server = LiveServer(f"127.0.0.1:{port}", start=False)
         server.thread.server_class = SerialWSGIServer
         try:
@@ -38,4 +38,9 @@ def relay(transactional_db) -> Iterator[str]:
         finally:
             server.stop()
         return
-    pytest.fail("no free port in 8500-8559")
+    pytest.fail(f"no free port in {ports.start}-{ports.stop - 1}")
+
+
+@pytest.fixture
+def relay(transactional_db) -> Iterator[str]:
+    yield from serial_live_server(PORTS)

@@ -48,23 +48,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def holders_server(transactional_db) -> Iterator[str]:
     """A live server for the holders' programs, serving one request at a time."""
-    from pytest_django.live_server_helper import LiveServer
+    from tests.ceremony.conftest import serial_live_server
 
-    from tests.ceremony.conftest import SerialWSGIServer
-
-    for port in PORTS:
-        server = LiveServer(f"127.0.0.1:{port}", start=False)
-        server.thread.server_class = SerialWSGIServer
-        try:
-            server.start()
-        except OSError:
-            continue
-        try:
-            yield server.url
-        finally:
-            server.stop()
-        return
-    pytest.fail(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
+    yield from serial_live_server(PORTS)
 
 
 def _keyholders(*commands: tuple[str, ...]) -> list[str]:
