@@ -204,6 +204,9 @@ def test_a_total_that_does_not_match_names_its_place(election):
         tally.check_totals(points, wrong)
     assert (caught.value.check, caught.value.where, caught.value.what) == (
         "results.total", "results.json [1][3]", "total 1 does not match the decryption")
+    for short in (EXPECTED[:2], (EXPECTED[0], EXPECTED[1][:3], EXPECTED[2])):  # never checked in part
+        with pytest.raises(ValueError):
+            tally.check_totals(points, short)
 
 
 def test_the_published_tally_and_results_read_back_and_name_their_shape(election):
