@@ -156,7 +156,13 @@ def test_a_partial_decryption_is_checked_field_by_field(election):
     with pytest.raises(CryptoError) as caught:
         decryption.check_share(verified, resigned(contests=[{**contests[0], "options": contests[0]["options"][:2]},
                                                             *contests[1:]]), "d")
-    assert caught.value.what == "'options' must hold 3..3 items, got 2"
+    assert (caught.value.what, caught.value.where) == ("'options' must hold 3..3 items, got 2", "d holder 2")
+    error = _check_refused(verified, resigned(head="AB" * 64), "schema.hex")
+    assert (error.where, error.what) == ("d holder 2.head", "expected 128 lowercase hex digits")
+    keys = [verified.ceremony.verification_key(j) for j in range(1, 5)]
+    for sums in (verified.tally.sums[:2], (verified.tally.sums[0][:2], *verified.tally.sums[1:])):
+        with pytest.raises(ValueError):  # sums of another shape than the manifest's: never checked in part
+            tally.check_partial(verified.manifest, dataclasses.replace(verified.tally, sums=sums), keys, good, "d")
     cell = contests[1]["options"][3]
     error = _check_refused(verified, resigned(contests=[contests[0], {**contests[1], "options": [
         *contests[1]["options"][:3], {**cell, "proof": contests[1]["options"][2]["proof"]}]}, contests[2]]),
