@@ -166,6 +166,16 @@ def test_the_receipt_command_answers_even_when_the_check_itself_fails(published,
     assert capsys.readouterr().out == "cannot check: RuntimeError: disk on fire\n"
 
 
+def test_an_earlier_entry_changed_in_place_contradicts_the_head_the_board_signed(election, published, tmp_path):
+    path = tmp_path / "changed"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, [lines[0], {**lines[1], "time": lines[1]["time"] + 1}, *lines[2:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the record contradicts the board's signed receipt: the chain's head after position 4 "
+        "differs, so an earlier entry was changed, dropped or inserted (keep the receipt: it is evidence)")
+
+
 def test_a_malformed_entry_is_named_by_its_line(election, published, tmp_path):
     path = tmp_path / "malformed"
     shutil.copytree(published, path)
