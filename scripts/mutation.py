@@ -7,6 +7,7 @@ lists as equivalent. Exits 1 when a surviving mutant is not listed there, so the
 """
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -101,7 +102,9 @@ def main() -> int:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
         started = time.monotonic()
         command = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(arguments.jobs)]
-        run = subprocess.run(command + ([pattern] if pattern else []), cwd=ROOT, check=False)
+        # Fixed and fewer hypothesis examples per mutant (tests/conftest.py, tests/crypto/strategies.py).
+        environment = {**os.environ, "SHAILOO_HYPOTHESIS_PROFILE": "mutation"}
+        run = subprocess.run(command + ([pattern] if pattern else []), cwd=ROOT, env=environment, check=False)
         print(f"\nmutmut ran for {time.monotonic() - started:.0f} s with {arguments.jobs} job(s)")
         if run.returncode != 0:
             return run.returncode

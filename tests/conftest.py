@@ -8,6 +8,14 @@ import sys
 import time
 
 import pytest
+from hypothesis import settings
+
+# A mutation run (scripts/mutation.py sets SHAILOO_HYPOTHESIS_PROFILE=mutation) wants a mutant's verdict to
+# be the same every time it is tested: fixed examples and no example database shared between mutants. The
+# crypto tests also draw fewer examples then (tests/crypto/strategies.py, `examples`).
+settings.register_profile("mutation", derandomize=True, database=None)
+if os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation":
+    settings.load_profile("mutation")
 
 # tests/replica run against a real primary and streaming replica, in a run of their own (scripts/test-replica,
 # `make test-replica`, .ci/run), which sets SHAILOO_TEST_REPLICA_DIR.

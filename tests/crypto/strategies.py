@@ -1,11 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
 """Hypothesis strategies and the small elections shared by the crypto tests."""
+import os
+
 from hypothesis import strategies as st
 
 from shailoo.crypto.group import L, Scalar
 from shailoo.crypto.manifest import Authorities, Contest, Manifest, Option
 from shailoo.crypto.randomness import SeededRandomness
 from shailoo.crypto.signature import generate_signing_key
+
+#: Set by scripts/mutation.py (docs/testing.md, "Mutation testing"): a mutant's tests then draw a fifth of
+#: their examples (at least 2, derandomized by the "mutation" profile that tests/conftest.py loads), so a
+#: surviving mutant, which runs every test that reaches it, costs less. The normal suite is unchanged.
+MUTATION_RUN = os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation"
+
+
+def examples(normal: int) -> int:
+    """The ``max_examples`` of a property test: ``normal``, or a fifth of it in a mutation run."""
+    return max(2, normal // 5) if MUTATION_RUN else normal
+
 
 scalars = st.integers(min_value=0, max_value=L - 1).map(Scalar)
 nonzero_scalars = st.integers(min_value=1, max_value=L - 1).map(Scalar)

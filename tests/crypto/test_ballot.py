@@ -18,7 +18,7 @@ from shailoo.crypto.manifest import Contest, Option
 from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.signature import generate_signing_key
 
-from .strategies import SMALL_MANIFEST, allowed_choices, manifest_with
+from .strategies import SMALL_MANIFEST, allowed_choices, examples, manifest_with
 
 KEYS = generate_signing_key()
 CHOICES = {"mayor": frozenset({"m1"}), "council": frozenset({"k0", "k3"}), "referendum": frozenset({"yes"})}
@@ -39,7 +39,7 @@ def _replace_selection(ballot, contest_index, option_index, value):
     return dataclasses.replace(ballot, contests=tuple(contests))
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=examples(6), deadline=None)
 @given(allowed_choices())
 def test_every_allowed_choice_encrypts_to_a_verifiable_ballot_that_opens_to_it(choices):
     ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, choices)
@@ -60,6 +60,30 @@ def test_every_allowed_choice_encrypts_to_a_verifiable_ballot_that_opens_to_it(c
 def test_a_device_refuses_to_encrypt_marks_that_break_the_rules(choices):
     with pytest.raises(ValueError):
         ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, choices)
+
+
+def test_the_refusal_names_the_marks_and_the_contest_and_a_contest_left_out_is_encrypted_unmarked():
+    with pytest.raises(ValueError) as caught:
+        ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, {**CHOICES, "mayor": frozenset({"m1", "m0"})})
+    assert str(caught.value) == "marks ['m0', 'm1'] break the rules of contest mayor"
+    without_council = {"mayor": CHOICES["mayor"], "referendum": CHOICES["referendum"]}
+    ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, without_council)
+    ballots.verify_ballot(SMALL_MANIFEST, KEYS.public, ballot, "ballot")
+    assert ballots.verify_opening(SMALL_MANIFEST, KEYS.public, ballot, opening, "ballot") == {
+        **without_council, "council": frozenset()}
+    with pytest.raises(ValueError) as caught:  # mayor wants one mark: leaving it out is no mark at all
+        ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, {"council": frozenset(), "referendum": frozenset({"no"})})
+    assert str(caught.value) == "marks [] break the rules of contest mayor"
+
+
+def test_an_opening_never_answers_for_a_ballot_of_another_shape_than_the_manifest():
+    """verify_opening is given a ballot already shape-checked (board.accept_challenge); given one with a
+    contest fewer, consistent with its own opening, it refuses instead of opening the contests it has."""
+    ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    short = dataclasses.replace(ballot, contests=ballot.contests[:2])
+    short_opening = dataclasses.replace(opening, marks=opening.marks[:2])
+    with pytest.raises(ValueError):
+        ballots.verify_opening(SMALL_MANIFEST, KEYS.public, short, short_opening, "b")
 
 
 def test_a_ballot_with_two_marks_in_a_one_mark_contest_fails_its_range_proof():

@@ -142,6 +142,55 @@ def test_the_receipt_command_exits_with_the_answer_and_refuses_a_forged_receipt(
     assert receipt.main([str(published), str(path)]) == 2
 
 
+def test_the_receipt_command_in_process_reads_its_two_paths_and_says_what_it_checks(election, published, tmp_path,
+                                                                                    capsys):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(election.receipts[3]))
+    assert receipt.main([str(published), str(path)]) == receipt.COUNTED
+    assert capsys.readouterr().out == (f"ballot {election.receipts[3]['code']} at position 4 is counted: it is the "
+                                       "last ballot of its credential\n")
+    with pytest.raises(SystemExit) as done:
+        receipt.main(["--help"])
+    assert done.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert help_text.startswith("usage: ")
+    assert "[-h] record receipt Check a voter's receipt against a Shailoo election record. positional" in help_text
+
+
+def test_the_receipt_command_answers_even_when_the_check_itself_fails(published, tmp_path, capsys, monkeypatch):
+    def failing(record_path, receipt_path):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(receipt, "check", failing)
+    assert receipt.main([str(published), str(tmp_path / "r.json")]) == receipt.MISSING
+    assert capsys.readouterr().out == "cannot check: RuntimeError: disk on fire\n"
+
+
+def test_an_earlier_entry_changed_in_place_contradicts_the_head_the_board_signed(election, published, tmp_path):
+    path = tmp_path / "changed"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, [lines[0], {**lines[1], "time": lines[1]["time"] + 1}, *lines[2:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the record contradicts the board's signed receipt: the chain's head after position 4 "
+        "differs, so an earlier entry was changed, dropped or inserted (keep the receipt: it is evidence)")
+
+
+def test_a_malformed_entry_is_named_by_its_line(election, published, tmp_path):
+    path = tmp_path / "malformed"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    assert lines[2]["type"] == "challenge"
+    for changed, what in (({**lines[2], "extra": 1}, "board.jsonl:3: unexpected key 'extra'"),
+                          ({**lines[2], "ballot": {**lines[2]["ballot"], "ballot_id": "AB" * 16}},
+                           "board.jsonl:3.ballot_id: expected 32 lowercase hex digits"),
+                          ({**lines[2], "position": "2"}, "board.jsonl:3: 'position' must be an integer, got '2'"),
+                          ([lines[2]], "board.jsonl:3: expected an object")):
+        write_lines(path / record.BOARD, [*lines[:2], changed, *lines[3:]])
+        assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+            receipt.MISSING, f"the board cannot be read or checked: {what}")
+
+
 # Appending and closing at their limits --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -170,7 +219,7 @@ def test_entries_may_come_at_the_opening_at_equal_times_and_until_just_before_th
     assert first.entry == {"position": 1, "type": "ballot", "time": opens, "tracking": cast.tracking.hex(),
                            "cast": ballot.cast_to_json(cast)}
     for moment in (closes, opens - 1):
-        with pytest.raises(ValueError, match=f"time {moment} is before the previous entry or outside the polls"):
+        with pytest.raises(ValueError, match=f"^time {moment} is before the previous entry or outside the polls$"):
             board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, moment, BOARD)
     with pytest.raises(ValueError, match="before the previous entry"):
         board.append_ballot(SMALL_MANIFEST, last.state, cast, closes - 2, BOARD)
@@ -179,10 +228,10 @@ def test_entries_may_come_at_the_opening_at_equal_times_and_until_just_before_th
 def test_the_close_entry_counts_the_entries_and_nothing_follows_it(election, cast):
     opens, closes = SMALL_MANIFEST.opens, SMALL_MANIFEST.closes
     state = board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, closes - 1, BOARD).state
-    with pytest.raises(ValueError, match="the close entry comes at or after the closing time"):
+    with pytest.raises(ValueError, match="^the close entry comes at or after the closing time$"):
         board.close_board(SMALL_MANIFEST, state, closes - 1, 1, 0, BOARD)
     for ballots, challenges in ((0, 0), (1, 1), (2, 0)):
-        with pytest.raises(ValueError, match="ballots and challenges must add up to the entries before the close"):
+        with pytest.raises(ValueError, match="^ballots and challenges must add up to the entries before the close$"):
             board.close_board(SMALL_MANIFEST, state, closes, ballots, challenges, BOARD)
     closed = board.close_board(SMALL_MANIFEST, state, closes, 1, 0, BOARD)
     assert closed.receipt is None and closed.state == board.BoardState(2, closed.state.head, closes, True)
@@ -195,9 +244,9 @@ def test_the_close_entry_counts_the_entries_and_nothing_follows_it(election, cas
                                                  board.close_parts(1, 0, bytes.fromhex(entry["signature"])))
     later = board.close_board(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), closes + 5, 0, 0, BOARD)
     assert later.state.time == closes + 5 and later.state.position == 1
-    with pytest.raises(ValueError, match="the board is already closed"):
+    with pytest.raises(ValueError, match="^the board is already closed$"):
         board.close_board(SMALL_MANIFEST, closed.state, closes, 1, 0, BOARD)
-    with pytest.raises(ValueError, match="the board is closed: no entry can follow the close entry"):
+    with pytest.raises(ValueError, match="^the board is closed: no entry can follow the close entry$"):
         board.append_ballot(SMALL_MANIFEST, dataclasses.replace(state, closed=True), cast, opens + 1, BOARD)
 
 

@@ -175,7 +175,7 @@ def test_holders_are_numbered_1_to_n_and_each_draws_k_coefficients():
     assert [len(c.start_holder(cer, i).coefficients) for i in (1, 4)] == [3, 3]
     assert c.start_holder(cer, 1).index == 1
     for index in (0, 5):
-        with pytest.raises(ValueError, match="holder indices run from 1 to n"):
+        with pytest.raises(ValueError, match="^holder indices run from 1 to n$"):
             c.start_holder(cer, index)
     secrets = c.HolderSecrets(2, Scalar(5), (Scalar(7),))
     assert c.HolderSecrets.from_json(secrets.to_json()) == secrets

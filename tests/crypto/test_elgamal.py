@@ -9,19 +9,19 @@ from shailoo.crypto.group import Scalar, base_mul
 from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.signature import generate_signing_key
 
-from .strategies import scalars, small_messages
+from .strategies import examples, scalars, small_messages
 
 KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 SEARCH = DiscreteLog(5_000_000)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(small_messages, scalars)
 def test_decryption_recovers_the_encrypted_count(message, nonce):
     assert SEARCH.find(decrypt_to_point(encrypt(message, KEYS.public, nonce), KEYS.secret)) == message
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(small_messages, small_messages, scalars, scalars)
 def test_sum_of_ciphertexts_encrypts_the_sum_of_counts(a, b, r, s):
     total = encrypt(a, KEYS.public, r) + encrypt(b, KEYS.public, s)
@@ -44,7 +44,7 @@ def test_discrete_log_refuses_counts_beyond_its_bound():
         DiscreteLog(100).find(base_mul(Scalar(101)))
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=examples(5), deadline=None)
 @given(st.integers(min_value=1, max_value=2**64))
 def test_same_count_under_fresh_nonces_gives_unlinkable_ciphertexts(seed):
     assert encrypt(1, KEYS.public, Scalar(seed)) != encrypt(1, KEYS.public, Scalar(seed + 1))

@@ -26,7 +26,7 @@ from shailoo.crypto.group import (
 )
 from shailoo.crypto.randomness import SeededRandomness, random_scalar
 
-from .strategies import CONTESTS, scalars
+from .strategies import CONTESTS, examples, scalars
 
 KEY = base_mul(Scalar(0x5EED))
 CONTEXT = b"Q" * 64
@@ -36,7 +36,7 @@ def _slots(commitments: Commitments, count: int) -> list[Point]:
     return [Point.from_bytes(data) for data in commitments.encodings()[:count]]
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.integers(1, 5).flatmap(lambda n: st.tuples(
     st.lists(scalars, min_size=n, max_size=n), st.lists(scalars, min_size=n, max_size=n), st.integers(0, n - 1))))
 def test_disjunctive_commitments_are_the_textbook_ones_for_every_true_branch(drawn):
@@ -60,7 +60,7 @@ def test_each_simulated_shift_lands_in_its_own_branch():
         assert _slots(commitments, 8)[1::2] == [KEY * b + base_mul(s) for b, s in zip(blinds, shifts, strict=True)]
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=examples(20), deadline=None)
 @given(st.integers(0, 3), st.lists(st.tuples(scalars, scalars), min_size=1, max_size=4), scalars, scalars)
 def test_the_verifier_recomputes_the_textbook_commitments(low, branches, pad_log, data_log):
     pad, data = base_mul(pad_log), base_mul(data_log)
@@ -111,7 +111,7 @@ def _textbook_proof(ciphertext, value, nonce, low, high, label, rng):
     return [c.hex() for c in challenges], [(t + c * nonce).hex() for (t, _), c in zip(draws, challenges, strict=True)]
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.integers(0, 3).flatmap(lambda low: st.integers(low, low + 4).flatmap(
     lambda high: st.tuples(st.just(low), st.just(high), st.integers(low, high)))), st.binary(min_size=1, max_size=8))
 def test_the_prover_gives_the_textbook_proof_byte_for_byte(bounds, seed):

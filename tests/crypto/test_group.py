@@ -27,7 +27,7 @@ from shailoo.crypto.group import (
     public_combination,
 )
 
-from .strategies import scalars
+from .strategies import examples, scalars
 
 # RFC 9496, A.1: encodings of 0B .. 15B.
 SMALL_MULTIPLES = [
@@ -142,7 +142,7 @@ def test_scalars_at_or_above_the_group_order_are_rejected():
     assert Scalar.from_bytes((L - 1).to_bytes(32, "little")).value == L - 1
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(scalars, scalars)
 def test_scalar_multiplication_distributes_and_composes(a, b):
     assert base_mul(a + b) == base_mul(a) + base_mul(b)
@@ -150,7 +150,7 @@ def test_scalar_multiplication_distributes_and_composes(a, b):
     assert base_mul(a) - base_mul(a) == IDENTITY
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(scalars)
 def test_scalar_and_point_encodings_round_trip(a):
     assert Scalar.from_hex(a.hex()) == a
@@ -183,7 +183,7 @@ def test_an_empty_running_sum_is_the_identity():
     assert PointSum().total() == IDENTITY
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(scalars, scalars, scalars)
 def test_variable_time_double_multiplication_agrees_with_the_constant_time_path(a, b, c):
     point = base_mul(c)
@@ -193,7 +193,7 @@ def test_variable_time_double_multiplication_agrees_with_the_constant_time_path(
     assert public_combination(ZERO, point, b) == point * b
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(scalars, scalars)
 def test_a_precomputed_table_multiplies_like_the_generic_ladder(a, b):
     point = base_mul(a)

@@ -15,7 +15,7 @@ from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.schnorr import prove_knowledge, verify_knowledge
 from shailoo.crypto.signature import generate_signing_key
 
-from .strategies import labels, nonzero_scalars, scalars
+from .strategies import examples, labels, nonzero_scalars, scalars
 
 CONTEXT = b"Q" * 64
 KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
@@ -25,7 +25,7 @@ def _bump(value: Scalar) -> Scalar:
     return value + Scalar(1)
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(nonzero_scalars, labels)
 def test_schnorr_proof_accepts_the_prover_and_rejects_any_changed_part(secret, label):
     public = base_mul(secret)
@@ -43,7 +43,7 @@ def test_schnorr_proof_accepts_the_prover_and_rejects_any_changed_part(secret, l
         verify_knowledge(proof, public, b"other election", label, "here")
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(nonzero_scalars, nonzero_scalars)
 def test_chaum_pedersen_proves_equal_logs_and_nothing_else(secret, other_base_log):
     base2 = base_mul(other_base_log)
@@ -64,7 +64,7 @@ def test_chaum_pedersen_for_different_logs_does_not_verify():
         verify_equal_logs(proof, GENERATOR, public1, base2, base2 * (secret + Scalar(1)), CONTEXT, b"cp", "x")
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(st.data())
 def test_range_proof_accepts_every_value_in_range(data):
     low = data.draw(st.integers(0, 3))
@@ -76,7 +76,7 @@ def test_range_proof_accepts_every_value_in_range(data):
     verify_range(proof, ciphertext, KEYS.public, low, high, CONTEXT, b"r", "here")
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=examples(10), deadline=None)
 @given(st.integers(0, 1), st.integers(0, 3), st.sampled_from(["challenges", "responses"]))
 def test_zero_one_proof_rejects_any_tampered_scalar(value, position, part):
     nonce = random_scalar(SYSTEM)
@@ -109,5 +109,7 @@ def test_range_proof_is_bound_to_its_label_and_range():
 
 def test_an_honest_prover_refuses_a_value_outside_the_range():
     nonce = random_scalar(SYSTEM)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^value 2 is outside 0\.\.1: no honest proof exists$"):
         prove_range(encrypt(2, KEYS.public, nonce), 2, nonce, KEYS.public, 0, 1, CONTEXT, b"r")
+    with pytest.raises(ValueError, match=r"^value 0 is outside 1\.\.3: no honest proof exists$"):
+        prove_range(encrypt(0, KEYS.public, nonce), 0, nonce, KEYS.public, 1, 3, CONTEXT, b"r")

@@ -12,7 +12,7 @@ from shailoo.crypto import record
 from shailoo.crypto.verify import verify_record
 
 from .election import new_election, write_json, write_lines
-from .strategies import allowed_choices, manifest_with
+from .strategies import allowed_choices, examples, manifest_with
 
 _HEX = "0123456789abcdef"
 
@@ -29,7 +29,7 @@ def elections(draw):
     return manifest, voters, steps, choices
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(6), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(elections())
 def test_an_honest_random_election_always_verifies(tmp_path_factory, case):
     manifest, voters, steps, choices = case
@@ -87,7 +87,7 @@ def _set(container, path, value):
     container[path[-1]] = value
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_a_random_single_field_change_in_any_file_is_refused(honest, tmp_path_factory, data):
     path = tmp_path_factory.mktemp("change") / "r"

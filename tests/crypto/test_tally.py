@@ -7,11 +7,12 @@ import itertools
 import pytest
 
 from shailoo.crypto import decryption, jcs, signature, tally, verify
+from shailoo.crypto.ballot import encrypt_ballot
 from shailoo.crypto.errors import CryptoError, InvalidProof
 from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
 
 from .election import new_election, write_before_decryption
-from .strategies import HOLDERS
+from .strategies import HOLDERS, SMALL_MANIFEST
 
 VOTES = [
     {"mayor": frozenset({"m0"}), "council": frozenset({"k1", "k2"}), "referendum": frozenset({"yes"})},
@@ -155,7 +156,13 @@ def test_a_partial_decryption_is_checked_field_by_field(election):
     with pytest.raises(CryptoError) as caught:
         decryption.check_share(verified, resigned(contests=[{**contests[0], "options": contests[0]["options"][:2]},
                                                             *contests[1:]]), "d")
-    assert caught.value.what == "'options' must hold 3..3 items, got 2"
+    assert (caught.value.what, caught.value.where) == ("'options' must hold 3..3 items, got 2", "d holder 2")
+    error = _check_refused(verified, resigned(head="AB" * 64), "schema.hex")
+    assert (error.where, error.what) == ("d holder 2.head", "expected 128 lowercase hex digits")
+    keys = [verified.ceremony.verification_key(j) for j in range(1, 5)]
+    for sums in (verified.tally.sums[:2], (verified.tally.sums[0][:2], *verified.tally.sums[1:])):
+        with pytest.raises(ValueError):  # sums of another shape than the manifest's: never checked in part
+            tally.check_partial(verified.manifest, dataclasses.replace(verified.tally, sums=sums), keys, good, "d")
     cell = contests[1]["options"][3]
     error = _check_refused(verified, resigned(contests=[contests[0], {**contests[1], "options": [
         *contests[1]["options"][:3], {**cell, "proof": contests[1]["options"][2]["proof"]}]}, contests[2]]),
@@ -203,6 +210,9 @@ def test_a_total_that_does_not_match_names_its_place(election):
         tally.check_totals(points, wrong)
     assert (caught.value.check, caught.value.where, caught.value.what) == (
         "results.total", "results.json [1][3]", "total 1 does not match the decryption")
+    for short in (EXPECTED[:2], (EXPECTED[0], EXPECTED[1][:3], EXPECTED[2])):  # never checked in part
+        with pytest.raises(ValueError):
+            tally.check_totals(points, short)
 
 
 def test_the_published_tally_and_results_read_back_and_name_their_shape(election):
@@ -231,3 +241,33 @@ def test_the_published_tally_and_results_read_back_and_name_their_shape(election
         tally.totals_from_json(verified.manifest, {**results, "contests": [
             {**row, "options": [{**row["options"][0], "extra": 1}, *row["options"][1:]]}, *results["contests"][1:]]}, "r")
     assert caught.value.what == "unexpected key 'extra'"
+
+
+def test_sums_add_only_ballots_and_sums_of_their_own_shape():
+    """A ballot or sums of another shape (a contest or an option fewer) are refused, never added in part."""
+    sums = tally.empty_sums(SMALL_MANIFEST)
+    encrypted, _ = encrypt_ballot(SMALL_MANIFEST, base_mul(Scalar(5)), VOTES[0])
+    added = tally.add_ballot(sums, encrypted)
+    assert [len(row) for row in added] == [3, 4, 3]
+    short = dataclasses.replace(encrypted, contests=encrypted.contests[:2])
+    narrow = dataclasses.replace(encrypted, contests=(
+        dataclasses.replace(encrypted.contests[0], selections=encrypted.contests[0].selections[:2]),
+        *encrypted.contests[1:]))
+    for other in (short, narrow):
+        with pytest.raises(ValueError):
+            tally.add_ballot(sums, other)
+    for other in (added[:2], (added[0][:2], *added[1:])):
+        for left, right in ((sums, other), (other, sums)):
+            with pytest.raises(ValueError):
+                tally.add_sums(left, right)
+            with pytest.raises(ValueError):
+                tally.subtract_sums(left, right)
+
+
+def test_a_holder_never_signs_a_decryption_of_sums_of_another_shape(election):
+    e, verified = election
+    sums = verified.tally.sums
+    for other in (sums[:2], (sums[0][:2], *sums[1:])):
+        wrong = dataclasses.replace(verified.tally, sums=other)
+        with pytest.raises(ValueError):
+            tally.make_partial(SMALL_MANIFEST, wrong, 1, e.ceremony.secret_shares[1], HOLDERS[1])

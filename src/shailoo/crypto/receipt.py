@@ -26,7 +26,7 @@ from shailoo.crypto.ballot import (
     tracking_hash,
     verify_cast_signature,
 )
-from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.errors import CryptoError, InvalidEncoding
 from shailoo.crypto.jcs import UnreadableInput
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 
@@ -74,6 +74,8 @@ def check(record_path: Path, receipt_path: Path) -> Answer:
         lines = reader.lines(record.BOARD)
         next(lines)
         for where, entry in lines:
+            if not isinstance(entry, dict):
+                raise InvalidEncoding("expected an object", where)
             position = codec.integer(entry, "position", where, 1)
             kind, parts = _entry_parts(manifest, entry, where)
             head = board.entry_head(manifest, head, position, kind, codec.integer(entry, "time", where), parts)
