@@ -248,7 +248,7 @@ def test_an_opening_must_be_for_this_ballot_cover_it_and_re_encrypt_to_it():
     forged, forged_opening = _forged(SMALL_MANIFEST, ballot, opening, 0, 1)  # m0 and m1 in a one-mark contest
     with pytest.raises(InvalidRecord) as caught:
         ballots.verify_opening(SMALL_MANIFEST, KEYS.public, forged, forged_opening, "b")
-    assert caught.value.what == "opened marks break the rules of mayor"
+    assert (caught.value.where, caught.value.what) == ("b", "opened marks break the rules of mayor")
     del other
 
 
