@@ -316,8 +316,8 @@ def test_ballot_opening_and_cast_json_at_their_limits():
         assert (error.what, error.where) == (what, "b contests[0].marks[0]")
     assert _json_refusal(ballots.opening_from_json, {**opened, "contests": []}).what == \
         "'contests' must hold 1..64 items, got 0"
-    assert _json_refusal(ballots.opening_from_json, {**opened, "contests": [
-        {**opened["contests"][0], "marks": []}]}).what == "'marks' must hold 1..1000 items, got 0"
+    error = _json_refusal(ballots.opening_from_json, {**opened, "contests": [{**opened["contests"][0], "marks": []}]})
+    assert (error.what, error.where) == ("'marks' must hold 1..1000 items, got 0", "b contests[0]")
     assert _json_refusal(ballots.opening_from_json, {**opened, "ballot_id": "x"}).where == "b.ballot_id"
 
     cast = ballots.cast_to_json(ballots.cast_ballot(SMALL_MANIFEST, ballot, KEYS))
