@@ -302,6 +302,9 @@ def test_ballot_opening_and_cast_json_at_their_limits():
         {**contest, "selections": [{**selections[0], "option_id": 5}]}]})
     assert (error.what, error.where) == ("'option_id' must be a string", "b contests[0].selections[0]")
     error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
+        {**contest, "selections": [{**selections[0], "extra": 1}]}]})
+    assert (error.what, error.where) == ("unexpected key 'extra'", "b contests[0].selections[0]")
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
         {**contest, "selections": [{**selections[0], "proof": {"c": [], "v": []}}]}]})
     assert error.where == "b contests[0].selections[0].proof"
     error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**contest, "proof": {}}]})
