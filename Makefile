@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP) frontend booth
-	scripts/ensure-libdecaf
+	scripts/ensure-libdecaf $(VENV)
 
 # The design system (docs/design.md): GOV.UK Frontend's Sass and axe-core from frontend/package-lock.json,
 # built into src/shailoo/web/static/web/build/ (not committed).

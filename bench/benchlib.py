@@ -203,7 +203,27 @@ def cluster_cpu_seconds(data_dir: Path) -> float:
     return total / ticks
 
 
-def _machine_busy_seconds() -> float:
+def database_cpu_seconds(database: str) -> dict[int, float]:
+    """CPU time so far of each PostgreSQL backend connected to `database` (psql's own excepted), by process
+    id. The server is shared: the other databases' backends are not counted. Subtract an earlier reading
+    with cpu_since (a backend that started meanwhile counts whole)."""
+    ticks, used = os.sysconf("SC_CLK_TCK"), {}
+    pids = psql("postgres", "SELECT pid FROM pg_stat_activity WHERE datname = "  # noqa: S608 - our name
+                f"'{database}' AND pid <> pg_backend_pid()").split()
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[int(pid)] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
+
+
+def cpu_since(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def machine_busy_seconds() -> float:
     """CPU seconds all cores spent on anything but idle and I/O wait, from /proc/stat."""
     fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
     return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")
@@ -218,7 +238,7 @@ def run_wrk(args: list[str], *, duration: int, connections: int, threads: int, m
     """wrk for `duration` seconds; its output, the load average before and after, and where the machine's
     CPU went meanwhile: gunicorn's workers (also per request), PostgreSQL, Redis, wrk, everything else."""
     before = {"gunicorn": workers_cpu_seconds(master_pid), "postgres": _process_cpu_seconds({"postgres"}),
-              "redis": _process_cpu_seconds({"redis-server"}), "machine": _machine_busy_seconds()}
+              "redis": _process_cpu_seconds({"redis-server"}), "machine": machine_busy_seconds()}
     before_wrk = resource.getrusage(resource.RUSAGE_CHILDREN)
     before_load, started = load(), time.monotonic()
     result = subprocess.run(["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s",
@@ -231,7 +251,7 @@ def run_wrk(args: list[str], *, duration: int, connections: int, threads: int, m
         "redis": _process_cpu_seconds({"redis-server"}) - before["redis"],
         "wrk": (after_wrk.ru_utime + after_wrk.ru_stime) - (before_wrk.ru_utime + before_wrk.ru_stime),
     }
-    busy = _machine_busy_seconds() - before["machine"]
+    busy = machine_busy_seconds() - before["machine"]
     used["other"] = max(busy - sum(used.values()), 0.0)
     requests = int(re.search(r"(\d+) requests in", result.stdout).group(1))
     cores = os.cpu_count() or 1

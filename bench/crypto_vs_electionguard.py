@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from shailoo.crypto import board, credential, jcs, tally  # noqa: E402
+from shailoo.crypto import board, credential, decaf, jcs, tally  # noqa: E402
 from shailoo.crypto.ballot import cast_ballot, cast_to_json, encrypt_ballot  # noqa: E402
 from shailoo.crypto.manifest import Authorities, Contest, Manifest, Option  # noqa: E402
 from shailoo.crypto.signature import generate_signing_key  # noqa: E402
@@ -228,6 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"command: {' '.join([Path(sys.executable).name, *sys.argv])}")
     print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f} at start")
+    print(f"libdecaf: {decaf.LIBRARY}")
     ours = bench_shailoo(args.ballots, args.tally)
     theirs = None if args.skip_eg else bench_electionguard(args.eg_ballots, args.eg_tally)
     print("ballot style: one '1 of 5' contest, one 'up to 3 of 10' contest (15 options)")

@@ -3,14 +3,24 @@
 flat memory, at 100,000 ballots).
 
     flock /tmp/shailoo-bench.lock .venv/bin/python bench/evoting_board.py [--ballots 100000] [--reuse]
-        [--candidates 4] [--marks 2] [--searches 2000]
+        [--candidates 4] [--marks 2] [--searches 2000] [--downloads 2] [--closed] [--database NAME]
 
 Builds (once; --reuse keeps it) a board with `ballots` valid cast ballots of as many voters (10 % of them
 revote, so 90 % of the voters cast one), every one encrypted and signed in worker processes (the protocol
 binds the ballot id into every proof, so no body is reused), appended with shailoo.crypto.board as the
 server does. Then, against gunicorn: the board page searched by random codes (full codes, the SMS's
-8-letter short codes, codes that are not there), its latency percentiles, and the database search alone;
-the record downloaded (MB/s) while the serving worker's resident memory is sampled.
+8-letter short codes, codes that are not there), its latency percentiles, and the database search alone
+with its queries per search; the record downloaded `downloads` times (MB/s) while the serving workers'
+resident memory is sampled: the first download is cold (the kept pieces, bench/out/records-<database>, are
+emptied at each run), the next ones read the pieces the server kept. With --closed, a copy of the database
+(<database>_closed, replaced at each run) has its board closed and its record downloaded: the first
+download writes the file, the next ones are served from it.
+
+Measured 2026-11-30 on the 100,000-ballot board shailoo_bench_board (built in 742 s), with
+`--reuse --searches 200 --downloads 3 --closed`, the machine shared (load 13 to 19 on 2 cores):
+search p50 39.9 ms, p95 107 ms, p99 163 ms over HTTP (one query: p50 6.8 ms, p99 112 ms in this process);
+record.zip 149 MB cold 4.5 MB/s, warm 82-111 MB/s (worker +7 MB), closed from the file 625-1,058 MB/s;
+before this change (main at 87ba05c, load 12): p50 45.9 ms, p99 149 ms; 5.3 MB/s. docs/evoting.md "Performance".
 """
 from __future__ import annotations
 
@@ -19,6 +29,8 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -26,7 +38,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import OUT, gunicorn, gunicorn_command, load  # noqa: E402
+from benchlib import BIN, OUT, gunicorn, gunicorn_command, load, psql  # noqa: E402
 from evoting_lib import configure, make_board, seed_of  # noqa: E402
 
 SLUG = "bench-board"
@@ -110,6 +122,54 @@ def children(pid: int) -> list[int]:
         return []
 
 
+def download(url: str, workers: list[int]) -> tuple[int, float, float, float, bool]:
+    """GET url to the end while the workers' resident memory is sampled every 0.1 s: (bytes, seconds, the
+    largest growth of a worker in MB, that worker's memory before in MB, whether a Content-Length came)."""
+    peak = {pid: rss_kb(pid) for pid in workers}
+    before = dict(peak)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in workers:
+                peak[pid] = max(peak[pid], rss_kb(pid))
+            time.sleep(0.1)
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    begun, size = time.perf_counter(), 0
+    with urllib.request.urlopen(url, timeout=600) as response:  # noqa: S310 - loopback
+        length = response.headers.get("Content-Length") is not None
+        while chunk := response.read(1 << 20):
+            size += len(chunk)
+    seconds = time.perf_counter() - begun
+    done.set()
+    sampler.join()
+    grown = max(peak[pid] - before[pid] for pid in workers)
+    worker = max(workers, key=lambda pid: peak[pid] - before[pid])
+    return size, seconds, grown / 1024, before[worker] / 1024, length
+
+
+def downloads(label: str, url: str, master: int, repeat: int) -> list[dict[str, float]]:
+    figures = []
+    for attempt in range(repeat):
+        load_before = load()
+        size, seconds, grown, base, length = download(url, children(master))
+        what = "cold: deflates the whole pieces and keeps them" if attempt == 0 else "warm: the kept pieces"
+        if label == "closed":
+            what = "first: streamed while written to the file" if attempt == 0 else "from the file"
+        print(f"record.zip, {label} board, {what}: {size / 1e6:.0f} MB in {seconds:.2f} s = {size / 1e6 / seconds:.1f} "
+              f"MB/s{' (Content-Length sent)' if length else ''}; serving worker's resident memory grew by at most "
+              f"{grown:.0f} MB (from {base:.0f} MB); load {load_before} -> {load()} on {os.cpu_count()} cores", flush=True)
+        figures.append({"mb": size / 1e6, "seconds": seconds, "mb_per_s": size / 1e6 / seconds, "rss_growth_mb": grown})
+    return figures
+
+
+def percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    q = lambda p: values[min(len(values) - 1, int(p * len(values)))] * 1000  # noqa: E731
+    return f"p50 {q(.5):.1f} ms  p95 {q(.95):.1f} ms  p99 {q(.99):.1f} ms"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database", default="shailoo_bench_evoting_board")
@@ -118,11 +178,19 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=4)
     parser.add_argument("--marks", type=int, default=2)
     parser.add_argument("--searches", type=int, default=2000)
+    parser.add_argument("--downloads", type=int, default=2, help="record downloads of each board (the first is cold)")
+    parser.add_argument("--closed", action="store_true",
+                        help="also close a copy of the board (database <database>_closed) and download its record")
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--port", type=int, default=8472)
     args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    records = OUT / f"records-{args.database}"  # the kept pieces and closed records: cold at every run
+    shutil.rmtree(records, ignore_errors=True)
+    os.environ["SHAILOO_EVOTING_RECORD_DIR"] = str(records)
     env = configure(args.database, args.redis)
-    from django.test.utils import CaptureQueriesContext  # noqa: F401 - Django is set up here
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
 
     from shailoo.evoting import selectors
     from shailoo.evoting.models import Board, Entry
@@ -137,19 +205,20 @@ def main() -> None:
     codes += ["ZZZZ-ZZZZ-" + "".join(rng.choice("0123456789ABCDEFGH") for _ in range(4)) for _ in range(len(codes) // 10)]
     rng.shuffle(codes)
 
-    # The database search alone (the page's query), in this process.
+    # The database search alone (the page's queries), in this process.
     timings = []
-    for code in codes:
-        begun = time.perf_counter()
-        selectors.search(board, selectors.code_letters(code))
-        timings.append(time.perf_counter() - begun)
-    timings.sort()
-    q = lambda values, p: values[min(len(values) - 1, int(p * len(values)))] * 1000  # noqa: E731
-    print(f"board of {total} entries; database search: p50 {q(timings, .5):.1f} ms  p99 {q(timings, .99):.1f} ms "
-          f"({len(codes)} codes: full, 8-letter short, not there)", flush=True)
+    with CaptureQueriesContext(connection) as queries:
+        for code in codes:
+            begun = time.perf_counter()
+            selectors.search(board, selectors.code_letters(code))
+            timings.append(time.perf_counter() - begun)
+    print(f"board of {total} entries; database search: {percentiles(timings)}, {len(queries) / len(codes):.2f} "
+          f"queries a search ({len(codes)} codes: full, 8-letter short, not there); load {load()}", flush=True)
 
     command = gunicorn_command(port=args.port, workers=2, threads=2)
     base = f"http://127.0.0.1:{args.port}/board/{SLUG}/1/"
+    record = f"http://127.0.0.1:{args.port}/evoting/api/{SLUG}/1/record.zip"
+    results: dict[str, object] = {"entries": total}
     with gunicorn(command, env, log=OUT / "evoting-board-gunicorn.log", probe=base) as master:
         load_before = load()
         latencies = []
@@ -158,35 +227,22 @@ def main() -> None:
             with urllib.request.urlopen(f"{base}?code={code}", timeout=30) as response:  # noqa: S310 - loopback
                 response.read()
             latencies.append(time.perf_counter() - begun)
-        latencies.sort()
-        print(f"board page with search over HTTP: p50 {q(latencies, .5):.1f} ms  p90 {q(latencies, .9):.1f} ms  "
-              f"p99 {q(latencies, .99):.1f} ms; load {load_before} -> {load()}", flush=True)
-
-        workers = children(master)
-        peak = {pid: rss_kb(pid) for pid in workers}
-        before = dict(peak)
-        done = threading.Event()
-
-        def sample() -> None:
-            while not done.is_set():
-                for pid in workers:
-                    peak[pid] = max(peak[pid], rss_kb(pid))
-                time.sleep(0.1)
-        sampler = threading.Thread(target=sample)
-        sampler.start()
-        load_before, begun, size = load(), time.perf_counter(), 0
-        with urllib.request.urlopen(f"http://127.0.0.1:{args.port}/evoting/api/{SLUG}/1/record.zip", timeout=600) as r:  # noqa: S310
-            while chunk := r.read(1 << 20):
-                size += len(chunk)
-        seconds = time.perf_counter() - begun
-        done.set()
-        sampler.join()
-        grown = max(peak[pid] - before[pid] for pid in workers) / 1024
-        print(f"record.zip: {size / 1e6:.0f} MB in {seconds:.1f} s = {size / 1e6 / seconds:.1f} MB/s; serving worker's "
-              f"resident memory grew by at most {grown:.0f} MB (from {max(before.values()) / 1024:.0f} MB); "
-              f"load {load_before} -> {load()} on {os.cpu_count()} cores", flush=True)
-    (OUT / "evoting-board.json").write_text(json.dumps({"entries": total, "search_p99_ms": q(latencies, .99),
-                                                        "mb_per_s": size / 1e6 / seconds, "rss_growth_mb": grown}))
+        print(f"board page with search over HTTP: {percentiles(latencies)}; load {load_before} -> {load()}", flush=True)
+        results["search_http"] = percentiles(latencies)
+        results["open"] = downloads("open", record, master, args.downloads)
+    if args.closed:
+        clone = f"{args.database}_closed"
+        connections.close_all()
+        psql("postgres", f"DROP DATABASE IF EXISTS {clone}")
+        psql("postgres", f"CREATE DATABASE {clone} TEMPLATE {args.database}")
+        closed_env = {**env, "DATABASE_URL": env["DATABASE_URL"].rsplit("/", 1)[0] + f"/{clone}"}
+        subprocess.run([str(BIN / "shailoo"), "shell", "-c",
+                        "from shailoo.evoting import closing, selectors, services; "
+                        f"b = selectors.board_by_id('{SLUG}', 1); "
+                        "closing.close_board(b, at=services.board_manifest(b).closes)"], env=closed_env, check=True)
+        with gunicorn(command, closed_env, log=OUT / "evoting-board-gunicorn.log", probe=base) as master:
+            results["closed"] = downloads("closed", record, master, args.downloads)
+    (OUT / "evoting-board.json").write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,14 @@ def _audit_checkpoints(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _evoting_records(settings, tmp_path):
+    """Each test's cached record pieces and closed records go to a folder of its own (the database is emptied
+    between tests; a board of a later test must not find an earlier one's files)."""
+    settings.EVOTING_RECORD_DIR = tmp_path / "records"
+    return settings.EVOTING_RECORD_DIR
+
+
+@pytest.fixture(autouse=True)
 def _small_proof_of_work(settings):
     """The public check's challenges, solved by tests and their browser many times: a small counter range."""
     settings.LOOKUP_CHALLENGE_MAX_NUMBER = 2000

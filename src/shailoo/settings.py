@@ -389,3 +389,6 @@ EVOTING_DEFAULT_CLOSES = os.environ.get("SHAILOO_EVOTING_CLOSES", "20:00")
 # A closed board of at most this many entries is verified by the first holder's decryption request itself;
 # a larger one by the worker (shailoo evoting_worker), which holders wait for.
 EVOTING_INLINE_VERIFY_ENTRIES = int(os.environ.get("SHAILOO_EVOTING_INLINE_VERIFY_ENTRIES", "5000"))
+# Where the published records keep what never changes (shailoo.evoting.published): board.jsonl deflated once per
+# run of entries, and a closed board's whole record.zip, served from the file. Safe to delete at any time.
+EVOTING_RECORD_DIR = Path(os.environ.get("SHAILOO_EVOTING_RECORD_DIR", DATA_DIR / "records")).resolve()

@@ -10,9 +10,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shailoo.ceremony import services
 from shailoo.ceremony.models import Ceremony, KeyHolder, Quorum
+from tests.cabinet.helpers import make_staff
 from tests.ceremony.helpers_ceremony import opened
 from tests.factories import make_territory
 
@@ -27,7 +29,7 @@ def run(*args: str) -> str:
 
 def test_name_holders_then_issue_codes_that_register_once():
     election = make_territory().election
-    get_user_model().objects.create_user(username="asanova")
+    TOTPDevice.objects.create(user=make_staff("asanova", "cec_admin", password=None), name="phone", confirmed=True)
     printed = run("ceremony_holders", election.slug, "--quorum", "2", "Асанова А.=asanova", "Бекмуратов Н.", "Осмонов Т.")
     assert "holder 1: Асанова А." in printed and "quorum: 2 of 3" in printed
     assert KeyHolder.objects.get(election=election, index=1).user.username == "asanova"
@@ -50,6 +52,13 @@ def test_commands_refuse_what_cannot_be_done():
         run("ceremony_holders", election.slug, "--quorum", "3", "A", "B")
     with pytest.raises(CommandError, match="no user"):
         run("ceremony_holders", election.slug, "--quorum", "1", "A=nobody")
+    get_user_model().objects.create_user(username="citizen")  # a login, but no commission role
+    make_staff("member", "cec_admin", password=None)  # a commission member without a second factor
+    for login in ("citizen", "member"):
+        with pytest.raises(CommandError, match=f"{login} is not a commission member with an active login and a "
+                           "confirmed second factor"):
+            run("ceremony_holders", election.slug, "--quorum", "1", f"A={login}")
+    assert not KeyHolder.objects.filter(election=election).exists()
     with pytest.raises(CommandError, match="no unregistered key holder"):
         run("ceremony_codes", election.slug)
 

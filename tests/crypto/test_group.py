@@ -7,6 +7,7 @@ import pickle
 import pytest
 from hypothesis import given, settings
 
+from shailoo.crypto import decaf
 from shailoo.crypto.errors import InvalidEncoding
 from shailoo.crypto.group import (
     GENERATOR,
@@ -247,3 +248,16 @@ def test_points_pickle_as_their_encoding():
     point = base_mul(Scalar(77))
     copy = pickle.loads(pickle.dumps(point))  # noqa: S301 - our own bytes, as between worker processes
     assert copy == point and copy + GENERATOR == base_mul(Scalar(78))
+
+
+def test_the_x86_64_v3_build_is_loaded_only_where_it_is_and_the_cpu_has_every_flag_it_needs(tmp_path):
+    flags = "flags\t\t: fpu sse2 " + " ".join(sorted(decaf.V3_FLAGS)) + " sha_ni\n"
+    assert decaf.library_path(str(tmp_path), flags, "") == "libdecaf.so.0"  # nothing built
+    built = tmp_path / "lib" / "shailoo-libdecaf" / "x86-64-v3" / "libdecaf.so.0"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(b"")
+    assert decaf.library_path(str(tmp_path), "processor\t: 0\n" + flags, "") == str(built)
+    assert decaf.library_path(str(tmp_path), flags, "system") == "libdecaf.so.0"  # SHAILOO_LIBDECAF=system
+    for missing in sorted(decaf.V3_FLAGS):  # a venv moved to an older CPU: Debian's build, not a crash
+        assert decaf.library_path(str(tmp_path), flags.replace(f" {missing} ", " "), "") == "libdecaf.so.0"
+    assert decaf.library_path(str(tmp_path), "", "") == "libdecaf.so.0"  # no /proc/cpuinfo

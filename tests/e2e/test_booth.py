@@ -1,13 +1,17 @@
 # SPDX-License-Identifier: Apache-2.0
 """The voter's side of e-voting in Chromium: the browser makes the credential at enrolment (its seed
-stays in this browser, the recovery code is shown once and can be downloaded), the booth."""
+stays in this browser, the recovery code is shown once and can be downloaded or read by a phone's camera
+as a QR code; none of it is sent), the booth."""
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from django.urls import reverse
+from PIL import Image
 
 from shailoo.cabinet.models import Application
 from shailoo.crypto.credential import credential_key, seed_from_recovery_code
@@ -23,6 +27,8 @@ def test_enrolment_makes_the_key_in_the_browser_and_shows_the_recovery_code(brow
     world = make_world()
     citizen = listed_citizen(world)
     page = browser_page
+    sent = []
+    page.on("request", lambda request: sent.append(f"{request.url} {request.post_data or ''}"))
     url = reverse("cabinet:evoting", args=[world.election.pk])
     sign_in_through_tunduk(page, live_server, citizen.pin, next_url=url)
 
@@ -30,6 +36,14 @@ def test_enrolment_makes_the_key_in_the_browser_and_shows_the_recovery_code(brow
     code.wait_for(state="visible")
     shown = code.inner_text().strip()
     seed = seed_from_recovery_code(shown)
+    # The QR code, read from the screen by zxing-cpp (a decoder that shares nothing with the page's encoder):
+    # the recovery code as written, which the booth reads back to the same seed.
+    page.locator("[data-recovery-qr]").locator("xpath=ancestor::details").locator("summary").click()
+    qr = page.locator("[data-recovery-qr] svg[role=img]")
+    assert qr.get_attribute("aria-label") == "Калыбына келтирүү кодуңуздун QR-коду"  # the page is in Kyrgyz
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())), formats=zxingcpp.BarcodeFormat.QRCode)
+    assert found.text == shown.replace(" ", "-")
+    assert seed_from_recovery_code(found.text) == seed
     stored = page.evaluate(f"JSON.parse(localStorage.getItem('shailoo.credential.{world.election.slug}'))")
     assert stored["seed"] == seed.hex()
     public_key = credential_key(seed).public.hex()
@@ -53,6 +67,11 @@ def test_enrolment_makes_the_key_in_the_browser_and_shows_the_recovery_code(brow
     application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
     assert application.credential_public_key == public_key
     assert f"credential: {public_key}\n" in application.signed_statement
+    # Neither the code nor the seed ever left the browser: not in any request's address or body.
+    groups = shown.split()
+    assert len(sent) > 3
+    assert not [request for request in sent if seed.hex() in request or groups[0] + groups[1] in request.replace("-", "")
+                .replace(" ", "").replace("+", "")]
 
 
 def _record(election, tmp_path, name):

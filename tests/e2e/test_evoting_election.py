@@ -11,8 +11,10 @@ revote counted, the first ballot not); `python -m shailoo.crypto.receipt` confir
 The commission's steps go through its pages in the browser (a precinct member: the approval, offered
 at once since the Cabinet's application is signed electronically; a CEC administrator: the holders'
 one-time codes, creating the board, fixing the manifest, adopting the ceremony, signing the credential
-list), except these, done directly: naming the holders (ceremony.services.name_holders; no page, the
-`ceremony_holders` command), setting the polls (evoting.services.set_polls; no page), closing the board at
+list), except these, done directly: naming the holders (ceremony.services.name_holders: the demo holders
+have no logins, which the holders' page requires; tests/ceremony/test_holders_page.py tests the page),
+setting the polls (evoting.services.set_polls: the test opens them an hour ago, which the polls page refuses;
+tests/evoting/test_polls_page.py tests the page), closing the board at
 its closing time (evoting.closing.close_board: the test cannot wait for the clock), and the second voter's
 enrolment, made as tests/evoting/helpers.enrol makes it (the browser enrolment is the first voter's).
 

@@ -8,6 +8,8 @@ practices), and English words on a Kyrgyz or Russian page outside the allow-list
 It writes screenshots of the main pages to var/screenshots/ (SHAILOO_SCREENSHOTS overrides; CI keeps it).
 One browser; one context per language and role; each page is loaded once and checked at both widths.
 """
+import datetime as dt
+import json
 import os
 import re
 import tempfile
@@ -27,7 +29,10 @@ from shailoo.cabinet.models import Application
 from shailoo.cabinet.services import Claim, file_application
 from shailoo.commission import demo as commission_demo
 from shailoo.commission import services as commission_services
+from shailoo.crypto.credential import credential_key
+from shailoo.elections.models import Candidate, Constituency, Election
 from shailoo.evoting import demo as evoting_demo
+from shailoo.evoting import services as evoting_services
 from shailoo.lookup import demo as lookup_demo
 from shailoo.register.demo import load_demo
 from shailoo.register.models import Citizen, VoterListEntry
@@ -97,6 +102,8 @@ class Demo:
     operator: object
     evote_receipt: dict  # a ballot cast on the e-voting board of constituency 1 (after a checked one)
     cec: object = None  # the CEC administrator: the key ceremony's pages
+    setup_election: object = None  # a second e-voting election whose board is being set up: the CEC's forms
+    demo_evoter: Citizen = None  # one of the demo's e-voters with a credential: the booth while the polls are open
     sessions: dict = field(default_factory=dict)
 
 
@@ -143,7 +150,10 @@ def _demo() -> Demo:
     )
     commission_services.record_biometric_check(application=evoting, actor=member, confirmed=True)
     commission_services.approve_application(application=evoting, actor=member)
+    demo_evoter_application = (Application.objects.filter(election=election, kind=Application.Kind.EVOTING)
+                                .exclude(credential_public_key="").order_by("-pk").first())
     return Demo(
+        setup_election=_election_being_set_up(election), demo_evoter=demo_evoter_application.citizen,
         election=election, precinct=precinct, listed=first, fresh=fresh, evoter=evoter,
         cec=get_user_model().objects.get(username="cec"),
         ineligible=entries.filter(status="ineligible", reasons__contains="no_biometrics").first().citizen,
@@ -153,12 +163,36 @@ def _demo() -> Demo:
     )
 
 
+def _election_being_set_up(demo_election) -> Election:
+    """The demo's election is past its set-up: a by-election of the same council with one constituency and
+    its board created, whose holders are not named and whose polls can still change."""
+    election = Election.objects.create(
+        kenesh=demo_election.kenesh, name_ky=f"{demo_election.name_ky} (кайра шайлоо)",
+        name_ru=f"{demo_election.name_ru} (повторные выборы)", slug=f"{demo_election.slug}-kaira",
+        election_day=demo_election.election_day + dt.timedelta(days=90), evoting=True)
+    first = demo_election.constituencies.order_by("number").first()
+    constituency = Constituency.objects.create(election=election, number=1, name_ky=first.name_ky,
+                                               name_ru=first.name_ru, seats=1)
+    constituency.precincts.set(first.precincts.all())
+    for order, candidate in enumerate(Candidate.objects.filter(constituency=first).order_by("ballot_order")[:3], 1):
+        Candidate.objects.create(election=election, constituency=constituency, ballot_order=order,
+                                 gender=candidate.gender, surname=candidate.surname, name=candidate.name)
+    evoting_services.create_boards(election, by=None)
+    return election
+
+
 def _voter_session(pin: str, name: str) -> str:
     request = RequestFactory().get("/")
     request.session = SessionStore()
     start_voter_session(request, pin=pin, claims={"given_name": name, "sub": pin})
     request.session.save()
     return request.session.session_key
+
+
+def _stored_key(demo: Demo) -> str:
+    seed = evoting_demo.demo_seed(demo.demo_evoter.pin)
+    value = json.dumps({"seed": seed.hex(), "public_key": credential_key(seed).public.hex()})
+    return f"window.localStorage.setItem({json.dumps('shailoo.credential.' + demo.election.slug)}, {json.dumps(value)});"
 
 
 def _staff_session(user) -> str:
@@ -170,11 +204,12 @@ def _staff_session(user) -> str:
 @dataclass
 class Visit:
     name: str
-    role: str  # anonymous, voter, fresh_voter, unregistered_voter, member, operator, cec
+    role: str  # anonymous, voter, fresh_voter, unregistered_voter, demo_evoter(_keyed), member, operator, cec
     path: str
     status: int = 200
     act: object = None  # a function(page) that puts the page into the state to check (fills, submits)
     screenshot: bool = False
+    then: object = None  # a function(page) run after loading, within the page (a script's step): waits for it
 
 
 def _check_pin(pin: str):
@@ -199,11 +234,23 @@ def _submit(selector: str = "main form[method=post] button[type=submit]", files:
     return act
 
 
+def _booth_step(step: str, *, mark: bool = False):
+    """Wait for the booth's script to show `step`; with `mark`, mark the first candidate and encrypt first."""
+    def then(page):
+        if mark:
+            page.locator("[data-step=mark]:not([hidden])").wait_for()
+            page.locator("[data-step=mark] input[type=checkbox]").first.check()
+            page.locator("[data-step=mark] button[type=submit]").click()
+        page.locator(f"[data-step={step}]:not([hidden])").wait_for()
+    return then
+
+
 def _visits(demo: Demo) -> list[Visit]:
     results_protocol = Protocol.objects.filter(precinct=demo.precinct).order_by("pk").first()
     results_unit = Protocol.objects.filter(constituency__election=demo.election, constituency__number=1).order_by(
         "precinct__number").first().precinct.number
     election, precinct = demo.election.pk, demo.precinct.number
+    setup = demo.setup_election.slug
     settlement = demo.precinct.address_ranges.first().settlement_id
     scan = {"name": "passport.png", "mimeType": "image/png", "buffer": png_bytes()}
     return [
@@ -244,13 +291,19 @@ def _visits(demo: Demo) -> list[Visit]:
               _submit(files={"#id_scan": scan}), screenshot=True),
         Visit("cabinet-missing", "fresh_voter", reverse("cabinet:missing")),
         Visit("cabinet-missing-errors", "fresh_voter", reverse("cabinet:missing"), 400, _submit()),
-        Visit("cabinet-evoting", "fresh_voter", reverse("cabinet:evoting", args=[election])),
+        Visit("cabinet-evoting", "fresh_voter", reverse("cabinet:evoting", args=[election]), screenshot=True),
         Visit("cabinet-evoting-errors", "fresh_voter", reverse("cabinet:evoting", args=[election]), 400, _submit()),
         Visit("cabinet-evoter", "evoter", reverse("cabinet:home")),
         Visit("cabinet-unregistered", "unregistered_voter", reverse("cabinet:home")),
-        Visit("vote", "evoter", reverse("vote")),
-        Visit("vote-booth-evoter", "evoter", reverse("vote-booth", args=[demo.election.slug])),
-        Visit("vote-booth-paper", "voter", reverse("vote-booth", args=[demo.election.slug])),
+        Visit("vote", "evoter", reverse("vote"), screenshot=True),
+        Visit("vote-booth-evoter", "evoter", reverse("vote-booth", args=[demo.election.slug]), screenshot=True),
+        Visit("vote-booth-paper", "voter", reverse("vote-booth", args=[demo.election.slug]), screenshot=True),
+        Visit("vote-booth-key", "demo_evoter", reverse("vote-booth", args=[demo.election.slug]), screenshot=True,
+              then=_booth_step("key")),
+        Visit("vote-booth-mark", "demo_evoter_keyed", reverse("vote-booth", args=[demo.election.slug]),
+              screenshot=True, then=_booth_step("mark")),
+        Visit("vote-booth-sealed", "demo_evoter_keyed", reverse("vote-booth", args=[demo.election.slug]),
+              screenshot=True, then=_booth_step("sealed", mark=True)),
         Visit("queue", "member", reverse("commission:queue"), screenshot=True),
         Visit("queue-filtered", "member", reverse("commission:queue") + "?status=decided&kind=correction"),
         Visit("queue-search-none", "member", reverse("commission:queue") + "?search=1"),
@@ -270,6 +323,12 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("ceremonies", "cec", reverse("ceremony:elections")),
         Visit("ceremony", "cec", reverse("ceremony:progress", args=[demo.election.slug]), screenshot=True),
         Visit("ceremony-no-access", "member", reverse("ceremony:progress", args=[demo.election.slug]), 403),
+        Visit("ceremony-holders-fixed", "cec", reverse("ceremony:holders", args=[demo.election.slug])),
+        Visit("ceremony-setup", "cec", reverse("ceremony:progress", args=[setup]), screenshot=True),
+        Visit("ceremony-holders", "cec", reverse("ceremony:holders", args=[setup]), screenshot=True),
+        Visit("ceremony-holders-errors", "cec", reverse("ceremony:holders", args=[setup]), 400,
+              _submit(fill={"#id_holders": "белгисиз", "#id_quorum": "0"}), screenshot=True),
+        Visit("ceremony-holders-no-access", "member", reverse("ceremony:holders", args=[setup]), 403),
         Visit("evote-boards", "anonymous", f"/board/{demo.election.slug}/"),
         Visit("evote-board", "anonymous", f"/board/{demo.election.slug}/1/", screenshot=True),
         Visit("evote-board-found", "anonymous", f"/board/{demo.election.slug}/1/?code={demo.evote_receipt['code'][:9]}",
@@ -280,6 +339,13 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("evote-credentials", "anonymous", f"/board/{demo.election.slug}/1/credentials"),
         Visit("evote-challenges", "anonymous", f"/board/{demo.election.slug}/1/challenges"),
         Visit("evote-commission", "member", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
+        Visit("evote-commission-cec", "cec", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
+        Visit("evote-commission-setup", "cec", f"/commission/evoting/{setup}/", screenshot=True),
+        Visit("evote-polls-fixed", "cec", reverse("evoting-polls", args=[demo.election.slug, 1])),
+        Visit("evote-polls", "cec", reverse("evoting-polls", args=[setup, 1]), screenshot=True),
+        Visit("evote-polls-errors", "cec", reverse("evoting-polls", args=[setup, 1]), 400,
+              _submit(fill={"#id_opens": "2020-01-05T08:00", "#id_closes": "2020-01-05T07:00"}), screenshot=True),
+        Visit("evote-polls-no-access", "member", reverse("evoting-polls", args=[setup, 1]), 403),
         Visit("results", "anonymous", reverse("results:index")),
         Visit("results-election", "anonymous", reverse("results:election", args=[demo.election.slug]), screenshot=True),
         Visit("results-constituency", "anonymous", reverse("results:constituency", args=[demo.election.slug, 1]),
@@ -332,6 +398,8 @@ def test_every_page_and_state_in_three_languages_at_360_and_1280_px(chromium, li
         "fresh_voter": _voter_session(demo.fresh.pin, demo.fresh.name),
         "evoter": _voter_session(demo.evoter.pin, demo.evoter.name),
         "unregistered_voter": _voter_session("21705199099999", "Асел"),
+        "demo_evoter": _voter_session(demo.demo_evoter.pin, demo.demo_evoter.name),
+        "demo_evoter_keyed": _voter_session(demo.demo_evoter.pin, demo.demo_evoter.name),
         "member": _staff_session(demo.member),
         "operator": _staff_session(demo.operator),
         "cec": _staff_session(demo.cec),
@@ -347,6 +415,8 @@ def test_every_page_and_state_in_three_languages_at_360_and_1280_px(chromium, li
             if session_key:
                 cookies.append({"name": settings.SESSION_COOKIE_NAME, "value": session_key, "domain": host, "path": "/"})
             context.add_cookies(cookies)
+            if role == "demo_evoter_keyed":  # the key this voter's browser kept at enrolment (booth/src/pages/store.js)
+                context.add_init_script(_stored_key(demo))
             context.set_default_timeout(20_000)
             contexts[role] = context.new_page()
         for visit in _visits(demo):
@@ -358,6 +428,8 @@ def test_every_page_and_state_in_three_languages_at_360_and_1280_px(chromium, li
                 with page.expect_response(lambda r: r.request.is_navigation_request()) as answer:
                     visit.act(page)
                 status = answer.value.status
+            if visit.then is not None:
+                visit.then(page)
             if status != visit.status:
                 problems.append(f"{visit.name} [{language}]: HTTP {status}, expected {visit.status} at {page.url}")
             if page.evaluate("document.documentElement.lang") != language:

@@ -55,6 +55,29 @@ def test_search_finds_each_state(voted):
     assert [f.status for f in selectors.search(board, selectors.code_letters(last["code"]))] == ["counted"]
 
 
+def test_a_search_is_one_query_whatever_it_finds(voted, django_assert_num_queries):
+    ev, first, checked, last = voted
+    for code, status in ((first["code"], "superseded"), (last["code"][:9], "counts-now"), (checked["code"], "challenged"),
+                         ("ZZZZ-ZZZZ", None)):
+        with django_assert_num_queries(1):
+            found = selectors.search(ev.board, selectors.code_letters(code))
+        assert [f.status for f in found] == ([status] if status else [])
+
+
+def test_the_board_page_takes_the_board_the_search_and_the_checked_ballots_in_three_queries(
+        voted, django_assert_num_queries):
+    ev, first, checked, last = voted
+    closing.publish_heads()
+    with django_assert_num_queries(3):
+        response = page(ev, language="en", code=first["code"])
+    text = response.content.decode()
+    assert "replaced by a later ballot" in text and checked["code"] in text and "after entry 3" in text
+    ev.board.challenges = 0  # a board without checked ballots does not look for them
+    ev.board.save(update_fields=["challenges"])
+    with django_assert_num_queries(2):
+        assert "Latest checked ballots" not in page(ev, language="en", code=last["code"]).content.decode()
+
+
 @pytest.mark.parametrize("language, words", [("ru", "засчитается"), ("ky", "Бюллетениңиз"), ("en", "will count")])
 def test_board_page_shows_head_counts_and_the_search_result(voted, language, words):
     ev, first, checked, last = voted

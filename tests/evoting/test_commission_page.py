@@ -1,16 +1,22 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The commission's e-voting page: each step with its time; only a CEC administrator takes the steps."""
+"""The commission's e-voting page: each step with its time, each holder's decryption and how many are still
+needed; only a CEC administrator takes the steps."""
 from __future__ import annotations
 
 import pytest
 from django.test import Client
 
+from shailoo.crypto import decryption
+from shailoo.crypto.verify import verify_record
 from shailoo.elections.models import Candidate, Constituency
+from shailoo.evoting import closing
 from shailoo.evoting.models import Board
 from tests.cabinet.helpers import make_staff
 from tests.factories import make_territory
 
-from .helpers import make_evoting
+from .helpers import HOLDERS, make_evoting
+from .test_casting import post, url
+from .test_tally import download
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +57,29 @@ def test_a_cec_administrator_takes_the_steps_a_precinct_member_only_looks():
     assert "key holder must register" in page.content.decode()
     assert Board.objects.get().state == Board.State.SETUP
     assert Client().get(url).status_code == 302  # not signed in: to the login
+
+
+def test_the_page_shows_each_decryption_with_its_time_and_how_many_are_still_needed(tmp_path):
+    ev = make_evoting(voters=1)
+    admin = staff_client("cec_admin")
+    page_url = f"/commission/evoting/{ev.slug}/"
+    english = {"accept-language": "en"}
+    closing.close_board(ev.board, at=ev.manifest.closes + 5)
+    board = closing.verify_closed(Board.objects.get(pk=ev.board.pk))
+    text = admin.get(page_url, headers=english).content.decode()
+    assert "0 of the 3 needed" in text and "Partial decryptions" in text
+    _, _, verified = verify_record(download(ev, tmp_path / "record.zip"), before_decryption=True)
+    for holder in (2, 5):
+        share = decryption.decrypt_share(verified, holder, ev.ceremony.secret_shares[holder], HOLDERS[holder])
+        assert post(Client(), url(ev, "decryptions"), share).status_code == 200
+    text = admin.get(page_url, headers=english).content.decode()
+    assert "Partial decryption: key holder 2" in text and "Partial decryption: key holder 5" in text
+    assert "2 of the 3 needed" in text and "Partial decryptions<" not in text
+    share = decryption.decrypt_share(verified, 1, ev.ceremony.secret_shares[1], HOLDERS[1])
+    assert post(Client(), url(ev, "decryptions"), share).status_code == 200
+    board.refresh_from_db()
+    assert board.tallied_at is not None
+    text = admin.get(page_url, headers=english).content.decode()
+    assert "of the 3 needed" not in text and "Partial decryption: key holder 1" in text
+    russian = admin.get(page_url, headers={"accept-language": "ru"}).content.decode()
+    assert "Частичная расшифровка: держатель ключа 1" in russian

@@ -1,12 +1,43 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Cabinet's e-voting application (cabinet/_credential.html): the Web Worker draws the seed and derives
 // the credential; the seed is kept in this browser's localStorage under the election's slug, the public key
-// goes into the form (and so into the signed statement), the recovery code is shown on this page only.
+// goes into the form (and so into the signed statement), the recovery code is shown on this page only:
+// as text, as a file to download, and as a QR code drawn here (the `qr` package from package-lock.json)
+// that a phone's camera reads, so that the voter can move the key to the phone. Nothing of it is sent.
+import encodeQR from "qr";
 import { call, start } from "./client.js";
 import { forget, load, save } from "./store.js";
 
+const SVG = "http://www.w3.org/2000/svg";
+const QUIET = 4; // modules of white around the code, as the QR standard asks
+
 function groupsForDisplay(code) {
   return code.split("-").join(" ");
+}
+
+// The recovery code as it is written (letters, digits, hyphens: QR's alphanumeric mode), drawn as one SVG path
+// of the dark modules on white; built with the DOM, so no markup is parsed and no style attribute is needed.
+export function qrCode(text, label) {
+  const matrix = encodeQR(text, "raw", { ecc: "medium", border: QUIET }); // the quiet zone included
+  const side = matrix.length;
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", `0 0 ${side} ${side}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", label);
+  svg.setAttribute("shape-rendering", "crispEdges");
+  const background = document.createElementNS(SVG, "rect");
+  background.setAttribute("width", String(side));
+  background.setAttribute("height", String(side));
+  background.setAttribute("fill", "#fff");
+  const dark = [];
+  matrix.forEach((row, y) => row.forEach((on, x) => {
+    if (on) dark.push(`M${x} ${y}h1v1h-1z`);
+  }));
+  const modules = document.createElementNS(SVG, "path");
+  modules.setAttribute("d", dark.join(""));
+  modules.setAttribute("fill", "#000");
+  svg.append(background, modules);
+  return svg;
 }
 
 async function main() {
@@ -34,6 +65,8 @@ async function main() {
     }
     input.value = made.public_key;
     root.querySelector("[data-recovery-code]").textContent = groupsForDisplay(made.recovery_code);
+    const qr = root.querySelector("[data-recovery-qr]");
+    qr?.replaceChildren(qrCode(made.recovery_code, qr.dataset.label));
     const file = new Blob([`${root.dataset.fileText}\n\n${made.recovery_code}\n`], { type: "text/plain;charset=utf-8" });
     const download = root.querySelector("[data-download]");
     download.href = URL.createObjectURL(file);

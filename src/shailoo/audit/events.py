@@ -1,5 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The fields each kind of audit event carries. A payload must have exactly these."""
+"""The fields each kind of audit event carries (a payload must have exactly these), and the names of the
+e-voting board's steps as people read them where entries are shown."""
+from django.utils.translation import gettext_lazy as _
+
 from shailoo.audit.models import AuditKind
 
 PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
@@ -30,6 +33,32 @@ PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
     AuditKind.LOT_RECORDED: frozenset({"election", "constituency", "between", "order", "drawn_by", "drawn_at"}),
     AuditKind.EVOTE_COUNTED: frozenset({"election", "constituency", "ballots", "source", "sha256"}),
 }
+
+
+# The `step` of an evoting.step entry (shailoo.evoting.services.audit) -> its name.
+EVOTING_STEPS = {
+    "created": _("board created"),
+    "polls-set": _("polls set"),
+    "manifest-fixed": _("manifest fixed"),
+    "ceremony-adopted": _("key ceremony adopted"),
+    "credentials-frozen": _("credential list signed"),
+    "closed": _("board closed"),
+    "verified": _("record verified by the server"),
+    "decryption": _("partial decryption accepted"),
+    "tallied": _("totals combined"),
+}
+
+
+def describe(kind: str, payload: dict) -> str:
+    """What an entry records, in the current language: the kind's label, and the step of an e-voting entry."""
+    try:
+        label = str(AuditKind(kind).label)
+    except ValueError:
+        return kind
+    if kind == AuditKind.EVOTING_STEP:
+        step = payload.get("step", "")
+        return f"{label}: {EVOTING_STEPS.get(step, step)}"
+    return label
 
 
 class InvalidAuditPayload(ValueError):

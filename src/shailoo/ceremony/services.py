@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from shailoo.audit.models import AuditKind
 from shailoo.audit.services import record_event
@@ -28,6 +29,7 @@ from shailoo.crypto.jcs import UnreadableInput
 from shailoo.crypto.manifest import Manifest, manifest_from_json
 from shailoo.crypto.transcript import check_transcript, transcript_json
 from shailoo.elections.models import Election
+from shailoo.staff.models import StaffAssignment
 
 #: The largest ceremony message the relay reads: 64 holders' encrypted shares fit well within it.
 MAX_MESSAGE_BYTES = 256 * 1024
@@ -80,15 +82,33 @@ class HolderEntry:
     user: AbstractBaseUser | None = None
 
 
+#: The roles of commission members (a call-centre operator is not one).
+COMMISSION_ROLES = (StaffAssignment.Role.CEC_ADMIN, StaffAssignment.Role.TERRITORIAL, StaffAssignment.Role.PRECINCT)
+
+
+def can_hold_a_key(user: AbstractBaseUser) -> bool:
+    """A holder's login is a commission member's own, active, with a confirmed second factor (TOTP)."""
+    return (user.is_active and StaffAssignment.objects.filter(user=user, role__in=COMMISSION_ROLES).exists()
+            and TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
 def name_holders(election: Election, entries: Sequence[HolderEntry], quorum: int, *,
                  by: AbstractBaseUser | None) -> list[KeyHolder]:
     """Name the election's holders 1..n in this order and the quorum k. Only before any ceremony opened
-    (the manifests fix the keys); a holder kept at the same place keeps their registration."""
+    (the manifests fix the keys); a holder kept at the same place keeps their registration. A holder named
+    with a login must be a commission member with a second factor (`can_hold_a_key`)."""
     n = len(entries)
     if not 1 <= n <= 64:
         raise CeremonyRefused("register.holders", "an election has 1 to 64 key holders")
     if not 1 <= quorum <= n:
         raise CeremonyRefused("register.quorum", f"the quorum must be between 1 and {n}")
+    users = [entry.user.pk for entry in entries if entry.user is not None]
+    if len(users) != len(set(users)):
+        raise CeremonyRefused("register.holders", "a login is named twice: each holder has their own")
+    for entry in entries:
+        if entry.user is not None and not can_hold_a_key(entry.user):
+            raise CeremonyRefused("register.holder-account", f"{entry.user} is not a commission member with an "
+                                  "active login and a confirmed second factor")
     if _opened(election):
         raise CeremonyRefused("register.closed", "the ceremony has opened: the holders are fixed", 409)
     with transaction.atomic():

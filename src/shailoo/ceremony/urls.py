@@ -11,6 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("ceremony/api/<slug:slug>/<int:number>/messages", api.message, name="api_message"),
     path("commission/ceremony/", views.elections, name="elections"),
     path("commission/ceremony/<slug:slug>/", views.progress, name="progress"),
+    path("commission/ceremony/<slug:slug>/holders/", views.name_holders, name="holders"),
     path("commission/ceremony/<slug:slug>/holders/<int:index>/code", views.issue_code, name="issue_code"),
     path("commission/ceremony/<slug:slug>/<int:number>/restart", views.restart, name="restart"),
 ]

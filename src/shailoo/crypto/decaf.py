@@ -1,14 +1,20 @@
 # SPDX-License-Identifier: Apache-2.0
 """Binding to libdecaf (Debian's libdecaf0), whose ``decaf_255_*`` functions are ristretto255 (RFC 9496).
 
-Only what shailoo.crypto.group needs, through cffi's ABI mode (no compiler at install time). Points live in
+Only what shailoo.crypto.group needs, through cffi's ABI mode (no compiler needed). Points live in
 buffers allocated here in their decoded form (extended coordinates, 256 bytes, 32-byte aligned as the
 library declares them); scalars are passed as their 32-byte little-endian encoding, which is also libdecaf's
 in-memory form of a reduced scalar (4 little-endian 64-bit limbs), so no conversion call is needed.
-scripts/ensure-libdecaf installs the library.
+
+scripts/ensure-libdecaf installs Debian's library and, where it can, builds the same source for CPUs of the
+x86-64-v3 level into the venv: ``library_path`` loads that build on such a CPU, Debian's anywhere else, and
+``SHAILOO_LIBDECAF=system`` forces Debian's. The known-answer vectors (tests/crypto/test_vectors.py) hold for both.
 """
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 import cffi
@@ -36,10 +42,34 @@ TRUE = 0xFFFF_FFFF_FFFF_FFFF
 POINT_SIZE = 256
 _ALIGN = 32
 
+#: What the x86-64-v3 level needs, as the kernel names the flags in /proc/cpuinfo (scripts/ensure-libdecaf
+#: checks the same before building).
+V3_FLAGS = frozenset({"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"})
+SYSTEM_LIBRARY = "libdecaf.so.0"
+
+
+def library_path(prefix: str, cpuinfo: str, choice: str) -> str:
+    """The library to load: the venv's x86-64-v3 build if it is there and this CPU has every flag it needs
+    (a venv copied to an older CPU falls back instead of stopping on an illegal instruction), else Debian's."""
+    built = Path(prefix, "lib", "shailoo-libdecaf", "x86-64-v3", SYSTEM_LIBRARY)
+    if choice == "system" or not built.is_file():
+        return SYSTEM_LIBRARY
+    flags = next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), [])
+    return str(built) if V3_FLAGS <= set(flags) else SYSTEM_LIBRARY
+
+
+def _cpuinfo() -> str:
+    try:
+        return Path("/proc/cpuinfo").read_text()
+    except OSError:  # pragma: no cover - not Linux: no flags, Debian's library
+        return ""
+
+
 ffi = cffi.FFI()
 ffi.cdef(_DECLARATIONS)
+LIBRARY = library_path(sys.prefix, _cpuinfo(), os.environ.get("SHAILOO_LIBDECAF", ""))
 try:
-    lib: Any = ffi.dlopen("libdecaf.so.0")
+    lib: Any = ffi.dlopen(LIBRARY)
 except OSError as error:  # pragma: no cover - depends on the machine
     raise ImportError(
         "shailoo.crypto needs libdecaf (Debian package libdecaf0): run scripts/ensure-libdecaf"

@@ -11,10 +11,13 @@ from hashlib import sha512
 
 from shailoo.crypto.elgamal import Ciphertext
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, encode_int, fixed_base, framed
+from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, fixed_base, framed
 from shailoo.crypto.randomness import SYSTEM, Randomness
 
 _RANGE = framed([(DOMAIN + "range").encode()])
+#: The frames of the fixed-size parts: 8-byte bounds, 32-byte points.
+_BOUNDS_KEY = (8).to_bytes(4, "big")
+_POINT_PART = (32).to_bytes(4, "big")
 
 #: Largest number of branches accepted, so that a hostile record cannot make the verifier loop for long.
 MAX_BRANCHES = 256
@@ -30,10 +33,14 @@ class RangeProof:
 
 def _challenge(
     context: bytes, label: bytes, low: int, high: int, key: Point, ciphertext: Ciphertext, commitments: Commitments
-) -> Scalar:
+) -> int:
     """H("range", Q, label, lo, hi, K, alpha, beta, A_lo, B_lo, ..., A_hi, B_hi) reduced mod l."""
-    head = framed((context, label, encode_int(low), encode_int(high), key.data, ciphertext.pad.data, ciphertext.data.data))
-    return Scalar(int.from_bytes(sha512(_RANGE + head + commitments.framed()).digest(), "little") % L)
+    digest = sha512(_RANGE)
+    digest.update(framed((context, label)))
+    digest.update(_BOUNDS_KEY + low.to_bytes(8, "big") + _BOUNDS_KEY + high.to_bytes(8, "big") + _POINT_PART
+                  + key.data + _POINT_PART + ciphertext.pad.data + _POINT_PART + ciphertext.data.data)
+    digest.update(commitments.framed())
+    return int.from_bytes(digest.digest(), "little") % L
 
 
 def prove_range(
@@ -64,7 +71,7 @@ def prove_range(
     commitments.disjunctive(fixed_base(public_key), blinds, [
         challenge * (low + offset - value) for offset, challenge in enumerate(challenges)], value - low)
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    challenges[value - low] = (total.value - sum(challenges)) % L
+    challenges[value - low] = (total - sum(challenges)) % L
     secret = nonce.value
     responses = tuple(Scalar((blind + challenge * secret) % L) for blind, challenge in zip(blinds, challenges, strict=True))
     return RangeProof(tuple(Scalar(challenge) for challenge in challenges), responses)
@@ -93,5 +100,5 @@ def verify_range(
     commitments.verify_branches(fixed_base(public_key), ciphertext.pad, ciphertext.data, low, challenges,
                                 [v.value for v in proof.responses])
     total = _challenge(context, label, low, high, public_key, ciphertext, commitments)
-    if sum(challenges) % L != total.value:
+    if sum(challenges) % L != total:
         raise InvalidProof(f"range proof for {low}..{high} does not verify", where)

@@ -46,7 +46,7 @@ def encrypt(message: int, public_key: Point, nonce: Scalar) -> Ciphertext:
     if message < 0:
         raise ValueError("exponential ElGamal encrypts non-negative integers")
     # No branch on the message (a vote): adding 0 G costs one cheap addition.
-    return Ciphertext(base_mul(nonce), fixed_base(public_key).mul_plus(nonce, small_multiple(message)))
+    return Ciphertext(*fixed_base(public_key).encrypt(nonce, small_multiple(message)))
 
 
 def weighted_sum(ciphertexts: Iterable[Ciphertext], weights: Iterable[int]) -> Ciphertext:

@@ -255,6 +255,16 @@ class FixedBase:
         _lib.decaf_255_point_add(out, out, addend.decoded())
         return Point._wrap(owner, out)
 
+    def encrypt(self, scalar: Scalar, addend: Point) -> tuple[Point, Point]:
+        """(scalar * G, scalar * point + addend): an ElGamal encryption under this key, constant time, both
+        points in one allocation."""
+        owner, first = decaf.allocate(2 * decaf.POINT_SIZE)
+        second, encoded = first + decaf.POINT_SIZE, scalar.to_bytes()
+        _lib.decaf_255_precomputed_scalarmul(first, decaf.BASE_TABLE, encoded)
+        _lib.decaf_255_precomputed_scalarmul(second, self._table, encoded)
+        _lib.decaf_255_point_add(second, second, addend.decoded())
+        return Point._wrap(owner, first), Point._wrap(owner, second)
+
 
 @lru_cache(maxsize=16)
 def fixed_base(point: Point) -> FixedBase:
@@ -277,7 +287,8 @@ def public_combination(base_scalar: Scalar, point: Point, point_scalar: Scalar) 
 
 
 _FRAME = POINT_BYTES + 4
-_POINT_LENGTH = POINT_BYTES.to_bytes(4, "big")
+_EMPTY_SLOT = POINT_BYTES.to_bytes(4, "big") + bytes(POINT_BYTES)
+_UINT8S = "uint8_t[]"
 
 
 class Commitments:
@@ -289,18 +300,16 @@ class Commitments:
     Scalars are passed as integers (reduced here). One instance per proof: never share it between
     threads (libdecaf runs without the GIL)."""
 
-    __slots__ = ("_owner", "_first", "_second", "_framed", "_count")
+    __slots__ = ("_owner", "_first", "_second", "_framed", "_slots", "_count")
 
     def __init__(self, count: int) -> None:
-        self._owner, self._first = decaf.allocate(2 * decaf.POINT_SIZE)
+        # Two scratch points, then room for the prover's count / 2 shifted terms (one allocation).
+        self._owner, self._first = decaf.allocate((2 + (count + 1) // 2) * decaf.POINT_SIZE)
         self._second = self._first + decaf.POINT_SIZE
-        template = (_POINT_LENGTH + bytes(POINT_BYTES)) * count
-        self._framed = decaf.ffi.new(decaf.BYTES, len(template))
-        decaf.ffi.memmove(self._framed, template, len(template))
+        # The slots live in a bytearray that libdecaf writes through a cffi view (no copy in, one copy out).
+        self._framed = bytearray(_EMPTY_SLOT * count)
+        self._slots = decaf.ffi.from_buffer(_UINT8S, self._framed, require_writable=True) + 4
         self._count = count
-
-    def _encode(self, slot: int, point: Any) -> None:
-        _lib.decaf_255_point_encode(self._framed + (_FRAME * slot + 4), point)
 
     def disjunctive(self, table: FixedBase, blinds: list[int], shifts: list[int], true: int) -> None:
         """A disjunctive proof's commitments, into slots 2j and 2j + 1: A_j = t_j G and
@@ -310,62 +319,70 @@ class Commitments:
         The sequence of group operations does not depend on ``true``: first e_i G for the n - 1 shifts of
         the other branches, in order (table multiplications); then for each branch j: t_j G, t_j P (table
         multiplications), two constant-time selections that pick e_j G if j < true, e_(j-1) G if j > true,
-        and the identity if j = true, and one addition."""
+        and the identity if j = true, and one addition (a single branch has no shift: its B is t P)."""
         count = len(blinds)
-        owner, shifted = decaf.allocate(count * decaf.POINT_SIZE)
+        size = decaf.POINT_SIZE
+        multiply, select, add, encode = (_lib.decaf_255_precomputed_scalarmul, _lib.decaf_255_point_cond_sel,
+                                         _lib.decaf_255_point_add, _lib.decaf_255_point_encode)
+        base, key, first, slots = decaf.BASE_TABLE, table._table, self._first, self._slots
+        if 2 * count > self._count:
+            raise ValueError(f"{count} branches need {2 * count} slots, there are {self._count}")
+        shifted = self._second + size
         others = shifts[:true] + shifts[true + 1 :]
         for index, shift in enumerate(others):
-            _lib.decaf_255_precomputed_scalarmul(shifted + index * decaf.POINT_SIZE, decaf.BASE_TABLE,
-                                                 (shift % L).to_bytes(32, "little"))
-        chosen = shifted + (count - 1) * decaf.POINT_SIZE
-        identity = IDENTITY.decoded()
+            multiply(shifted + index * size, base, (shift % L).to_bytes(32, "little"))
+        chosen = shifted + (count - 1) * size
+        identity = _IDENTITY_DECODED
+        memmove = decaf.ffi.memmove
         for branch, blind in enumerate(blinds):
             scalar = (blind % L).to_bytes(32, "little")
-            _lib.decaf_255_precomputed_scalarmul(self._first, decaf.BASE_TABLE, scalar)
-            self._encode(2 * branch, self._first)
-            _lib.decaf_255_precomputed_scalarmul(self._first, table._table, scalar)
-            decaf.ffi.memmove(chosen, identity, decaf.POINT_SIZE)
+            multiply(first, base, scalar)
+            encode(slots + 2 * _FRAME * branch, first)
+            multiply(first, key, scalar)
+            memmove(chosen, identity, size)
             if branch < count - 1:
-                _lib.decaf_255_point_cond_sel(chosen, chosen, shifted + branch * decaf.POINT_SIZE, branch < true)
+                select(chosen, chosen, shifted + branch * size, branch < true)
             if branch > 0:
-                _lib.decaf_255_point_cond_sel(chosen, chosen, shifted + (branch - 1) * decaf.POINT_SIZE,
-                                              branch > true)
-            _lib.decaf_255_point_add(self._first, self._first, chosen)
-            self._encode(2 * branch + 1, self._first)
-        del owner
-
-    def _combination(self, out: Any, base_scalar: int, point: Any, point_scalar: int) -> None:
-        """out = base_scalar G + point_scalar point (``point`` decoded) in VARIABLE time."""
-        base = (base_scalar % L).to_bytes(32, "little")
-        point_scalar %= L
-        if point_scalar:
-            _lib.decaf_255_base_double_scalarmul_non_secret(out, base, point, point_scalar.to_bytes(32, "little"))
-        else:  # libdecaf 1.0.2 drops G's part when the point's scalar is zero (see public_combination)
-            _lib.decaf_255_precomputed_scalarmul(out, decaf.BASE_TABLE, base)
+                select(chosen, chosen, shifted + (branch - 1) * size, branch > true)
+            add(first, first, chosen)
+            encode(slots + (2 * branch + 1) * _FRAME, first)
 
     def verify_branches(self, table: FixedBase, pad: Point, data: Point, low: int, challenges: Iterable[int],
                         responses: Iterable[int]) -> None:
         """A disjunctive proof's commitments as the verifier recomputes them, into slots 2j and 2j + 1:
         A_j = v_j G - c_j pad and B_j = v_j P + (c_j j) G - c_j data for j = low, low + 1, ... (P =
-        ``table``'s point), in VARIABLE time: public values only."""
-        first, second, framed, encode = self._first, self._second, self._framed, _lib.decaf_255_point_encode
+        ``table``'s point), in VARIABLE time: public values only. ``challenges`` and ``responses`` are
+        reduced (below l)."""
+        first, second, slots = self._first, self._second, self._slots
+        combine, multiply, add, encode = (_lib.decaf_255_base_double_scalarmul_non_secret,
+                                          _lib.decaf_255_precomputed_scalarmul, _lib.decaf_255_point_add,
+                                          _lib.decaf_255_point_encode)
+        base, key = decaf.BASE_TABLE, table._table
         alpha, beta = pad.decoded(), data.decoded()
         for offset, (challenge, response) in enumerate(zip(challenges, responses, strict=True)):
-            self._combination(first, response, alpha, -challenge)
-            encode(framed + (2 * _FRAME * offset + 4), first)
-            self._combination(first, challenge * (low + offset), beta, -challenge)
-            _lib.decaf_255_precomputed_scalarmul(second, table._table, response.to_bytes(32, "little"))
-            _lib.decaf_255_point_add(first, second, first)
-            encode(framed + (2 * _FRAME * offset + _FRAME + 4), first)
+            slot = slots + 2 * _FRAME * offset
+            response_bytes = response.to_bytes(32, "little")
+            if challenge:
+                minus = (L - challenge).to_bytes(32, "little")
+                combine(first, response_bytes, alpha, minus)
+                encode(slot, first)
+                combine(first, (challenge * (low + offset) % L).to_bytes(32, "little"), beta, minus)
+            else:  # libdecaf 1.0.2 drops G's part when the point's scalar is zero (see public_combination)
+                multiply(first, base, response_bytes)
+                encode(slot, first)
+                multiply(first, base, bytes(32))
+            multiply(second, key, response_bytes)
+            add(first, second, first)
+            encode(slot + _FRAME, first)
 
     def framed(self) -> bytes:
         """Every slot, in order, as framed hash parts (slots never computed are 32 zero bytes)."""
-        return decaf.ffi.buffer(self._framed)[:]  # type: ignore[no-any-return]
+        return bytes(self._framed)
 
     def encodings(self) -> list[bytes]:
         """Every slot's 32-byte encoding, in order."""
-        framed = self.framed()
-        return [framed[_FRAME * slot + 4 : _FRAME * (slot + 1)] for slot in range(self._count)]
+        framed = self._framed
+        return [bytes(framed[_FRAME * slot + 4 : _FRAME * (slot + 1)]) for slot in range(self._count)]
 
 
 @lru_cache(maxsize=4096)
@@ -395,6 +412,7 @@ def point_from_uniform(data: bytes) -> Point:
 
 
 IDENTITY = Point(bytes(32))
+_IDENTITY_DECODED = IDENTITY.decoded()
 GENERATOR = Point(bytes.fromhex("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"))
 ZERO = Scalar(0)
 ONE = Scalar(1)

@@ -179,7 +179,7 @@ def _combine(board: Board, counted: tally.EncryptedTally, verification_keys: lis
 
 def tick(*, at: int | None = None) -> dict[str, int]:
     """What the worker does every few seconds: close the boards that are due, verify closed boards, publish
-    the heads that changed."""
+    the heads that changed, deflate the record's new whole pieces (shailoo.evoting.published)."""
     for board in Board.objects.filter(state=Board.State.READY, pending__isnull=False).distinct():
         services.append_pending(board)  # submissions whose request died after committing them
     closed = close_due(at=at)
@@ -190,4 +190,6 @@ def tick(*, at: int | None = None) -> dict[str, int]:
             verified += 1
         except EvotingError:
             log.exception("closed board %s not verified", board.pk)
-    return {"closed": len(closed), "verified": verified, "heads": publish_heads()}
+    pieces = sum(published.keep_pieces(board) for board in Board.objects.exclude(manifest__isnull=True)
+                 .exclude(state=Board.State.SETUP).select_related("election", "constituency"))
+    return {"closed": len(closed), "verified": verified, "heads": publish_heads(), "pieces": pieces}

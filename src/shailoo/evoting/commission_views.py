@@ -1,19 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
 """The commission's e-voting page (back office): each board's steps with their times (boards created,
 manifest fixed, ceremony adopted, credential list signed, polls, closed, verified, decryptions, tallied),
-and the CEC administrator's buttons that take the next step for every board of the election."""
+the CEC administrator's buttons that take the next step for every board of the election, and the page where
+the CEC administrator sets a board's polls before its manifest fixes them."""
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shailoo.audit.models import AuditEntry, AuditKind
+from shailoo.ceremony import selectors as ceremony_selectors
+from shailoo.ceremony.models import Ceremony
 from shailoo.commission.views import staff_view
 from shailoo.elections.models import Election
 from shailoo.evoting import closing, selectors, services
 from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.forms import PollsForm
 from shailoo.evoting.models import Board
 
 ACTIONS = {
@@ -30,24 +35,40 @@ def _boards(election: Election) -> list[Board]:
     return list(Board.objects.filter(election=election).select_related("election", "constituency"))
 
 
-def _steps(board: Board) -> list[tuple[str, object, str]]:
-    """(step, when, detail) in the order they happen; `when` is None for a step not yet taken."""
+def _steps(board: Board, ceremony: Ceremony | None, names: dict[int, str]) -> list[tuple[str, object, str, str]]:
+    """(step, when, detail, value) in the order they happen; `when` is None for a step not yet taken, `value`
+    a hash to show as code. The key ceremony's own steps come from the ceremony app; each holder's partial
+    decryption has its own row."""
     decryptions = list(board.decryptions.order_by("received_at"))
-    verified = AuditEntry.objects.filter(kind=AuditKind.EVOTING_STEP, subject=f"board:{board.board_id}",
-                                         payload__step="verified").first()
+    entries = AuditEntry.objects.filter(kind=AuditKind.EVOTING_STEP, subject=f"board:{board.board_id}")
+    verified = entries.filter(payload__step="verified").first()
+    polls_set = entries.filter(payload__step="polls-set").order_by("-seq").first()
+    quorum = board.manifest["authorities"]["quorum"] if board.manifest else None
+    decrypted = [(_("Partial decryption: key holder %(holder)s") % {"holder": f"{d.holder}. {names.get(d.holder, '')}"
+                                                                    .strip(". ")},
+                  d.received_at, "", "") for d in decryptions]
     return [
-        (_("Board created"), board.created_at, ""),
-        (_("Manifest fixed"), board.manifest_fixed_at, board.manifest_hash[:16]),
-        (_("Key ceremony adopted"), board.ceremony_adopted_at, board.joint_public_key[:16]),
+        (_("Board created"), board.created_at, "", ""),
+        (_("Polls set"), polls_set.created_at if polls_set else board.created_at,
+         "" if polls_set else _("the default window"), ""),
+        (_("Manifest fixed"), board.manifest_fixed_at, "", f"Q = {board.manifest_hash[:16]}…" if board.manifest_hash else ""),
+        (_("Key ceremony opened"), ceremony.opened_at if ceremony else None,
+         _("attempt %(attempt)s") % {"attempt": ceremony.attempt} if ceremony else "", ""),
+        (_("Key ceremony finished"), ceremony.finished_at if ceremony else None, "", ""),
+        (_("Key ceremony adopted"), board.ceremony_adopted_at,
+         "", f"K = {board.joint_public_key[:16]}…" if board.joint_public_key else ""),
         (_("Credential list signed"), board.credentials_frozen_at,
-         "" if board.credentials_count is None else str(board.credentials_count)),
-        (_("Polls open"), board.opens, ""),
-        (_("Polls close"), board.closes, ""),
-        (_("Closed by the board"), board.closed_at, f"{board.ballots} / {board.challenges}" if board.closed_at else ""),
-        (_("Verified by the server"), verified.created_at if verified else None, ""),
-        (_("Partial decryptions"), decryptions[-1].received_at if decryptions else None,
-         ", ".join(str(d.holder) for d in decryptions)),
-        (_("Tallied"), board.tallied_at, ""),
+         "" if board.credentials_count is None else _("%(count)s voters' keys") % {"count": board.credentials_count}, ""),
+        (_("Polls open"), board.opens, "", ""),
+        (_("Polls close"), board.closes, "", ""),
+        (_("Closed by the board"), board.closed_at,
+         _("%(ballots)s ballots cast, %(challenges)s checked") % {"ballots": board.ballots, "challenges": board.challenges}
+         if board.closed_at else "", ""),
+        (_("Verified by the server"), verified.created_at if verified else None, "", ""),
+        *(decrypted or [(_("Partial decryptions"), None, "", "")]),
+        (_("Tallied"), board.tallied_at,
+         _("%(received)s of the %(quorum)s needed") % {"received": len(decryptions), "quorum": quorum}
+         if quorum and not board.tallied_at else "", ""),
     ]
 
 
@@ -69,6 +90,41 @@ def evoting_page(request: HttpRequest, scope, slug: str) -> HttpResponse:
             messages.error(request, f"{_('Not done:')} {error.detail or error.code}")
         return redirect("evoting-commission", slug=slug)
     boards = [closing.close_if_due(b) for b in _boards(election)]
+    ceremonies = {c.constituency_id: c for c in ceremony_selectors.ceremonies(election)}
+    names = {h.index: h.name for h in ceremony_selectors.holders(election)}
     return render(request, "evoting/commission.html", {
         "election": election, "can_act": scope.everything, "nav": "evoting",
-        "boards": [(b, selectors.polls_state(b), _steps(b)) for b in boards]})
+        "boards": [(b, selectors.polls_state(b), _steps(b, ceremonies.get(b.constituency_id), names))
+                   for b in boards]})
+
+
+@staff_view
+def polls_page(request: HttpRequest, scope, slug: str, number: int) -> HttpResponse:
+    """A board's polling window; only a CEC administrator, only while the board is being set up."""
+    if not scope.everything:
+        return render(request, "commission/forbidden.html", {"reason": "no_role"}, status=403)
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    board = (Board.objects.select_related("election", "constituency")
+             .filter(election__slug=slug, election__evoting=True, constituency__number=number).first())
+    if board is None:
+        raise Http404("no such e-voting board")
+    form = PollsForm(request.POST if request.method == "POST" else None, board=board)
+    refusal, status = "", 200
+    if request.method == "POST":
+        if board.state != Board.State.SETUP:
+            refusal, status = _("The manifest is fixed: its polling times cannot change."), 409
+        elif form.is_valid():
+            try:
+                services.set_polls(board, opens=form.cleaned_data["opens"], closes=form.cleaned_data["closes"],
+                                   by=request.user)
+            except EvotingError as error:
+                refusal, status = error.text(get_language() or "en"), error.status
+            else:
+                messages.success(request, _("The polls of %(board)s are set.") % {"board": board.constituency})
+                return redirect("evoting-commission", slug=slug)
+        else:
+            status = 400
+    return render(request, "evoting/polls.html", {
+        "board": board, "election": board.election, "form": form, "refusal": refusal, "nav": "evoting",
+        "fixed": board.state != Board.State.SETUP}, status=status)

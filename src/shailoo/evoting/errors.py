@@ -65,6 +65,11 @@ class EvotingError(Exception):
     def status(self) -> int:
         return MESSAGES.get(self.code, (400,))[0]
 
+    def text(self, language: str) -> str:
+        """The code's message in "ky", "ru" or "en" (anything else: English)."""
+        _, ky, ru, en = MESSAGES.get(self.code, (400, "Сурам четке кагылды.", "Запрос отклонён.", "Refused."))
+        return {"ky": ky, "ru": ru}.get(language, en)
+
     def as_json(self) -> dict[str, Any]:
         _, ky, ru, en = MESSAGES.get(self.code, (400, "Сурам четке кагылды.", "Запрос отклонён.", "Refused."))
         return {"error": {"code": self.code, "message": {"ky": ky, "ru": ru, "en": en}, "detail": self.detail}}

@@ -3,23 +3,92 @@
 a voter's booth state, and the e-voting totals the results app merges."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
 from shailoo.elections.models import Constituency, Election
 from shailoo.evoting import services
 from shailoo.evoting.errors import EvotingError
-from shailoo.evoting.models import Board, Entry, ListedCredential
+from shailoo.evoting.models import Board, Entry, ListedCredential, PublishedHead
 
 
-def board_by_id(slug: str, number: int) -> Board:
-    board = (Board.objects.select_related("election", "constituency")
-             .filter(election__slug=slug, constituency__number=number).first())
-    if board is None:
+def board_by_id(slug: str, number: int, *, last_published: bool = False) -> Board:
+    """The board of a URL (at most one: unique together, so no ORDER BY) with its election and constituency;
+    with ``last_published``, also its last published head's position and time as ``published_position``
+    and ``published_at`` (None before the first), in the same query."""
+    boards = Board.objects.select_related("election", "constituency").order_by().filter(
+        election__slug=slug, constituency__number=number)
+    if last_published:
+        heads = PublishedHead.objects.filter(board=OuterRef("pk")).order_by("-position")
+        boards = boards.annotate(published_position=Subquery(heads.values("position")[:1]),
+                                 published_at=Subquery(heads.values("published_at")[:1]))
+    found = list(boards[:1])
+    if not found:
         raise EvotingError("board.not-found", f"no e-voting board {slug}/{number}")
+    return found[0]
+
+
+#: What the JSON API's requests leave unread (loaded on first access if ever needed): the ceremony
+#: transcript (16 kB for five holders), the tally and the results.
+API_DEFERRED = ("ceremony", "tally", "results")
+# Every API request (the cast above all) asks this: written out, since the ORM's compiling of the
+# select_related join cost more CPU than the database's running it (docs/evoting.md "Performance").
+_API_BOARD_SQL = """
+SELECT {columns}, el.slug AS api_election_slug, c.number AS api_constituency_number
+FROM {board} b
+JOIN {election} el ON el.id = b.election_id
+JOIN {constituency} c ON c.id = b.constituency_id
+WHERE el.slug = %s AND c.number = %s
+LIMIT 1
+"""
+
+
+@functools.cache
+def _api_board_sql() -> tuple[str, list[str], list[Any]]:
+    """The statement, the names of the board's fields it reads (in order) and their columns (Col)."""
+    fields = [field for field in Board._meta.concrete_fields if field.name not in API_DEFERRED]
+    sql = _API_BOARD_SQL.format(columns=", ".join(f"b.{field.column}" for field in fields),
+                                board=Board._meta.db_table, election=Election._meta.db_table,
+                                constituency=Constituency._meta.db_table)
+    return sql, [field.attname for field in fields], [field.get_col(Board._meta.db_table) for field in fields]
+
+
+@functools.cache
+def _converters(vendor: str) -> list[tuple[int, Any, list[Any]]]:
+    """The database's converters of each column _api_board_sql reads (JSON text to objects, SQLite's text
+    to datetimes, ...), as Django's compiler would apply them; per database vendor."""
+    _, _, columns = _api_board_sql()
+    found = []
+    for index, column in enumerate(columns):
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            found.append((index, column, functions))
+    return found
+
+
+def api_board(slug: str, number: int) -> Board:
+    """board_by_id for the JSON API: the board without API_DEFERRED, its election and constituency with
+    their keys, slug and number only (any other field is read on first access)."""
+    sql, names, _ = _api_board_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, number])
+        row = cursor.fetchone()
+    if row is None:
+        raise EvotingError("board.not-found", f"no e-voting board {slug}/{number}")
+    values = list(row[:len(names)])
+    for index, column, functions in _converters(connection.vendor):
+        for convert in functions:
+            values[index] = convert(values[index], column, connection)
+    board = Board.from_db(connection.alias, names, values)
+    board.election = Election.from_db(connection.alias, ["id", "slug"], [board.election_id, row[-2]])
+    board.constituency = Constituency.from_db(connection.alias, ["id", "election_id", "number"],
+                                              [board.constituency_id, board.election_id, row[-1]])
     return board
 
 
@@ -135,22 +204,23 @@ class Found:
 
 
 def search(board: Board, letters: str) -> list[Found]:
-    """The entries whose displayed code starts with ``letters`` (at most 5)."""
+    """The entries whose displayed code starts with ``letters`` (at most 5), in one query whatever the board's
+    size: a range scan of the (board, tracking) index, and for each entry found its voter's latest ballot by
+    the (board, credential, position) index (only ballots carry a credential). Asked separately as "the latest
+    ballot of this credential after this position", the planner could walk the (board, kind, position) index
+    backwards through every later ballot instead (64 ms at 20,000 entries; docs/evoting.md "Performance")."""
     low, high = tracking_range(letters)
+    latest = Entry.objects.filter(board=OuterRef("board"), credential=OuterRef("credential")).order_by("-position")
+    entries = (Entry.objects.filter(board=board, tracking__gte=low, tracking__lte=high).exclude(kind=Entry.Kind.CLOSE)
+               .defer("line").annotate(latest=Subquery(latest.values("position")[:1])).order_by("tracking")[:5])
+    closed = board.state in (Board.State.CLOSED, Board.State.TALLIED)
     found = []
-    # A range scan of the (board, tracking) index; at most a handful match, put in board order here.
-    entries = Entry.objects.filter(board=board, tracking__gte=low, tracking__lte=high).exclude(kind=Entry.Kind.CLOSE)
-    for entry in sorted(entries.order_by("tracking")[:5], key=lambda e: e.position):
+    for entry in sorted(entries, key=lambda e: e.position):
         if entry.kind == Entry.Kind.CHALLENGE:
             found.append(Found(entry, "challenged"))
-            continue
-        later = (Entry.objects.filter(board=board, credential=entry.credential, position__gt=entry.position,
-                                      kind=Entry.Kind.BALLOT).order_by("-position").values_list("position", flat=True)
-                 .first())
-        if later is not None:
-            found.append(Found(entry, "superseded", later))
+        elif entry.latest > entry.position:
+            found.append(Found(entry, "superseded", entry.latest))
         else:
-            closed = board.state in (Board.State.CLOSED, Board.State.TALLIED)
             found.append(Found(entry, "counted" if closed else "counts-now"))
     return found
 

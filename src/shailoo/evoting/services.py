@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from shailoo.audit.models import AuditKind
@@ -45,7 +45,7 @@ from shailoo.elections.models import Candidate, Constituency, Election, PartyLis
 from shailoo.evoting import keys
 from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
-from shailoo.messaging.services import queue_sms
+from shailoo.messaging.services import Sms, queue_sms_batch
 from shailoo.register.models import VoterListEntry
 
 log = logging.getLogger("shailoo.evoting")
@@ -282,13 +282,15 @@ def _parse(board: Board) -> tuple[Manifest, Point | None]:
 
 
 def board_manifest(board: Board) -> Manifest:
-    if board.manifest is None:
+    # The hash is set with the manifest (fix_manifest): a board fetched without its manifest column
+    # (the append's locked row) reads that column only when this process has not parsed it yet.
+    if not board.manifest_hash:
         raise EvotingError("board.not-ready", "the board's manifest is not fixed yet")
     return _parse(board)[0]
 
 
 def election_key(board: Board) -> Point:
-    key = _parse(board)[1] if board.manifest is not None else None
+    key = _parse(board)[1] if board.manifest_hash else None
     if key is None:
         raise EvotingError("board.not-ready", "the key ceremony has not been adopted yet")
     return key
@@ -298,9 +300,10 @@ def election_key(board: Board) -> Point:
 
 @dataclass(frozen=True)
 class Voter:
-    application: Application
+    application_id: int
     credential: str
     listed: bool = False  # the credential is on the board's frozen, signed list
+    entry_id: int | None = None  # the board's entry holding the ballot id asked about, if any
 
 
 _precincts: dict[tuple[int, str, str], tuple[float, frozenset[int]]] = {}
@@ -311,33 +314,55 @@ def _constituency_precincts(board: Board) -> frozenset[int]:
     key = (board.constituency_id, board.manifest_hash, str(board.created_at))  # a board, not a reused pk
     found = _precincts.get(key)
     if found is None or time.monotonic() - found[0] > PRECINCTS_TTL:
-        found = (time.monotonic(), frozenset(board.constituency.precincts.values_list("pk", flat=True)))
+        found = (time.monotonic(), frozenset(Constituency.precincts.through.objects.filter(
+            constituency_id=board.constituency_id).values_list("precinct_id", flat=True)))
         _precincts[key] = found
     return found[1]
 
 
-def enrolled_voter(board: Board, pin: str | None) -> Voter:
+# Every cast asks this: written out rather than built by the ORM, whose compiling of four subqueries cost
+# more CPU than the database's running them (docs/evoting.md "Performance"). The voter's newest applied
+# e-voting application of the election, its list entry (one per voter and election), whether its credential
+# is on the board's list, and the board's entry holding a ballot id (NULL matches none). Scalar subqueries
+# with LIMIT: index probes, which the planner cannot turn into a hash of the whole list or board.
+_ENROLMENT_SQL = """
+SELECT a.id, a.credential_public_key, e.precinct_id, e.voting_mode,
+       (SELECT 1 FROM {listed} l WHERE l.board_id = %s AND l.credential = a.credential_public_key LIMIT 1) IS NOT NULL,
+       (SELECT n.id FROM {entry} n WHERE n.board_id = %s AND n.ballot_id = %s ORDER BY n.position LIMIT 1)
+FROM {application} a
+LEFT JOIN {list_entry} e ON e.citizen_id = a.citizen_id AND e.election_id = a.election_id
+WHERE a.election_id = %s AND a.pin = %s AND a.kind = %s AND a.status IN ({statuses})
+ORDER BY a.id DESC
+LIMIT 1
+"""
+
+
+@functools.cache
+def _enrolment_sql() -> str:
+    return _ENROLMENT_SQL.format(listed=ListedCredential._meta.db_table, entry=Entry._meta.db_table,
+                                 application=Application._meta.db_table, list_entry=VoterListEntry._meta.db_table,
+                                 statuses=", ".join(["%s"] * len(ENROLLED)))
+
+
+def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = None) -> Voter:
     """The signed-in voter's enrolment on this board, or the refusal that says why not: an applied e-voting
     application with a credential, the list entry marked "votes electronically" in a precinct of the board's
-    constituency, and whether the credential is on the board's list (one query)."""
+    constituency, whether the credential is on the board's list and, given a ballot id, the board's entry
+    holding it (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
-    application = (Application.objects.filter(election=board.election, pin=pin, kind=Application.Kind.EVOTING,
-                                              status__in=ENROLLED)
-                   .annotate(entry_precinct=Subquery(VoterListEntry.objects.filter(
-                       election=board.election, citizen_id=OuterRef("citizen_id")).values("precinct_id")[:1]),
-                             entry_mode=Subquery(VoterListEntry.objects.filter(
-                                 election=board.election, citizen_id=OuterRef("citizen_id")).values("voting_mode")[:1]),
-                             on_list=Exists(ListedCredential.objects.filter(
-                                 board=board, credential=OuterRef("credential_public_key"))))
-                   .order_by("-pk").first())
-    if application is None or not application.credential_public_key:
+    with connection.cursor() as cursor:
+        cursor.execute(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
+                                          Application.Kind.EVOTING, *ENROLLED])
+        row = cursor.fetchone()
+    if row is None or not row[1]:
         raise EvotingError("voter.not-enrolled")
-    if application.entry_mode != VoterListEntry.VotingMode.ELECTRONIC:  # type: ignore[attr-defined]
+    application_id, credential, precinct_id, voting_mode, listed, entry_id = row
+    if voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
-    if application.entry_precinct not in _constituency_precincts(board):  # type: ignore[attr-defined]
+    if precinct_id not in _constituency_precincts(board):
         raise EvotingError("voter.other-board", "the voter's precinct is in another constituency")
-    return Voter(application, application.credential_public_key, application.on_list)  # type: ignore[attr-defined]
+    return Voter(application_id, credential, bool(listed), entry_id)
 
 
 # --- casting ---------------------------------------------------------------------------------------------
@@ -347,6 +372,7 @@ class Answer:
     receipt: dict[str, Any]
     stored: bool  # False: a retry of an entry already on the board (nothing stored again)
     verify_seconds: float = 0.0  # time spent in the ballot's cryptographic checks (Server-Timing)
+    verify_cpu_seconds: float = 0.0  # the same, CPU time of the request's thread (steady on a busy machine)
 
     def as_json(self) -> dict[str, Any]:
         return {"receipt": self.receipt, "display_code": self.receipt["code"], "position": self.receipt["position"]}
@@ -439,15 +465,25 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     """Accept a cast ballot (the JSON of shailoo.crypto.ballot.cast_to_json) from the signed-in voter and
     append it; the same body again answers the same receipt and stores nothing."""
     at = now_ms() if at is None else at
-    voter = enrolled_voter(board, pin)
+    if not pin:
+        raise EvotingError("voter.not-signed-in")
+    # The body is read first so that the enrolment's query also finds the ballot id's entry; a body that
+    # does not read is refused after the voter's and the polls' checks, as before.
+    try:
+        data, unreadable = read_body(body, "cast"), None
+    except EvotingError as error:
+        data, unreadable = None, error
+    ballot_id = _ballot_id(data)
+    voter = enrolled_voter(board, pin, ballot_id=ballot_id)
     manifest, key = _open_board(board, at)
-    data = read_body(body, "cast")
+    if unreadable is not None:
+        raise unreadable
     if isinstance(data, dict) and isinstance(data.get("credential"), str) and data["credential"] != voter.credential:
         raise EvotingError("credential.not-yours")
     if isinstance(data, dict) and "ballot" in data and "signature" not in data:
         raise EvotingError("cast.signature", "the ballot is not signed with its credential")
-    ballot_id = _ballot_id(data)
-    if ballot_id is not None and isinstance(data, dict):
+    if ballot_id is not None and voter.entry_id is not None and isinstance(data, dict):
+        # The id is on the board already: this very cast again (a retry) or a replay.
         try:
             tracking = manifest_tracking(manifest, data)
         except CryptoError as error:
@@ -456,7 +492,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if existing is not None:
             return Answer(existing.receipt or {}, stored=False)
     listed = voter.listed
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     try:
         accepted = chain.accept_cast(manifest, key, lambda encoding: listed and encoding.hex() == voter.credential, data)
     except CryptoError as error:
@@ -466,12 +502,12 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         if refusal.code == "ballot.schema" and _other_election(board, data):
             raise EvotingError("election.mismatch", "the ballot is another election's") from None
         raise refusal from None
-    verify_seconds = time.perf_counter() - started
+    verify_seconds, verify_cpu_seconds = time.perf_counter() - started, time.thread_time() - started_cpu
     tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
     answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id, body=jcs.canonical(data),
-                     application=voter.application,
-                     same=lambda entry: _is_cast(entry, tracking, voter.credential, signed))
-    return dataclasses.replace(answer, verify_seconds=verify_seconds)
+                     application_id=voter.application_id,
+                     same=lambda entry: _is_cast(entry, tracking, voter.credential, signed), parsed=accepted)
+    return dataclasses.replace(answer, verify_seconds=verify_seconds, verify_cpu_seconds=verify_cpu_seconds)
 
 
 def manifest_tracking(manifest: Manifest, data: dict[str, Any]) -> str:
@@ -503,8 +539,8 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
         if same(existing):
             return Answer(existing.receipt or {}, stored=False)
         raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board")
-    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data), application=None,
-                   same=same)
+    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data),
+                   application_id=None, same=same)
 
 
 def chain_state(board: Board) -> chain.BoardState:
@@ -514,25 +550,144 @@ def chain_state(board: Board) -> chain.BoardState:
 
 #: Submissions appended in one transaction at most (a longer queue takes several).
 APPEND_BATCH = 500
+#: The board's columns an append reads or writes (manifest_hash and joint_public_key key the parsed manifest).
+_APPEND_COLUMNS = ("state", "manifest_hash", "joint_public_key", "position", "head", "last_time", "ballots",
+                   "challenges")
 
 
-def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application: Application | None,
-            same: Any) -> Answer:
+class _Waiting(NamedTuple):
+    """A pending submission as the append reads it: with its voter's phone and language (for the SMS) and
+    whether its ballot id is on the board already."""
+
+    pk: int
+    ballot_id: str
+    kind: str
+    body: str
+    application_id: int | None
+    phone: str | None
+    language: str | None
+    taken: bool
+
+
+class _Own(NamedTuple):
+    """The request's own verified submission, appended without a pending row when the lock is free."""
+
+    kind: str
+    ballot_id: str
+    body: str
+    application_id: int | None
+
+
+class _AppendSql(NamedTuple):
+    lock: str
+    try_lock: str
+    pending: str
+    own: str
+    update: str
+    delete: str
+
+
+# The append's statements, written out: the ORM's compiling of them cost more CPU than the database's
+# running them (docs/evoting.md "Performance"). The lock takes the board row alone: a join would lock the
+# election's and constituency's rows too (FOR UPDATE covers joined rows), serialising every board of the
+# election; and only the columns the append reads (not the manifest, parsed once per process, nor the
+# ceremony's transcript).
+@functools.cache
+def _append_sql() -> _AppendSql:
+    board, pending, entry = Board._meta.db_table, Pending._meta.db_table, Entry._meta.db_table
+    application = Application._meta.db_table
+    features = connection.features
+    lock = " FOR UPDATE" if features.has_select_for_update else ""
+    # SKIP LOCKED: no row when another append holds the lock (SQLite serialises its writers anyway).
+    try_lock = " FOR UPDATE SKIP LOCKED" if features.has_select_for_update_skip_locked else lock
+    taken = (f"(SELECT 1 FROM {entry} n WHERE n.board_id = %s AND n.ballot_id = %s AND n.ballot_id <> '' "  # noqa: S608
+             "LIMIT 1) IS NOT NULL")
+    return _AppendSql(
+        lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{lock}",  # noqa: S608
+        try_lock=f"SELECT id, {', '.join(_APPEND_COLUMNS)} FROM {board} WHERE id = %s{try_lock}",  # noqa: S608
+        own=(f"SELECT {taken}, (SELECT a.phone FROM {application} a WHERE a.id = %s), "  # noqa: S608
+             f"(SELECT a.language FROM {application} a WHERE a.id = %s)"),
+        # Scalar subqueries, each an index probe per pending row: as a join or EXISTS, the planner may hash
+        # the whole entry (or application) table instead, when its statistics of the churning pending
+        # table are stale.
+        pending=(f"SELECT p.id, p.ballot_id, p.kind, p.body, p.application_id, "  # noqa: S608
+                 f"(SELECT a.phone FROM {application} a WHERE a.id = p.application_id), "
+                 f"(SELECT a.language FROM {application} a WHERE a.id = p.application_id), "
+                 # ballot_id <> '': the condition of the unique index on (board, ballot_id)
+                 f"(SELECT 1 FROM {entry} n WHERE n.board_id = p.board_id AND n.ballot_id = p.ballot_id "
+                 f"AND n.ballot_id <> '' LIMIT 1) IS NOT NULL FROM {pending} p WHERE p.board_id = %s "
+                 "ORDER BY p.id LIMIT %s"),
+        update=(f"UPDATE {board} SET position = %s, head = %s, last_time = %s, ballots = %s, "  # noqa: S608
+                "challenges = %s WHERE id = %s"),
+        delete=f"DELETE FROM {pending} WHERE id IN ",  # noqa: S608
+    )
+
+
+def _insert(objects: list[Any], *, ignore_conflicts: bool = False) -> None:
+    """bulk_create's INSERT of model instances of one model (their defaults and auto_now_add filled as by
+    save(), values prepared by each field), without the ORM's compiler; no primary keys read back. With
+    ``ignore_conflicts``, a row that breaks a unique constraint is skipped (ON CONFLICT DO NOTHING)."""
+    if not objects:
+        return
+    meta = objects[0]._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    sql = (f"INSERT INTO {meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "  # noqa: S608
+           f"VALUES {', '.join([row] * len(objects))}{' ON CONFLICT DO NOTHING' if ignore_conflicts else ''}")
+    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def _delete_pending(keys: list[int]) -> None:
+    if not keys:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys)
+
+
+#: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
+#: parsed CastBallot). The append that takes them (the request's own, usually) uses the parsed ballot
+#: instead of parsing the body again; a pending body from another process is parsed as always.
+_verified: dict[tuple[int, str], tuple[str, Any]] = {}
+
+
+def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application_id: int | None) -> None:
+    """Commit a verified submission as pending; nothing when its ballot id is pending already (a retry
+    racing its first attempt, or a replay: the request compares after the append). On PostgreSQL the
+    commit does not wait for the WAL flush: nothing has been answered for it yet, and the append that
+    answers commits synchronously, flushing the WAL up to it, pending row included (docs/evoting.md)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        _insert([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body, application_id=application_id)],
+                ignore_conflicts=True)
+
+
+def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application_id: int | None,
+            same: Any, parsed: Any = None) -> Answer:
     """Group commit (docs/evoting.md): commit the verified submission as pending, then take the board's lock
     and append every pending submission of the board, ours among them unless another request's append took
     it already; answer our entry's receipt once it is committed. ``same(entry)`` says whether an entry with
     our ballot id is this very submission (a retry) rather than another one (a replay)."""
     if keys.board_key().public != board_manifest(board).authorities.board:
         raise EvotingError("board.not-ready", "the board's key file is not the key the manifest names")
+    text = body.decode()
+    if parsed is not None:
+        _verified[(board.pk, ballot_id)] = (text, parsed)
     try:
-        with transaction.atomic():
-            Pending.objects.create(board=board, ballot_id=ballot_id, kind=kind, body=body.decode(),
-                                   application=application)
-    except IntegrityError:
-        pass  # the same ballot id is pending already: a retry racing its first attempt, or a replay
-    # Our entry, when this request's own append took it (the usual case): no query to read it back; it is
-    # committed, since _append returns after its transaction.
-    entry: Entry | None = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+        # When no other request holds the board's lock, append right away, after whatever is pending: no
+        # pending row to write, commit and delete. Otherwise join that request's group commit.
+        appended = _append(board, own=_Own(kind, ballot_id, text, application_id))
+        if appended is None:
+            _pend(board, kind=kind, ballot_id=ballot_id, body=text, application_id=application_id)
+            appended = _append(board) or []
+        # Our entry, when this request's own append took it (the usual case): no query to read it back; it
+        # is committed, since _append returns after its transaction.
+        entry: Entry | None = next((e for e in appended if e.ballot_id == ballot_id), None)
+    finally:
+        _verified.pop((board.pk, ballot_id), None)
     for _ in range(1000):
         entry = entry or _entry(board, ballot_id)
         if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
@@ -544,7 +699,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
                 raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board at position "
                                    f"{entry.position}")
             return Answer(entry.receipt or {}, stored=True)
-        entry = next((e for e in _append(board) if e.ballot_id == ballot_id), None)
+        entry = next((e for e in _append(board) or [] if e.ballot_id == ballot_id), None)
     raise EvotingError("board.not-ready", "the board is too busy; send the same ballot again")  # pragma: no cover
 
 
@@ -553,40 +708,53 @@ def append_pending(board: Board) -> int:
     lock: the entries, their heads and receipts, the new head and the confirmation SMS in one transaction.
     Pending submissions that can no longer be appended (the polls closed) are dropped: their requests answer
     polls.closed. Returns the number appended."""
-    return len(_append(board))
+    return len(_append(board) or [])
 
 
-def _append(board: Board) -> list[Entry]:
+def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
     """append_pending's work; returns the entries appended (committed once it returns, unless the caller
-    holds a transaction of its own)."""
+    holds a transaction of its own). With ``own``, a verified submission that is not pending: appended
+    after the pending ones, unless its ballot id is taken; None (nothing done) when another append holds
+    the board's lock."""
     with transaction.atomic():
-        # The board row alone: select_related would lock its election's and constituency's rows too (FOR
-        # UPDATE covers joined rows), serialising every board of the election; nor the ceremony's transcript.
-        locked = Board.objects.select_for_update().defer("ceremony").get(pk=board.pk)
-        pending = list(Pending.objects.filter(board=locked).select_related("application").order_by("pk")[:APPEND_BATCH])
+        sql = _append_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql.lock if own is None else sql.try_lock, [board.pk])
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], row)
+            cursor.execute(sql.pending, [locked.pk, APPEND_BATCH])
+            pending = [_Waiting(*row) for row in cursor.fetchall()]
+            if own is not None:
+                cursor.execute(sql.own, [locked.pk, own.ballot_id, own.application_id, own.application_id])
+                taken_, phone, language = cursor.fetchone()
+                pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
+                                        bool(taken_)))
         if not pending:
             return []
         manifest = board_manifest(locked)
         time_ = max(now_ms(), locked.last_time)
         if locked.state != Board.State.READY or time_ >= manifest.closes:
-            Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
+            _delete_pending([item.pk for item in pending if item.pk])
             return []
-        taken = set(Entry.objects.filter(board=locked, ballot_id__in=[p.ballot_id for p in pending])
-                    .order_by().values_list("ballot_id", flat=True))
+        taken = {item.ballot_id for item in pending if item.taken}
         state, board_key = chain_state(locked), keys.board_key()
         entries, confirmations = [], []
         for item in pending:
             if item.ballot_id in taken:
                 continue  # a retry or a replay of an appended ballot: its request compares and answers
-            data = jcs.loads(item.body, "pending")
             if item.kind == Entry.Kind.BALLOT:
-                cast_ = cast_from_json(manifest, data, "pending")
+                verified = _verified.get((locked.pk, item.ballot_id))
+                cast_ = (verified[1] if verified is not None and verified[0] == item.body
+                         else cast_from_json(manifest, jcs.loads(item.body, "pending"), "pending"))
                 appended = chain.append_ballot(manifest, state, cast_, time_, board_key)
                 credential, tracking = cast_.credential.hex(), cast_.tracking.hex()
                 locked.ballots += 1
-                if item.application is not None:
-                    confirmations.append((item.application, appended.receipt))
+                if item.application_id is not None:
+                    confirmations.append(_confirmation(item.phone, item.language, appended.receipt))
             else:
+                data = jcs.loads(item.body, "pending")
                 challenged = chain.ChallengedBallot(ballot_from_json(data["ballot"], "pending"),
                                                     tracking_hash(manifest.digest, data["ballot"]),
                                                     opening_from_json(data["opening"], "pending"))
@@ -595,16 +763,17 @@ def _append(board: Board) -> list[Entry]:
                 locked.challenges += 1
             taken.add(item.ballot_id)
             state = appended.state
-            entries.append(Entry(board=locked, position=state.position, kind=item.kind, time=time_, tracking=tracking,
+            entries.append(Entry(board_id=locked.pk, position=state.position, kind=item.kind, time=time_, tracking=tracking,
                                  ballot_id=item.ballot_id, credential=credential,
                                  line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
                                  receipt=appended.receipt))
-        Entry.objects.bulk_create(entries)
-        Pending.objects.filter(pk__in=[p.pk for p in pending]).delete()
-        locked.position, locked.head, locked.last_time = state.position, state.head.hex(), state.time
-        locked.save(update_fields=["position", "head", "last_time", "ballots", "challenges"])
-        for application, receipt in confirmations:
-            _confirm_by_sms(application, receipt)
+        _insert(entries)
+        _delete_pending([item.pk for item in pending if item.pk])
+        # One UPDATE of the head (not save(): Board's post_save receivers have nothing to do with an append).
+        with connection.cursor() as cursor:
+            cursor.execute(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
+                                        locked.pk])
+        queue_sms_batch([message for message in confirmations if message is not None])
     return entries
 
 
@@ -621,12 +790,13 @@ def short_code(receipt: dict[str, Any]) -> str:
     return "-".join(str(receipt["code"]).split("-")[:2])
 
 
-def _confirm_by_sms(application: Application, receipt: dict[str, Any]) -> None:
-    """The SMS that confirms a cast ballot: the time and the short code, never the choice."""
-    if not application.phone:
-        return
+def _confirmation(phone: str | None, language: str | None, receipt: dict[str, Any]) -> Sms | None:
+    """The SMS that confirms a cast ballot (none without a phone): the time and the short code, never the
+    choice; deduplicated on the board and position."""
+    if not phone:
+        return None
     moment = dt.datetime.fromtimestamp(receipt["time"] / 1000, tz=BISHKEK)
-    text = SMS_TEXTS.get(application.language, SMS_TEXTS["ky"]).format(
+    text = SMS_TEXTS.get(language or "ky", SMS_TEXTS["ky"]).format(
         time=moment.strftime("%H:%M %d.%m.%Y"), code=short_code(receipt))
-    queue_sms(to=application.phone, text=text, dedup_key=f"evote:{receipt['manifest_hash'][:32]}:{receipt['position']}")
+    return Sms(to=phone, text=text, dedup_key=f"evote:{receipt['manifest_hash'][:32]}:{receipt['position']}")
 

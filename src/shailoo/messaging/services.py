@@ -41,6 +41,20 @@ def queue_sms(*, to: str, text: str, dedup_key: str | None = None) -> OutboundSm
         return OutboundSms.objects.get(dedup_key=dedup_key)
 
 
+@dataclass(frozen=True)
+class Sms:
+    to: str
+    text: str
+    dedup_key: str | None = None
+
+
+def queue_sms_batch(messages: list[Sms]) -> None:
+    """Queue several SMS in one INSERT; one whose dedup_key is queued already is skipped (queue_sms's rule)."""
+    if messages:
+        OutboundSms.objects.bulk_create([OutboundSms(to=m.to, text=m.text, dedup_key=m.dedup_key) for m in messages],
+                                        ignore_conflicts=True)
+
+
 COUNTRY_CODE = "996"
 
 
