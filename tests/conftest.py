@@ -11,9 +11,10 @@ import pytest
 from hypothesis import settings
 
 # A mutation run (scripts/mutation.py sets SHAILOO_HYPOTHESIS_PROFILE=mutation) wants a mutant's verdict to
-# be the same every time it is tested: fixed examples and no example database shared between mutants. The
+# be the same every time it is tested: fixed examples, no example database shared between mutants, and no
+# deadline (mutmut's trampolines and its tracing of which tests reach what slow every call down). The
 # crypto tests also draw fewer examples then (tests/crypto/strategies.py, `examples`).
-settings.register_profile("mutation", derandomize=True, database=None)
+settings.register_profile("mutation", derandomize=True, database=None, deadline=None)
 if os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation":
     settings.load_profile("mutation")
 
