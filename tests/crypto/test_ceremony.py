@@ -210,7 +210,8 @@ def test_a_message_names_its_round_attempt_and_holder_and_is_signed_by_that_hold
         error = _refused(check, c.check_key_message, cer, changed, "k")
         assert error.what == what
     for changes, what in (({"holder": 0}, "'holder' must be in 1..4, got 0"), ({"holder": 5}, "'holder' must be in 1..4, got 5"),
-                          ({"attempt": 0}, "'attempt' must be in 1..9007199254740991, got 0")):
+                          ({"attempt": 0}, "'attempt' must be in 1..9007199254740991, got 0"),
+                          ({"extra": 1}, "unexpected key 'extra'")):
         with pytest.raises(CryptoError) as caught:
             c.check_key_message(cer, {**message, **changes}, "k")
         assert (caught.value.what, caught.value.where) == (what, "k")
