@@ -10,12 +10,14 @@ import time
 import pytest
 from hypothesis import settings
 
+# No hypothesis test fails for its time: performance lives in bench/, and on a loaded machine one example
+# can take longer than hypothesis's default 200 ms deadline (tests/rules/test_pin.py's pattern property did).
+settings.register_profile("shailoo", deadline=None)
 # A mutation run (scripts/mutation.py sets SHAILOO_HYPOTHESIS_PROFILE=mutation) wants a mutant's verdict to
 # be the same every time it is tested: fixed examples and no example database shared between mutants. The
 # crypto tests also draw fewer examples then (tests/crypto/strategies.py, `examples`).
-settings.register_profile("mutation", derandomize=True, database=None)
-if os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation":
-    settings.load_profile("mutation")
+settings.register_profile("mutation", settings.get_profile("shailoo"), derandomize=True, database=None)
+settings.load_profile("mutation" if os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation" else "shailoo")
 
 # tests/replica run against a real primary and streaming replica, in a run of their own (scripts/test-replica,
 # `make test-replica`, .ci/run), which sets SHAILOO_TEST_REPLICA_DIR.

@@ -248,7 +248,7 @@ def test_an_opening_must_be_for_this_ballot_cover_it_and_re_encrypt_to_it():
     forged, forged_opening = _forged(SMALL_MANIFEST, ballot, opening, 0, 1)  # m0 and m1 in a one-mark contest
     with pytest.raises(InvalidRecord) as caught:
         ballots.verify_opening(SMALL_MANIFEST, KEYS.public, forged, forged_opening, "b")
-    assert caught.value.what == "opened marks break the rules of mayor"
+    assert (caught.value.where, caught.value.what) == ("b", "opened marks break the rules of mayor")
     del other
 
 
@@ -302,6 +302,9 @@ def test_ballot_opening_and_cast_json_at_their_limits():
         {**contest, "selections": [{**selections[0], "option_id": 5}]}]})
     assert (error.what, error.where) == ("'option_id' must be a string", "b contests[0].selections[0]")
     error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
+        {**contest, "selections": [{**selections[0], "extra": 1}]}]})
+    assert (error.what, error.where) == ("unexpected key 'extra'", "b contests[0].selections[0]")
+    error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [
         {**contest, "selections": [{**selections[0], "proof": {"c": [], "v": []}}]}]})
     assert error.where == "b contests[0].selections[0].proof"
     error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [{**contest, "proof": {}}]})
@@ -316,8 +319,8 @@ def test_ballot_opening_and_cast_json_at_their_limits():
         assert (error.what, error.where) == (what, "b contests[0].marks[0]")
     assert _json_refusal(ballots.opening_from_json, {**opened, "contests": []}).what == \
         "'contests' must hold 1..64 items, got 0"
-    assert _json_refusal(ballots.opening_from_json, {**opened, "contests": [
-        {**opened["contests"][0], "marks": []}]}).what == "'marks' must hold 1..1000 items, got 0"
+    error = _json_refusal(ballots.opening_from_json, {**opened, "contests": [{**opened["contests"][0], "marks": []}]})
+    assert (error.what, error.where) == ("'marks' must hold 1..1000 items, got 0", "b contests[0]")
     assert _json_refusal(ballots.opening_from_json, {**opened, "ballot_id": "x"}).where == "b.ballot_id"
 
     cast = ballots.cast_to_json(ballots.cast_ballot(SMALL_MANIFEST, ballot, KEYS))

@@ -210,7 +210,8 @@ def test_a_message_names_its_round_attempt_and_holder_and_is_signed_by_that_hold
         error = _refused(check, c.check_key_message, cer, changed, "k")
         assert error.what == what
     for changes, what in (({"holder": 0}, "'holder' must be in 1..4, got 0"), ({"holder": 5}, "'holder' must be in 1..4, got 5"),
-                          ({"attempt": 0}, "'attempt' must be in 1..9007199254740991, got 0")):
+                          ({"attempt": 0}, "'attempt' must be in 1..9007199254740991, got 0"),
+                          ({"extra": 1}, "unexpected key 'extra'")):
         with pytest.raises(CryptoError) as caught:
             c.check_key_message(cer, {**message, **changes}, "k")
         assert (caught.value.what, caught.value.where) == (what, "k")
@@ -323,7 +324,10 @@ def test_complaints_name_other_dealers_once_in_increasing_order(rounds):
     assert caught.value.what == "'dealer' must be in 1..4, got 5"
     error = _refused("ceremony.transcript", c.check_check_message, cer,
                      _signed({**message, "shares_digest": "00" * 64}, 3), keys, shares, "c")
-    assert error.what == "shares_digest differs: the holder received other round-2 messages"
+    assert (error.what, error.where) == ("shares_digest differs: the holder received other round-2 messages", "c")
+    with pytest.raises(CryptoError) as caught:
+        c.check_check_message(cer, _signed({**message, "shares_digest": "AB" * 64}, 3), keys, shares, "c")
+    assert (caught.value.check, caught.value.where) == ("schema.hex", "c.shares_digest")
     wrong_label = {**complaints[0], "proof": _complaint(rounds, 3, 2)["proof"]}
     error = _refused("ceremony.complaint", c.check_check_message, cer,
                      _signed({**message, "complaints": [wrong_label]}, 3), keys, shares, "c")

@@ -56,6 +56,8 @@ def test_each_check_of_the_list_names_itself(signed):
     error = _refused("credentials.count", {**header, "count": 4}, lines)
     assert (error.what, error.where) == ("header announces 4 credentials, the file holds 5", "credentials.jsonl")
     _refused("credentials.count", {**header, "count": 6}, lines)
+    error = _refused(None, {**header, "count": -1}, lines)
+    assert (error.what, error.where) == ("'count' must be in 0..9007199254740991, got -1", "credentials.jsonl:1")
     error = _refused("credentials.order", header, [lines[0], lines[2], lines[1], *lines[3:]])
     assert (error.where, error.what) == ("credentials.jsonl:4",
                                          "credentials must be in strictly increasing byte order (each once)")

@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 
 from shailoo.crypto.zipstream import ZipStream, crc32_combine, deflate
 
+from .strategies import examples
+
 
 @given(st.binary(max_size=3000), st.binary(max_size=3000))
 def test_crc32_combine_is_the_crc_of_the_joined_bytes(first, second):
@@ -37,7 +39,7 @@ def _archive(parts: list[tuple[str, bytes]]) -> tuple[bytes, bytes]:
     return out.getvalue(), b"".join(data for _, data in parts)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["write", "splice"]), st.binary(max_size=5000)), max_size=8))
 def test_written_and_spliced_members_read_back_as_written(parts):
     data, expected = _archive(parts)
