@@ -76,3 +76,17 @@ def sign_in_through_tunduk(page, live_server, pin: str, *, next_url: str = "/cab
     page.locator("button[value=signin]").click()
     target = urlsplit(next_url).path
     page.wait_for_url(lambda url: urlsplit(url).path == target and "/test-idp/" not in url)
+
+
+def enrol_for_evoting(page, live_server, pin: str, election_pk: int) -> None:
+    """Sign in and apply in the Cabinet to vote electronically: the browser makes the credential and shows its
+    recovery code; the voter gives a phone, confirms, says the code is kept, sends, and is back in the Cabinet."""
+    from django.urls import reverse
+
+    sign_in_through_tunduk(page, live_server, pin, next_url=reverse("cabinet:evoting", args=[election_pk]))
+    page.locator("[data-recovery-code]").wait_for(state="visible")
+    page.locator("input[name=phone]").fill("+996 555 123 456")
+    page.locator("input[name=confirm]").check()
+    page.locator("input[name=recovery_code_kept]").check()
+    page.locator("#main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server.url}/cabinet/**")

@@ -16,7 +16,7 @@ from PIL import Image
 from shailoo.cabinet.models import Application
 from shailoo.crypto.credential import credential_key, seed_from_recovery_code
 from tests.cabinet.helpers import listed_citizen, make_world
-from tests.e2e.conftest import sign_in_through_tunduk
+from tests.e2e.conftest import enrol_for_evoting, sign_in_through_tunduk
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -242,14 +242,7 @@ def test_the_key_made_at_enrolment_votes_from_the_same_browser(browser_page, liv
     citizen = make_citizen(territory.settlement)
     list_voter(citizen, territory.election, territory.precinct)
     page = browser_page
-    sign_in_through_tunduk(page, live_server, citizen.pin, next_url=reverse("cabinet:evoting",
-                                                                            args=[territory.election.pk]))
-    page.locator("[data-recovery-code]").wait_for(state="visible")
-    page.locator("input[name=phone]").fill("+996 555 123 456")
-    page.locator("input[name=confirm]").check()
-    page.locator("input[name=recovery_code_kept]").check()
-    page.locator("#main form button[type=submit]").click()
-    page.wait_for_url(f"{live_server.url}/cabinet/**")
+    enrol_for_evoting(page, live_server, citizen.pin, territory.election.pk)
 
     application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
     member = make_staff("uchastok", StaffAssignment.Role.PRECINCT, precinct=territory.precinct, password=None)

@@ -39,7 +39,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.e2e.conftest import TIMEOUT_MS, sign_in_through_tunduk
+from tests.e2e.conftest import TIMEOUT_MS, enrol_for_evoting, sign_in_through_tunduk
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8560, 8600)  # tests/ceremony's relay takes 8500-8559
@@ -135,13 +135,7 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
     context = chromium.new_context(base_url=site, locale="ky-KG", viewport={"width": 1024, "height": 800})
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
-    sign_in_through_tunduk(page, server, citizen.pin, next_url=reverse("cabinet:evoting", args=[election.pk]))
-    page.locator("[data-recovery-code]").wait_for(state="visible")
-    page.locator("input[name=phone]").fill("+996 555 123 456")
-    page.locator("input[name=confirm]").check()
-    page.locator("input[name=recovery_code_kept]").check()
-    page.locator("#main form button[type=submit]").click()
-    page.wait_for_url(f"{site}/cabinet/**")
+    enrol_for_evoting(page, server, citizen.pin, election.pk)
     from shailoo.cabinet.models import Application
 
     application = Application.objects.get(pin=citizen.pin, kind=Application.Kind.EVOTING)
