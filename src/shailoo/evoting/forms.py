@@ -45,12 +45,11 @@ class PollsForm(forms.Form):
         opens = self._bishkek(self.cleaned_data["opens"])
         if opens < self.now.replace(second=0, microsecond=0):
             raise forms.ValidationError(_("This time has passed: the polls can open from now on."))
-        enrolment_until = self.board.election.calendar.enrolment_until
-        enrolment_closes = dt.datetime.combine(enrolment_until + dt.timedelta(days=1), dt.time(0, 0), tzinfo=BISHKEK)
-        if opens < enrolment_closes:
+        calendar = self.board.election.calendar
+        if calendar.enrolment_open(opens):
             raise forms.ValidationError(
                 _("The polls open after e-voting enrolment has closed (%(date)s, 24:00) and the credential list "
-                  "is signed.") % {"date": formats.date_format(enrolment_until, "j E Y")})
+                  "is signed.") % {"date": formats.date_format(calendar.enrolment_until, "j E Y")})
         return opens
 
     def clean_closes(self) -> dt.datetime:
