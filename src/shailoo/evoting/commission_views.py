@@ -105,10 +105,10 @@ def polls_page(request: HttpRequest, scope, slug: str, number: int) -> HttpRespo
         return render(request, "commission/forbidden.html", {"reason": "no_role"}, status=403)
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    board = (Board.objects.select_related("election", "constituency")
-             .filter(election__slug=slug, election__evoting=True, constituency__number=number).first())
-    if board is None:
-        raise Http404("no such e-voting board")
+    try:
+        board = selectors.board_by_id(slug, number)  # boards exist only for e-voting elections (create_boards)
+    except EvotingError as error:
+        raise Http404("no such e-voting board") from error
     form = PollsForm(request.POST if request.method == "POST" else None, board=board)
     refusal, status = "", 200
     if request.method == "POST":
