@@ -248,13 +248,6 @@ class FixedBase:
         _lib.decaf_255_precomputed_scalarmul(out, self._table, scalar.to_bytes())
         return Point._wrap(owner, out)
 
-    def mul_plus(self, scalar: Scalar, addend: Point) -> Point:
-        """scalar * point + addend (constant time in both: one table multiplication, one addition)."""
-        owner, out = decaf.allocate(decaf.POINT_SIZE)
-        _lib.decaf_255_precomputed_scalarmul(out, self._table, scalar.to_bytes())
-        _lib.decaf_255_point_add(out, out, addend.decoded())
-        return Point._wrap(owner, out)
-
     def encrypt(self, scalar: Scalar, addend: Point) -> tuple[Point, Point]:
         """(scalar * G, scalar * point + addend): an ElGamal encryption under this key, constant time, both
         points in one allocation."""
@@ -463,7 +456,3 @@ def hash_to_point(tag: str, *parts: bytes) -> Point:
 def encode_int(value: int) -> bytes:
     """A non-negative integer as 8 bytes big-endian, for hashing."""
     return value.to_bytes(8, "big")
-
-
-def encode_text(text: str) -> bytes:
-    return text.encode("utf-8")
