@@ -100,7 +100,7 @@ def make_evoting(voters: int = 2, *, name: str = "Самаркандек", numbe
     board = next(b for b in services.create_boards(territory.election, by=None) if b.constituency_id == constituency.pk)
     now = timezone.now()
     services.set_polls(board, opens=opens or now - dt.timedelta(hours=1), closes=closes or now + dt.timedelta(hours=1),
-                       by=None)
+                       by=None, override="test: polls set around now, during enrolment")
     board = services.fix_manifest(board, by=None, holder_keys=[HOLDERS[i].public.hex() for i in sorted(HOLDERS)],
                                   quorum=QUORUM)
     manifest = services.board_manifest(board)

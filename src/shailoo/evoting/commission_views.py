@@ -17,7 +17,7 @@ from shailoo.ceremony.models import Ceremony
 from shailoo.commission.views import staff_view
 from shailoo.elections.models import Election
 from shailoo.evoting import closing, selectors, services
-from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.errors import EvotingError, PollsRefused
 from shailoo.evoting.forms import PollsForm
 from shailoo.evoting.models import Board
 
@@ -118,6 +118,9 @@ def polls_page(request: HttpRequest, scope, slug: str, number: int) -> HttpRespo
             try:
                 services.set_polls(board, opens=form.cleaned_data["opens"], closes=form.cleaned_data["closes"],
                                    by=request.user)
+            except PollsRefused as error:
+                form.refused(error, (get_language() or "en")[:2])
+                status = 400
             except EvotingError as error:
                 refusal, status = error.text(get_language() or "en"), error.status
             else:
