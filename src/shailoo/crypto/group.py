@@ -242,6 +242,11 @@ class FixedBase:
         self._owner, self._table = decaf.allocate(decaf.TABLE_SIZE)
         _lib.decaf_255_precompute(self._table, point.decoded())
 
+    @property
+    def table(self) -> Any:
+        """libdecaf's table (for shailoo.crypto.native)."""
+        return self._table
+
     def mul(self, scalar: Scalar) -> Point:
         """scalar * point (constant time)."""
         owner, out = decaf.allocate(decaf.POINT_SIZE)
