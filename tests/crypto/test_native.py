@@ -76,7 +76,7 @@ def test_the_verifier_s_commitments_are_the_python_path_s(low, branches, pad_log
     zero = data.draw(st.integers(-1, len(branches) - 1))
     if zero >= 0:
         challenges[zero] = ZERO  # libdecaf's double multiplication drops G's part: the other way is taken
-    slots, total = native.verify_commit(fixed_base(KEY).table, pad.decoded(), point.decoded(), low,
+    slots, total = native.verify_commit(KEY, pad.decoded(), point.decoded(), low,
                                         b"".join(c.to_bytes() for c in challenges),
                                         b"".join(v.to_bytes() for v in responses))
     commitments = Commitments(2 * len(branches))

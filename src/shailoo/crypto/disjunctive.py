@@ -138,7 +138,7 @@ def _verify_native(proof: RangeProof, ciphertext: Ciphertext, public_key: Point,
                    context: bytes, label: bytes, where: str) -> None:
     """verify_range's commitments in one call of native.c: the same group operations and bytes."""
     slots, total = native.verify_commit(
-        fixed_base(public_key).table, ciphertext.pad.decoded(), ciphertext.data.decoded(), low,
+        public_key, ciphertext.pad.decoded(), ciphertext.data.decoded(), low,
         b"".join([c.value.to_bytes(32, "little") for c in proof.challenges]),
         b"".join([v.value.to_bytes(32, "little") for v in proof.responses]))
     if total != _challenge(context, label, low, high, public_key, ciphertext, slots):

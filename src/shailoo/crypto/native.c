@@ -140,12 +140,49 @@ void shailoo_prove_respond(const uint8_t *total, const uint8_t *nonce, uint64_t 
     memset(&t, 0, sizeof t);
 }
 
+/* A public point's table for VARIABLE-time multiplications by public scalars (the verifier's v_j K): the
+ * multiples d 2^(8w) P for every byte position w and byte value d = 1..255 (32 x 255 points, 2 MB), so that
+ * v P is the sum of one entry per non-zero byte of v: at most 31 additions, against the 56 additions and
+ * constant-time table scans of libdecaf's precomputed multiplication. Never for a secret scalar: which entries
+ * are read, and how many additions are made, depend on the scalar. */
+#define WINDOWS 32
+#define DIGITS 255
+
+point *shailoo_public_table_new(const point *base) {
+    point *table = aligned_alloc(32, (size_t)WINDOWS * DIGITS * sizeof(point));
+    if (table == NULL || !decaf.ready) { free(table); return NULL; }
+    point unit;
+    memcpy(&unit, base, POINT_BYTES);
+    for (int w = 0; w < WINDOWS; w++) {
+        point *row = table + (size_t)w * DIGITS;
+        memcpy(&row[0], &unit, POINT_BYTES);
+        for (int d = 1; d < DIGITS; d++) decaf.point_add(&row[d], &row[d - 1], &unit);
+        decaf.point_add(&unit, &row[DIGITS - 1], &unit); /* 256 2^(8w) P = 2^(8(w + 1)) P */
+    }
+    return table;
+}
+
+void shailoo_public_table_free(point *table) { free(table); }
+
+/* out = v P from P's public table; v is a canonical 32-byte scalar (public). */
+static void public_mul(point *out, const point *table, const uint8_t *v) {
+    int started = 0;
+    for (int w = 0; w < WINDOWS; w++) {
+        if (v[w] == 0) continue;
+        const point *entry = table + (size_t)w * DIGITS + (v[w] - 1);
+        if (started) decaf.point_add(out, out, entry);
+        else { memcpy(out, entry, POINT_BYTES); started = 1; }
+    }
+    if (!started) memcpy(out, &decaf.identity, POINT_BYTES);
+}
+
 /* The verifier's commitments for branches j = low, low + 1, ... (n of them), in VARIABLE time (public values
  * only): A_j = v_j G - c_j alpha, B_j = v_j K + (c_j j) G - c_j beta, as group.Commitments.verify_branches
- * computes them, into slots 2j and 2j + 1; the sum of the challenges mod l into sum_out (32 bytes).
- * challenges and responses are n canonical scalars of 32 bytes each. */
-void shailoo_verify_commit(const void *key_table, const point *alpha, const point *beta, uint64_t low, uint64_t n,
-                           const uint8_t *challenges, const uint8_t *responses, uint8_t *slots, uint8_t *sum_out) {
+ * computes them (v_j K from K's public table), into slots 2j and 2j + 1; the sum of the challenges mod l
+ * into sum_out (32 bytes). challenges and responses are n canonical scalars of 32 bytes each. */
+void shailoo_verify_commit(const point *key_public_table, const point *alpha, const point *beta, uint64_t low,
+                           uint64_t n, const uint8_t *challenges, const uint8_t *responses, uint8_t *slots,
+                           uint8_t *sum_out) {
     static const uint8_t nothing[SCALAR_BYTES];
     scalar c, v, minus, weighted, index, sum, zero;
     point first, second;
@@ -153,11 +190,13 @@ void shailoo_verify_commit(const void *key_table, const point *alpha, const poin
     memset(&zero, 0, sizeof zero);
     for (uint64_t j = 0; j < n; j++) {
         uint8_t *slot = slots + 2 * FRAME * j;
+        const uint8_t *response = responses + SCALAR_BYTES * j;
         frame(slot);
         frame(slot + FRAME);
         decaf.scalar_decode_long(&c, challenges + SCALAR_BYTES * j, SCALAR_BYTES);
-        decaf.scalar_decode_long(&v, responses + SCALAR_BYTES * j, SCALAR_BYTES);
+        decaf.scalar_decode_long(&v, response, SCALAR_BYTES);
         decaf.scalar_add(&sum, &sum, &c);
+        public_mul(&second, key_public_table, response);
         if (memcmp(challenges + SCALAR_BYTES * j, nothing, SCALAR_BYTES) != 0) {
             decaf.scalar_sub(&minus, &zero, &c);
             decaf.base_double_scalarmul_non_secret(&first, &v, alpha, &minus);
@@ -165,12 +204,11 @@ void shailoo_verify_commit(const void *key_table, const point *alpha, const poin
             decaf.scalar_set_unsigned(&index, low + j);
             decaf.scalar_mul(&weighted, &c, &index);
             decaf.base_double_scalarmul_non_secret(&first, &weighted, beta, &minus);
-            decaf.precomputed_scalarmul(&second, key_table, &v);
             decaf.point_add(&first, &second, &first);
         } else { /* libdecaf 1.0.2 drops G's part when the point's scalar is zero (group.public_combination) */
             decaf.precomputed_scalarmul(&first, decaf.base_table, &v);
             decaf.point_encode(slot + 4, &first);
-            decaf.precomputed_scalarmul(&first, key_table, &v);
+            memcpy(&first, &second, POINT_BYTES);
         }
         decaf.point_encode(slot + FRAME + 4, &first);
     }

@@ -17,10 +17,12 @@ import importlib.machinery
 import importlib.util
 import os
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from shailoo.crypto import decaf
+from shailoo.crypto.group import Point
 
 SOURCE = Path(__file__).with_name("native.c")
 MODULE = "_shailoo_native"
@@ -32,8 +34,11 @@ int shailoo_prove_commit(const void *key_table, const uint8_t *drawn, uint64_t n
                          uint8_t *blinds, uint8_t *challenges);
 void shailoo_prove_respond(const uint8_t *total, const uint8_t *nonce, uint64_t n, uint64_t m,
                            const uint8_t *blinds, uint8_t *challenges, uint8_t *responses);
-void shailoo_verify_commit(const void *key_table, const void *alpha, const void *beta, uint64_t low, uint64_t n,
-                           const uint8_t *challenges, const uint8_t *responses, uint8_t *slots, uint8_t *sum_out);
+void *shailoo_public_table_new(const void *base);
+void shailoo_public_table_free(void *table);
+void shailoo_verify_commit(const void *key_public_table, const void *alpha, const void *beta, uint64_t low,
+                           uint64_t n, const uint8_t *challenges, const uint8_t *responses, uint8_t *slots,
+                           uint8_t *sum_out);
 """
 
 #: libdecaf's functions native.c calls, in the order of its table of pointers.
@@ -104,13 +109,23 @@ def prove_respond(total: bytes, nonce: bytes, true: int, blinds: bytearray, chal
     return responses
 
 
-def verify_commit(table: Any, pad: Any, data: Any, low: int, challenges: bytes, responses: bytes) -> tuple[bytearray, int]:
-    """The verifier's commitments of a range proof from low (framed, as group.Commitments.verify_branches
-    gives them) and the sum of its challenges mod l. ``pad`` and ``data`` are decoded points (Point.decoded),
-    the scalars canonical (32 bytes each): all public, VARIABLE time."""
+@lru_cache(maxsize=4)
+def public_table(point: Point) -> Any:
+    """A public point's table for variable-time multiplications by public scalars (native.c: the multiples
+    d 2^(8w) P, 2 MB, built in about 8,000 additions): the verifier's v_j K. Never for secret scalars."""
+    table = lib.shailoo_public_table_new(point.decoded())
+    if table == ffi.NULL:
+        raise MemoryError("no memory for a public point's table")
+    return ffi.gc(table, lib.shailoo_public_table_free, size=32 * 255 * decaf.POINT_SIZE)
+
+
+def verify_commit(key: Point, pad: Any, data: Any, low: int, challenges: bytes, responses: bytes) -> tuple[bytearray, int]:
+    """The verifier's commitments of a range proof from low under the election key ``key`` (framed, as
+    group.Commitments.verify_branches gives them) and the sum of its challenges mod l. ``pad`` and ``data``
+    are decoded points (Point.decoded), the scalars canonical (32 bytes each): all public, VARIABLE time."""
     branches = len(challenges) // 32
     slots, total = bytearray(72 * branches), bytearray(32)
-    lib.shailoo_verify_commit(table, pad, data, low, branches, challenges, responses, ffi.from_buffer(slots),
+    lib.shailoo_verify_commit(public_table(key), pad, data, low, branches, challenges, responses, ffi.from_buffer(slots),
                               ffi.from_buffer(total))
     return slots, int.from_bytes(total, "little")
 
