@@ -11,8 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shailoo.crypto import native
+from shailoo.crypto import codec, native
+from shailoo.crypto.disjunctive import encrypt_and_prove, verify_range
 from shailoo.crypto.group import ZERO, Commitments, L, Scalar, base_mul, fixed_base
+from shailoo.crypto.randomness import SeededRandomness
 
 from .conftest import BUILT
 from .strategies import examples, scalars
@@ -84,3 +86,24 @@ def test_the_verifier_s_commitments_are_the_python_path_s(low, branches, pad_log
                                 [v.value for v in responses])
     assert slots == commitments.framed()
     assert total == sum(c.value for c in challenges) % L
+
+
+@needs_module
+@settings(max_examples=examples(15), deadline=None)
+@given(st.integers(0, 3).flatmap(lambda low: st.integers(low, low + 3).flatmap(
+    lambda high: st.tuples(st.just(low), st.just(high), st.integers(low, high)))), st.binary(min_size=1, max_size=8))
+def test_an_encryption_with_its_proof_is_the_python_path_s(bounds, seed):
+    low, high, value = bounds
+    made = {}
+    for path in ("native", "python"):
+        native.lib = BUILT if path == "native" else None
+        try:
+            made[path] = encrypt_and_prove(value, KEY, low, high, b"Q" * 64, b"label", SeededRandomness(seed))
+        finally:
+            native.lib = BUILT
+    (ciphertext, nonce, proof), (expected_ciphertext, expected_nonce, expected_proof) = made["native"], made["python"]
+    assert (ciphertext.pad.data, ciphertext.data.data) == (expected_ciphertext.pad.data, expected_ciphertext.data.data)
+    assert ciphertext == expected_ciphertext and nonce == expected_nonce
+    assert codec.range_proof_to_json(proof) == codec.range_proof_to_json(expected_proof)
+    assert ciphertext.pad + base_mul(Scalar(0)) == base_mul(nonce)  # the decoded form agrees with the encoding
+    verify_range(proof, ciphertext, KEY, low, high, b"Q" * 64, b"label", "here")

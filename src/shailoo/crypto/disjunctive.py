@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from hashlib import sha512
 
 from shailoo.crypto import native
-from shailoo.crypto.elgamal import Ciphertext
+from shailoo.crypto.elgamal import Ciphertext, encrypt
 from shailoo.crypto.errors import InvalidProof
-from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, fixed_base, framed
-from shailoo.crypto.randomness import SYSTEM, Randomness
+from shailoo.crypto.group import DOMAIN, Commitments, L, Point, Scalar, fixed_base, framed, small_multiple
+from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
 
 _RANGE = framed([(DOMAIN + "range").encode()])
 #: The frames of the fixed-size parts: 8-byte bounds, 32-byte points.
@@ -102,6 +102,24 @@ def _prove_native(ciphertext: Ciphertext, true: int, nonce: Scalar, public_key: 
     total = _digest(context, label, low, high, public_key, ciphertext, slots)
     responses = native.prove_respond(total, nonce.to_bytes(), true, blinds, challenges)
     return RangeProof(_scalars(challenges), _scalars(responses))
+
+
+def encrypt_and_prove(value: int, public_key: Point, low: int, high: int, context: bytes, label: bytes,
+                      rng: Randomness = SYSTEM) -> tuple[Ciphertext, Scalar, RangeProof]:
+    """Encrypt ``value`` and prove it lies in low..high: (ciphertext, nonce, proof), exactly what
+    ``random_scalar`` then ``encrypt`` and ``prove_range`` give with the same ``rng`` (the nonce's 64 bytes are
+    drawn first), in one call of native.c where it is built."""
+    if native.lib is None or not 0 <= low <= value <= high:
+        nonce = random_scalar(rng)
+        ciphertext = encrypt(value, public_key, nonce)
+        return ciphertext, nonce, prove_range(ciphertext, value, nonce, public_key, low, high, context, label, rng)
+    true = value - low
+    pad, data, drawn_nonce, slots, blinds, challenges = native.encrypt_commit(
+        fixed_base(public_key).table, small_multiple(value), rng.bytes(64 + 128 * (high - low + 1)), true)
+    ciphertext = Ciphertext(pad, data)
+    total = _digest(context, label, low, high, public_key, ciphertext, slots)
+    responses = native.prove_respond(total, drawn_nonce, true, blinds, challenges)
+    return ciphertext, Scalar(int.from_bytes(drawn_nonce, "little")), RangeProof(_scalars(challenges), _scalars(responses))
 
 
 def verify_range(

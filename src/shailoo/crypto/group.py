@@ -102,6 +102,14 @@ class Point:
         point._encoding, point._owner, point._decoded = None, owner, decoded
         return point
 
+    @staticmethod
+    def wrap(owner: Any, decoded: Any, encoding: bytes) -> Point:
+        """A point computed elsewhere (shailoo.crypto.native) in both forms: libdecaf's buffer (kept alive by
+        ``owner``) and its canonical encoding, which the caller vouches for."""
+        point = Point._wrap(owner, decoded)
+        point._encoding = encoding
+        return point
+
     @property
     def data(self) -> bytes:
         """The canonical encoding (RFC 9496 4.3.2)."""

@@ -113,6 +113,27 @@ int shailoo_prove_commit(const void *key_table, const uint8_t *drawn, uint64_t n
     return 0;
 }
 
+/* A selection's encryption and its proof's first move in one call: the nonce r from drawn's first 64 bytes
+ * (mod l), the ciphertext (r G, r K + message) into ciphertext[0], ciphertext[1] and encoded into encodings
+ * (64 bytes), r into nonce (32 bytes); then shailoo_prove_commit on the rest of drawn. The encryption's calls
+ * are group.FixedBase.encrypt's: two table multiplications and an addition (message is the value's multiple of
+ * G, which the caller gives, as elgamal.encrypt does). */
+int shailoo_encrypt_commit(const void *key_table, const point *message, const uint8_t *drawn, uint64_t n,
+                           uint64_t m, point *ciphertext, uint8_t *encodings, uint8_t *nonce, uint8_t *slots,
+                           uint8_t *blinds, uint8_t *challenges) {
+    scalar r;
+    if (!decaf.ready) return -1;
+    decaf.scalar_decode_long(&r, drawn, 64);
+    decaf.precomputed_scalarmul(&ciphertext[0], decaf.base_table, &r);
+    decaf.precomputed_scalarmul(&ciphertext[1], key_table, &r);
+    decaf.point_add(&ciphertext[1], &ciphertext[1], message);
+    decaf.point_encode(encodings, &ciphertext[0]);
+    decaf.point_encode(encodings + 32, &ciphertext[1]);
+    decaf.scalar_encode(nonce, &r);
+    memset(&r, 0, sizeof r);
+    return shailoo_prove_commit(key_table, drawn + 64, n, m, slots, blinds, challenges);
+}
+
 /* The prover's answer: total is the 64-byte Fiat-Shamir hash, read mod l; c_m = total - sum of c_j (c_m is
  * zero in challenges), then v_j = t_j + c_j r for every branch. Writes c_m into challenges and the v_j into
  * responses; the same operations whatever m. */

@@ -32,6 +32,9 @@ DECLARATIONS = """
 int shailoo_native_init(void *const *functions, size_t count, const void *base_table, const void *identity);
 int shailoo_prove_commit(const void *key_table, const uint8_t *drawn, uint64_t n, uint64_t m, uint8_t *slots,
                          uint8_t *blinds, uint8_t *challenges);
+int shailoo_encrypt_commit(const void *key_table, const void *message, const uint8_t *drawn, uint64_t n,
+                           uint64_t m, void *ciphertext, uint8_t *encodings, uint8_t *nonce, uint8_t *slots,
+                           uint8_t *blinds, uint8_t *challenges);
 void shailoo_prove_respond(const uint8_t *total, const uint8_t *nonce, uint64_t n, uint64_t m,
                            const uint8_t *blinds, uint8_t *challenges, uint8_t *responses);
 void *shailoo_public_table_new(const void *base);
@@ -96,6 +99,25 @@ def prove_commit(table: Any, drawn: bytes, true: int) -> tuple[bytearray, bytear
                                 ffi.from_buffer(challenges)):
         raise MemoryError("the native prover could not allocate its buffers")
     return slots, blinds, challenges
+
+
+def encrypt_commit(table: Any, message: Point, drawn: bytes, true: int
+                   ) -> tuple[Point, Point, bytes, bytearray, bytearray, bytearray]:
+    """A selection's encryption under the key of ``table`` (nonce r from the first 64 bytes of ``drawn``,
+    ``message`` = the value's multiple of G) and its range proof's first move on the rest of ``drawn``, true
+    branch ``true``: (pad, data, r encoded, framed commitments, blinds, challenges)."""
+    branches = (len(drawn) - 64) // 128
+    slots, blinds, challenges = bytearray(72 * branches), bytearray(32 * branches), bytearray(32 * branches)
+    owner, points = decaf.allocate(2 * decaf.POINT_SIZE)
+    encodings, nonce = bytearray(64), bytearray(32)
+    if lib.shailoo_encrypt_commit(table, message.decoded(), drawn, branches, true,
+                                  points, ffi.from_buffer(encodings),
+                                  ffi.from_buffer(nonce), ffi.from_buffer(slots), ffi.from_buffer(blinds),
+                                  ffi.from_buffer(challenges)):
+        raise MemoryError("the native prover could not allocate its buffers")
+    pad = Point.wrap(owner, points, bytes(encodings[:32]))
+    data = Point.wrap(owner, points + decaf.POINT_SIZE, bytes(encodings[32:]))
+    return pad, data, bytes(nonce), slots, blinds, challenges
 
 
 def prove_respond(total: bytes, nonce: bytes, true: int, blinds: bytearray, challenges: bytearray) -> bytearray:
