@@ -3,7 +3,7 @@
 one ballot style: a "1 of 5" contest and an "up to 3 of 10" contest. Prints both and the ratios. Shailoo's
 encryption includes the credential's signature, its verification the chain link and the signed receipt.
 
-    .venv/bin/python bench/crypto_vs_electionguard.py [--ballots 40] [--rounds 7] [--tally 200]
+    .venv/bin/python bench/crypto_vs_electionguard.py [--ballots 30] [--rounds 11] [--tally 200]
         [--eg-ballots 5] [--eg-tally 200] [--skip-eg]
 
 Per-ballot figures, made steady on a shared virtual machine: ``--rounds`` rounds of ``--ballots`` ballots,
@@ -260,8 +260,8 @@ def bench_electionguard(ballots: int, tally_size: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--ballots", type=int, default=40, help="Shailoo ballots a round, each encrypted and verified")
-    parser.add_argument("--rounds", type=int, default=7, help="rounds of --ballots ballots")
+    parser.add_argument("--ballots", type=int, default=30, help="Shailoo ballots a round, each encrypted and verified")
+    parser.add_argument("--rounds", type=int, default=11, help="rounds of --ballots ballots")
     parser.add_argument("--tally", type=int, default=200, help="Shailoo ballots cast and tallied")
     parser.add_argument("--eg-ballots", type=int, default=5, help="ElectionGuard ballots timed")
     parser.add_argument("--eg-tally", type=int, default=200, help="ElectionGuard ballots cast and tallied")
