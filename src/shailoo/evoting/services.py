@@ -45,6 +45,7 @@ from shailoo.elections.models import Candidate, Constituency, Election, PartyLis
 from shailoo.evoting import keys
 from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
+from shailoo.lookup import prepared
 from shailoo.messaging.services import Sms, queue_sms_batch
 from shailoo.register.models import VoterListEntry
 
@@ -351,13 +352,11 @@ def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = Non
     holding it (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
-    with connection.cursor() as cursor:
-        cursor.execute(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
-                                          Application.Kind.EVOTING, *ENROLLED])
-        row = cursor.fetchone()
-    if row is None or not row[1]:
+    rows = prepared.run(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
+                                           Application.Kind.EVOTING, *ENROLLED])
+    if not rows or not rows[0][1]:
         raise EvotingError("voter.not-enrolled")
-    application_id, credential, precinct_id, voting_mode, listed, entry_id = row
+    application_id, credential, precinct_id, voting_mode, listed, entry_id = rows[0]
     if voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
     if precinct_id not in _constituency_precincts(board):
@@ -623,27 +622,9 @@ def _append_sql() -> _AppendSql:
     )
 
 
-def _insert(objects: list[Any], *, ignore_conflicts: bool = False) -> None:
-    """bulk_create's INSERT of model instances of one model (their defaults and auto_now_add filled as by
-    save(), values prepared by each field), without the ORM's compiler; no primary keys read back. With
-    ``ignore_conflicts``, a row that breaks a unique constraint is skipped (ON CONFLICT DO NOTHING)."""
-    if not objects:
-        return
-    meta = objects[0]._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (f"INSERT INTO {meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES {', '.join([row] * len(objects))}{' ON CONFLICT DO NOTHING' if ignore_conflicts else ''}")
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-
-
 def _delete_pending(keys: list[int]) -> None:
-    if not keys:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys)
+    if keys:
+        prepared.run(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys, rows=False)
 
 
 #: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
@@ -661,8 +642,8 @@ def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application_id:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        _insert([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body, application_id=application_id)],
-                ignore_conflicts=True)
+        prepared.insert([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body,
+                                 application_id=application_id)], ignore_conflicts=True)
 
 
 def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application_id: int | None,
@@ -718,19 +699,16 @@ def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
     the board's lock."""
     with transaction.atomic():
         sql = _append_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(sql.lock if own is None else sql.try_lock, [board.pk])
-            row = cursor.fetchone()
-            if row is None:
-                return None
-            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], row)
-            cursor.execute(sql.pending, [locked.pk, APPEND_BATCH])
-            pending = [_Waiting(*row) for row in cursor.fetchall()]
-            if own is not None:
-                cursor.execute(sql.own, [locked.pk, own.ballot_id, own.application_id, own.application_id])
-                taken_, phone, language = cursor.fetchone()
-                pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
-                                        bool(taken_)))
+        rows = prepared.run(sql.lock if own is None else sql.try_lock, [board.pk])
+        if not rows:
+            return None
+        locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], rows[0])
+        pending = [_Waiting(*row) for row in prepared.run(sql.pending, [locked.pk, APPEND_BATCH])]
+        if own is not None:
+            ((taken_, phone, language),) = prepared.run(sql.own, [locked.pk, own.ballot_id, own.application_id,
+                                                                  own.application_id])
+            pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
+                                    bool(taken_)))
         if not pending:
             return []
         manifest = board_manifest(locked)
@@ -767,12 +745,11 @@ def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
                                  ballot_id=item.ballot_id, credential=credential,
                                  line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
                                  receipt=appended.receipt))
-        _insert(entries)
+        prepared.insert(entries)
         _delete_pending([item.pk for item in pending if item.pk])
         # One UPDATE of the head (not save(): Board's post_save receivers have nothing to do with an append).
-        with connection.cursor() as cursor:
-            cursor.execute(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
-                                        locked.pk])
+        prepared.run(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
+                                  locked.pk], rows=False)
         queue_sms_batch([message for message in confirmations if message is not None])
     return entries
 
