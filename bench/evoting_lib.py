@@ -45,7 +45,9 @@ def make_board(slug: str, *, voters: int, sessions: bool, hours: float = 2.0) ->
     """An election `slug` with one constituency, `voters` enrolled e-voters whose credentials derive from
     seed_of(i), its board ready (manifest fixed, ceremony adopted, list frozen), polls open now for `hours`.
     Returns (board, the holders' secret shares by index, the voters' session keys when `sessions`)."""
-    from django.contrib.sessions.backends.db import SessionStore
+    from importlib import import_module
+
+    from django.conf import settings
     from django.test import RequestFactory
     from django.utils import timezone
 
@@ -97,7 +99,8 @@ def make_board(slug: str, *, voters: int, sessions: bool, hours: float = 2.0) ->
     board = services.adopt_ceremony(board, by=None, ceremony_json=ceremony.transcript)
     board = services.freeze_credentials(board, by=None)
     keys: list[str] = []
-    if sessions:
+    if sessions:  # as the Tunduk login makes them (with Redis, cached as well as in the database)
+        SessionStore = import_module(settings.SESSION_ENGINE).SessionStore  # noqa: N806 - a class
         factory = RequestFactory()
         for c in citizens:
             request = factory.get("/")
