@@ -4,11 +4,15 @@ superseded, challenged, not there, a malformed code), the published heads, the c
 checked ballots, in Kyrgyz, Russian and English."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from shailoo.evoting import closing, selectors
 from shailoo.evoting.models import Entry
+from shailoo.rules.calendar import BISHKEK
 from tests.cabinet.helpers import voter_client
 
 from .helpers import make_evoting
@@ -121,3 +125,11 @@ def test_the_board_names_its_constituency_with_the_word_once_and_its_times_as_bi
     html = page(ev, language=language).content.decode()
     assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
     assert {"ky": "(Бишкек убактысы)", "ru": "(по времени Бишкека)"}[language] in html
+
+
+def test_a_one_day_window_shows_its_date_once():
+    day = timezone.localdate() + dt.timedelta(days=2)
+    ev = make_evoting(voters=0, opens=dt.datetime.combine(day, dt.time(8), tzinfo=BISHKEK),
+                      closes=dt.datetime.combine(day, dt.time(20), tzinfo=BISHKEK))
+    html = page(ev, language="ru").content.decode()
+    assert f"{day.day} " in html and "08:00 – 20:00 <span" in html

@@ -35,6 +35,7 @@ def test_page_shows_every_step_with_its_time():
     for step in ("Manifest fixed", "Key ceremony adopted", "Credential list signed", "Tallied"):
         assert step in text
     assert ev.board.manifest_hash[:16] in text and "not yet" in text
+    assert "set with the polls rules waived" in text  # the helper opens the polls by set_polls's override
 
 
 def test_a_cec_administrator_takes_the_steps_a_precinct_member_only_looks():
@@ -81,6 +82,8 @@ def test_only_the_steps_some_board_still_waits_for_are_offered_and_a_refusal_is_
     ev = make_evoting(voters=1, name="Кок-Таш")  # every step taken
     page = admin.get(f"/commission/evoting/{ev.slug}/", headers={"accept-language": "en"}).content.decode()
     assert buttons(page) == [] and "Every board is set up" in page
+    first = admin.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "the default window" in first and "rules waived" not in first  # polls never set: nothing waived
 
 
 def test_the_page_shows_each_decryption_with_its_time_and_how_many_are_still_needed(tmp_path):

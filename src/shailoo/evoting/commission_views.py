@@ -62,7 +62,7 @@ def _steps(board: Board, ceremony: Ceremony | None, names: dict[int, str]) -> li
     return [
         (_("Board created"), board.created_at, "", ""),
         (_("Polls set"), polls_set.created_at if polls_set else board.created_at,
-         "" if polls_set else _("the default window"), ""),
+         _polls_set_detail(polls_set), ""),
         (_("Manifest fixed"), board.manifest_fixed_at, "", f"Q = {board.manifest_hash[:16]}…" if board.manifest_hash else ""),
         (_("Key ceremony opened"), ceremony.opened_at if ceremony else None,
          _("attempt %(attempt)s") % {"attempt": ceremony.attempt} if ceremony else "", ""),
@@ -82,6 +82,14 @@ def _steps(board: Board, ceremony: Ceremony | None, names: dict[int, str]) -> li
          _("%(received)s of the %(quorum)s needed") % {"received": len(decryptions), "quorum": quorum}
          if quorum and not board.tallied_at else "", ""),
     ]
+
+
+def _polls_set_detail(polls_set: AuditEntry | None) -> str:
+    if polls_set is None:
+        return _("the default window")
+    if polls_set.payload.get("detail", {}).get("override"):  # the demo's, a test's (services.set_polls)
+        return _("set with the polls rules waived: see the audit log")
+    return ""
 
 
 @staff_view
