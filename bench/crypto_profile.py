@@ -5,12 +5,16 @@ faster, measured so that the machine's load weighs on both sides alike.
     .venv/bin/python bench/crypto_profile.py calls        # libdecaf calls per ballot, and their share of time
     .venv/bin/python bench/crypto_profile.py ab [--ballots 60] [--library PATH]
     .venv/bin/python bench/crypto_profile.py native [--ballots 60]
+    .venv/bin/python bench/crypto_profile.py instructions [--ballots 10]   # needs valgrind
 
 ``calls`` counts each libdecaf function called by encrypt + sign (encrypt_ballot, cast_ballot) and by
 verify + append (jcs.loads, board.accept_cast, board.append_ballot), and times them inside the calls.
 ``ab`` alternates ballot by ballot, in one process, between Debian's libdecaf and another build (default:
 the x86-64-v3 build that scripts/ensure-libdecaf puts in the venv) and prints the medians of each.
 ``native`` alternates the same way between shailoo.crypto.native's compiled module and the Python path.
+``instructions`` counts instructions with callgrind (which the machine's load does not change), per ballot:
+the difference between runs of N and 0 ballots of encrypt + sign (seeded draws), then of verify + append,
+each with the native module and with the Python path (``PYTHONHASHSEED=0``).
 """
 from __future__ import annotations
 
@@ -18,8 +22,11 @@ import argparse
 import collections
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -153,13 +160,67 @@ def native_ab(ballots: int) -> None:
               f"{1000 * statistics.median(verifying):.3f} ms (medians of {ballots} ballots, CPU time)")
 
 
+def _harness(ballots: int, phase: str) -> None:
+    """What ``instructions`` runs under callgrind: a warm-up ballot, 10 bodies, then N ballots of one phase."""
+    from shailoo.crypto.randomness import SeededRandomness
+
+    manifest = style.MANIFEST
+    key = run_ceremony(manifest, style.HOLDERS).result.joint_public_key
+    rng = SeededRandomness(b"crypto_profile instructions")
+    voters = [credential.new_credential(rng)[1] for _ in range(12)]
+    listed = credential.sign_list(manifest, [v.public for v in voters], style.COMMISSION)
+    choices = random.Random(1)
+
+    def encrypt(i: int) -> bytes:
+        encrypted, _ = encrypt_ballot(manifest, key, style.random_choices(choices), rng)
+        return jcs.canonical(cast_to_json(cast_ballot(manifest, encrypted, voters[i], rng)))
+
+    def verify(i: int, body: bytes, state: board.BoardState) -> board.BoardState:
+        accepted = board.accept_cast(manifest, key, lambda encoding: listed.index(encoding) is not None,
+                                     jcs.loads(body, "bench"))
+        return board.append_ballot(manifest, state, accepted, style.OPENS + i + 1, style.BOARD, rng).state
+
+    state = verify(0, encrypt(0), board.genesis(manifest))
+    bodies = [encrypt(i) for i in range(1, 11)]
+    for i in range(ballots):
+        if phase == "encrypt":
+            encrypt(i % 10)
+        else:
+            state = verify(i + 1, bodies[i % 10], state)
+
+
+def instructions(ballots: int) -> None:
+    if shutil.which("valgrind") is None:
+        raise SystemExit("instructions needs valgrind (apt-get install valgrind)")
+    with tempfile.TemporaryDirectory() as work:
+        for path in ("native", "off"):
+            counts = {}
+            for phase in ("encrypt", "verify"):
+                for count in (0, ballots):
+                    out = Path(work, f"{path}-{phase}-{count}.out")
+                    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+                                    __file__, "harness", "--ballots", str(count), "--phase", phase],
+                                   env={**os.environ, "PYTHONHASHSEED": "0", "SHAILOO_NATIVE": path},
+                                   check=True, capture_output=True)
+                    counts[phase, count] = int(next(line.split()[1] for line in out.read_text().splitlines()
+                                                    if line.startswith("summary:")))
+            print(f"{'native module' if path == 'native' else 'Python path':<14} encrypt + sign "
+                  f"{(counts['encrypt', ballots] - counts['encrypt', 0]) / ballots / 1e6:.2f} M, verify + append "
+                  f"{(counts['verify', ballots] - counts['verify', 0]) / ballots / 1e6:.2f} M instructions a ballot "
+                  f"({ballots} ballots minus 0)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=("calls", "ab", "native"))
+    parser.add_argument("mode", choices=("calls", "ab", "native", "instructions", "harness"))
+    parser.add_argument("--phase", choices=("encrypt", "verify"), default="encrypt", help=argparse.SUPPRESS)
     parser.add_argument("--ballots", type=int, default=30)
     parser.add_argument("--library", default=str(Path(sys.prefix, "lib", "shailoo-libdecaf", "x86-64-v3",
                                                            decaf.SYSTEM_LIBRARY)))
     args = parser.parse_args()
+    if args.mode == "harness":
+        _harness(args.ballots, args.phase)
+        return
     if args.mode == "ab" and decaf.LIBRARY != decaf.SYSTEM_LIBRARY:
         # The loader hands out an already loaded library for its soname: load Debian's first, by name.
         os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "SHAILOO_LIBDECAF": "system"})  # noqa: S606
@@ -169,6 +230,8 @@ def main() -> None:
         calls(args.ballots)
     elif args.mode == "native":
         native_ab(args.ballots)
+    elif args.mode == "instructions":
+        instructions(args.ballots)
     else:
         ab(args.ballots, args.library)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
