@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from hypothesis import settings
+from hypothesis import Phase, settings
 
 # No hypothesis test fails for its time: performance lives in bench/, and on a loaded machine one example
 # can take longer than hypothesis's default 200 ms deadline (tests/rules/test_pin.py's pattern property did).
@@ -16,7 +16,10 @@ settings.register_profile("shailoo", deadline=None)
 # A mutation run (scripts/mutation.py sets SHAILOO_HYPOTHESIS_PROFILE=mutation) wants a mutant's verdict to
 # be the same every time it is tested: fixed examples and no example database shared between mutants. The
 # crypto tests also draw fewer examples then (tests/crypto/strategies.py, `examples`).
-settings.register_profile("mutation", settings.get_profile("shailoo"), derandomize=True, database=None)
+# It does not shrink a failing example either: a mutant is killed by the first example that fails, and
+# shrinking it (tens of seconds for a property over archives or elections) made killed mutants time out.
+settings.register_profile("mutation", settings.get_profile("shailoo"), derandomize=True, database=None,
+                          phases=(Phase.explicit, Phase.reuse, Phase.generate))
 settings.load_profile("mutation" if os.environ.get("SHAILOO_HYPOTHESIS_PROFILE") == "mutation" else "shailoo")
 
 # tests/replica run against a real primary and streaming replica, in a run of their own (scripts/test-replica,

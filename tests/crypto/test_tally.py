@@ -271,3 +271,39 @@ def test_a_holder_never_signs_a_decryption_of_sums_of_another_shape(election):
         wrong = dataclasses.replace(verified.tally, sums=other)
         with pytest.raises(ValueError):
             tally.make_partial(SMALL_MANIFEST, wrong, 1, e.ceremony.secret_shares[1], HOLDERS[1])
+
+
+def test_the_holders_program_says_why_it_refuses_to_decrypt(election):
+    e, verified = election
+    shares = e.ceremony.secret_shares
+    refusals = [
+        ((verified.tally, 1, shares[1], HOLDERS[1]), "decrypt only what the verifier returned for a valid record"),
+        ((verified, 0, shares[1], HOLDERS[1]), "holder 0 is not a key holder of this election"),
+        ((verified, 5, shares[1], HOLDERS[1]), "holder 5 is not a key holder of this election"),
+        ((verified, 1, shares[1], HOLDERS[2]), "this signing key is not the one registered for the holder"),
+        ((verified, 1, shares[2], HOLDERS[1]), "this share is not the holder's share of the election key"),
+    ]
+    for arguments, message in refusals:
+        with pytest.raises(decryption.DecryptionRefused) as caught:
+            decryption.decrypt_share(*arguments)
+        assert str(caught.value) == message
+    # The first and the last holder of the four decrypt.
+    for holder in (1, 4):
+        assert decryption.decrypt_share(verified, holder, shares[holder], HOLDERS[holder])["holder"] == holder
+
+
+def test_the_servers_check_of_a_share_names_the_decryption_by_default(election):
+    e, verified = election
+    with pytest.raises(CryptoError) as caught:
+        decryption.check_share(verified, {**_posted(e, verified), "signature": "00" * 64})
+    assert (caught.value.check, caught.value.where) == ("decryption.signature", "decryption holder 2")
+
+
+def test_the_published_files_list_the_shares_in_holder_order_whatever_order_they_arrived_in(election):
+    e, verified = election
+    partials = _shares(e, verified, (4, 1, 3))
+    tally_json, decryptions_json, results_json = decryption.combine_shares(verified, partials)
+    in_order = decryption.combine_shares(verified, sorted(partials, key=lambda p: p.holder))
+    assert (tally_json, decryptions_json, results_json) == in_order
+    assert [d["holder"] for d in decryptions_json["partial_decryptions"]] == [1, 3, 4]
+    assert results_json["ballots_counted"] == tally_json["ballots_counted"] == 3

@@ -355,3 +355,17 @@ def test_a_list_winning_exactly_its_candidates_leaves_the_others_shares_alone():
 def test_a_list_with_one_vote_can_pass_the_threshold():
     result = party_lists([party(1, 1), party(2, 19)], seats=20, threshold_base=20)
     assert result.passed == (1, 2) and result.seats == {1: 1, 2: 19}
+
+
+def test_a_kenesh_of_no_seats_gives_no_list_a_seat():
+    result = party_lists([party(1, 10), party(2, 5)], seats=0, threshold_base=15)
+    assert result == ListSeats(passed=(1, 2), seats={1: 0, 2: 0}, elected={1: (), 2: ()}, lots=(), vacant=0)
+
+
+def test_a_lot_giving_a_full_list_one_seat_more_gives_that_seat_to_the_others():
+    # As above (A and B tie at 3.5 for the seventh seat, B has 3 candidates), but the commission drew a lot that
+    # ranks B first: B still keeps 3 seats, one for each candidate, and the seventh goes to A.
+    parties = [PartyList(1, 15, tuple(range(10, 15))), PartyList(2, 15, (20, 21, 22)), PartyList(3, 19, ())]
+    result = party_lists(parties, seats=7, threshold_base=0, lots=[Lot((2, 1))])
+    assert result.seats == {1: 4, 2: 3, 3: 0} and result.vacant == 0
+    assert result.elected == {1: (10, 11, 12, 13), 2: (20, 21, 22), 3: ()}

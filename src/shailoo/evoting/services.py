@@ -44,11 +44,12 @@ from shailoo.crypto.manifest import Manifest, manifest_from_json
 from shailoo.crypto.transcript import check_transcript
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
 from shailoo.evoting import keys
-from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
+from shailoo.evoting.errors import CRYPTO_CODES, EvotingError, PollsRefused
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
 from shailoo.lookup import prepared
 from shailoo.messaging.services import Sms, queue_sms_batch
 from shailoo.register.models import VoterListEntry
+from shailoo.rules import calendar as calendar_rules
 
 log = logging.getLogger("shailoo.evoting")
 BISHKEK = ZoneInfo("Asia/Bishkek")
@@ -98,17 +99,34 @@ def create_boards(election: Election, *, by: AbstractBaseUser | None) -> list[Bo
     return boards
 
 
-def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: AbstractBaseUser | None) -> Board:
-    """Change the polling window; only before the manifest (which fixes it) is."""
-    if not opens < closes:
-        raise EvotingError("step.out-of-order", "the polls must open before they close")
+def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: AbstractBaseUser | None,
+              now: dt.datetime | None = None, override: str = "") -> Board:
+    """Change the polling window; only before the manifest (which fixes it) is, and only as the polls rules
+    allow (shailoo.rules.calendar.polls_breaches: close after opening, nothing in the past, open after
+    e-voting enrolment has closed), refusing with every rule broken named (PollsRefused).
+
+    ``override`` (the reason, required to be said) waives the time rules but never the order: for the demo
+    and tests, which open the polls at once while enrolment is still open; refused in production, and the
+    reason and the rules it waived are in the audit entry."""
+    now = now or timezone.now()
+    if override and settings.PRODUCTION:
+        raise EvotingError("polls.override-refused", f"override {override!r} refused in production")
     with transaction.atomic():
         board = _locked(board)
         if board.state != Board.State.SETUP:
             raise EvotingError("step.out-of-order", "the manifest is fixed: its polling times cannot change")
+        calendar = board.election.calendar
+        breaches = calendar_rules.polls_breaches(calendar, opens, closes, now)
+        waived = tuple(b for b in breaches if b != calendar_rules.POLLS_ORDER) if override else ()
+        breaches = tuple(b for b in breaches if b not in waived)
+        if breaches:
+            raise PollsRefused(breaches, params={"date": f"{calendar.enrolment_until:%d.%m.%Y}"})
         board.opens, board.closes = opens, closes
         board.save(update_fields=["opens", "closes"])
-        audit(board, "polls-set", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+        detail: dict[str, Any] = {"opens": opens.isoformat(), "closes": closes.isoformat()}
+        if override:
+            detail.update(override=override, waived=list(waived))
+        audit(board, "polls-set", detail, by)
     return board
 
 
