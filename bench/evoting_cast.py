@@ -17,7 +17,10 @@ the workers' CPU. Every answer must be 200 with a receipt; the board's count is 
 2026-11-30, two cores 100 % busy with other work (load average 14-17), `--voters 300 --ballots 600`
 (docs/evoting.md "Performance" has the table): main at 87ba05c 22.0 ms of worker CPU + 4.8 ms PostgreSQL
 per ballot; after the lean cast 10.7 ms (3.8 ms of it verifying) + 3.4 ms PostgreSQL + 0.2 ms for this
-script, 2 x 4: 14.3 ms per ballot, so two idle cores top out near 140 ballots/s (200/s needs 10 ms).
+script, 2 x 4: 14.3 ms per ballot, so two idle cores top out near 140 ballots/s (200/s needs 10 ms). Second
+pass (prepared statements on the cast path, sessions from Redis; `--voters 600 --ballots 1200`, load 12-15):
+15.3 and 16.4 -> 12.0 and 12.5 ms per ballot. The run also says how many casts found the board's row locked
+and went through the group commit's pending path.
 """
 from __future__ import annotations
 
