@@ -17,7 +17,10 @@ the workers' CPU. Every answer must be 200 with a receipt; the board's count is 
 2026-11-30, two cores 100 % busy with other work (load average 14-17), `--voters 300 --ballots 600`
 (docs/evoting.md "Performance" has the table): main at 87ba05c 22.0 ms of worker CPU + 4.8 ms PostgreSQL
 per ballot; after the lean cast 10.7 ms (3.8 ms of it verifying) + 3.4 ms PostgreSQL + 0.2 ms for this
-script, 2 x 4: 14.3 ms per ballot, so two idle cores top out near 140 ballots/s (200/s needs 10 ms).
+script, 2 x 4: 14.3 ms per ballot, so two idle cores top out near 140 ballots/s (200/s needs 10 ms). Second
+pass (prepared statements on the cast path, sessions from Redis; `--voters 600 --ballots 1200`, load 12-15):
+15.3 and 16.4 -> 12.0 and 12.5 ms per ballot. The run also says how many casts found the board's row locked
+and went through the group commit's pending path.
 """
 from __future__ import annotations
 
@@ -40,6 +43,7 @@ from benchlib import (  # noqa: E402
     gunicorn_command,
     load,
     machine_busy_seconds,
+    psql,
     workers_cpu_seconds,
 )
 from evoting_lib import configure, generate_casts, make_board  # noqa: E402
@@ -55,6 +59,12 @@ def read_response(reader) -> tuple[int, dict[str, str], bytes]:  # noqa: ANN001 
         name, _, value = line.decode("latin-1").partition(":")
         headers[name.strip().lower()] = value.strip()
     return status, headers, reader.read(int(headers.get("content-length", 0)))
+
+
+def pended(database: str) -> int:
+    """Rows ever inserted into the pending table of `database` (PostgreSQL's statistics)."""
+    return int(psql(database, "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_user_tables "
+                              "WHERE relname = 'evoting_pending'") or 0)
 
 
 def main() -> None:
@@ -127,6 +137,7 @@ def main() -> None:
     command = gunicorn_command(port=args.port, workers=args.workers, threads=args.threads)
     with gunicorn(command, env, log=OUT / "evoting-cast-gunicorn.log",
                   probe=f"http://127.0.0.1:{args.port}/evoting/api/{slug}/1/booth") as master:
+        pended_before = pended(args.database)
         load_before, cpu_before = load(), workers_cpu_seconds(master)
         postgres_before, machine_before = database_cpu_seconds(args.database), machine_busy_seconds()
         client_before, begun = time.process_time(), time.monotonic()
@@ -141,6 +152,8 @@ def main() -> None:
         postgres = cpu_since(postgres_before, database_cpu_seconds(args.database))
         machine = machine_busy_seconds() - machine_before
         load_after = load()
+    time.sleep(0.6)  # PostgreSQL's table statistics are reported at most twice a second
+    pended_count = pended(args.database) - pended_before
     board = Board.objects.get(pk=board.pk)
     ordered = sorted(latencies)
     p = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000  # noqa: E731
@@ -157,6 +170,8 @@ def main() -> None:
           f"load generator {client_cpu * per:.1f} ms; sum {(cpu + postgres + client_cpu) * per:.1f} ms = "
           f"{(cpu + postgres + client_cpu) / seconds:.2f} of {os.cpu_count()} cores (all processes on the machine: "
           f"{machine / seconds:.2f} cores busy)")
+    print(f"group commit: {pended_count} casts ({pended_count / len(latencies):.0%}) found the board's row locked "
+          "and waited as pending")
     print(f"board: {board.ballots} ballots at position {board.position}; failures: {len(failures)} "
           f"{failures[:3]}; load average {load_before} -> {load_after} on {os.cpu_count()} cores")
     if failures or board.ballots != len(bodies):

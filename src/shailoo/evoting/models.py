@@ -157,7 +157,9 @@ class Pending(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="pending")
     ballot_id = models.CharField(max_length=32)
     kind = models.CharField(max_length=10, choices=Entry.Kind.choices)
-    body = models.TextField(help_text="the submitted JSON, canonical")
+    # A cast ballot as its request sent it (it read as JSON before it was verified: canonicalising it cost more
+    # than writing it), a challenge in canonical form; the append parses either again.
+    body = models.TextField(help_text="the submitted JSON")
     # The voter's e-voting application (for the confirmation SMS); none for a challenge.
     application = models.ForeignKey("cabinet.Application", on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")

@@ -549,7 +549,7 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
     verify_seconds, verify_cpu_seconds = time.perf_counter() - started, time.thread_time() - started_cpu
     tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
     answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id,
-                     body=lambda: jcs.canonical(data),
+                     body=lambda: body,  # stored only if it waits as pending; jcs.loads read it already
                      application_id=voter.application_id,
                      same=lambda entry: _is_cast(entry, tracking, voter.credential, signed), parsed=accepted)
     return dataclasses.replace(answer, verify_seconds=verify_seconds, verify_cpu_seconds=verify_cpu_seconds)
@@ -616,7 +616,7 @@ class _Waiting(NamedTuple):
 
 class _Own(NamedTuple):
     """The request's own verified submission, appended without a pending row when the lock is free: a cast
-    ballot as parsed and verified (its canonical body is written only if it has to wait as pending), a
+    ballot as parsed and verified (its body, as sent, is written only if it has to wait as pending), a
     challenge as its canonical body."""
 
     kind: str
@@ -676,7 +676,7 @@ def _delete_pending(keys: list[int]) -> None:
         prepared.run(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys, rows=False)
 
 
-#: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
+#: The cast ballots this process verified and is appending, by (board, ballot id): (the pending body, the
 #: parsed CastBallot). The append that takes them (the request's own, usually) uses the parsed ballot
 #: instead of parsing the body again; a pending body from another process is parsed as always.
 _verified: dict[tuple[int, str], tuple[str, Any]] = {}
