@@ -21,14 +21,16 @@ class OutboundSms(models.Model):
 
     to = models.CharField(_("recipient"), max_length=20)
     text = models.TextField(_("text"))
-    # The same key never queues a second message (a gateway retry, a repeated decision).
-    dedup_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    # The same key never queues a second message (a gateway retry, a repeated decision): the constraint
+    # `outboundsms_dedup_once` below (a constraint, not unique=True, which on PostgreSQL adds a second,
+    # LIKE-pattern index that every queued SMS, one per cast ballot, would also write).
+    dedup_key = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001 - many messages have no key (NULL)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     # QUEUED: not before this moment (retry backoff); SENDING: the worker's claim expires at this moment.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     gateway = models.CharField(max_length=40, blank=True)
-    gateway_message_id = models.CharField(max_length=100, blank=True, db_index=True)
+    gateway_message_id = models.CharField(max_length=100, blank=True)  # indexed below, without a LIKE index
     last_error = models.CharField(max_length=500, blank=True)
     delivery_report = models.CharField(_("last delivery report"), max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -38,7 +40,11 @@ class OutboundSms(models.Model):
     class Meta:
         verbose_name = _("outbound SMS")
         verbose_name_plural = _("outbound SMS")
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["gateway_message_id"], name="outboundsms_gateway_id"),
+        ]
+        constraints = [models.UniqueConstraint(fields=["dedup_key"], name="outboundsms_dedup_once")]
 
     def __str__(self) -> str:
         return f"SMS {self.pk} {self.status}"
