@@ -3,6 +3,7 @@
 byte for byte; the reader refuses, naming the file and line, whatever is not a record's file."""
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import struct
@@ -24,6 +25,9 @@ def _write(writer: record.RecordWriter) -> None:
     with writer.lines(record.BOARD, {"kind": "board", "count": 2}) as out:
         out.write(record.dumps_line({"position": 1, "title": "Ош"}))
         out.write(record.dumps_line({"position": 2}))
+    with writer.lines(record.CREDENTIALS, {"kind": "credentials"}) as out:
+        for n in range(2000):  # enough to tell one deflate level from another
+            out.write(record.dumps_line({"n": n, "credential": hashlib.sha256(str(n % 97).encode()).hexdigest()}))
     writer.close()
 
 
@@ -40,17 +44,21 @@ def _check(reader: record.RecordReader) -> None:
 
 def test_a_record_directory_reads_back_byte_for_byte(tmp_path):
     target = tmp_path / "new" / "record"  # created with its parents
-    _write(record.RecordWriter(target))
+    writer = record.RecordWriter(target)
+    assert writer.path == target
+    _write(writer)
     _check(record.RecordReader(target))
     _write(record.RecordWriter(target))  # an existing directory is written again
     _check(record.RecordReader(target))
 
 
 def test_a_record_zip_file_or_stream_reads_back_byte_for_byte_deflated_at_level_1(tmp_path):
-    path = tmp_path / "new" / "record.zip"  # its directory created
+    path = tmp_path / "new" / "records" / "record.zip"  # its directories created
     _write(record.RecordWriter(path))
     stream = io.BytesIO()
-    _write(record.RecordWriter(stream))
+    writer = record.RecordWriter(stream)
+    assert writer.path is None
+    _write(writer)
     (tmp_path / "streamed.zip").write_bytes(stream.getvalue())
     for written in (path, tmp_path / "streamed.zip"):
         _check(record.RecordReader(written))
