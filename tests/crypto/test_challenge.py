@@ -242,3 +242,14 @@ def test_a_malformed_challenge_entry_is_named_where_it_breaks(tmp_path, capsys, 
     assert challenge.main([str(make_record(tmp_path, data)), CHECKED["code"] if field != "tracking" else "Y"]) == 1
     out = _output(capsys)
     assert place in out[0] and out[1:] == ["RESULT: INVALID"], out
+
+
+def test_a_checked_ballot_whose_proof_fails_is_named_as_the_files_ballot(tmp_path, capsys):
+    forged = copy.deepcopy(CHECKED["ballot"])
+    selections = forged["contests"][0]["selections"]
+    selections[0]["ciphertext"], selections[1]["ciphertext"] = selections[1]["ciphertext"], selections[0]["ciphertext"]
+    path = booth_file(tmp_path / "checked.json", ballot=forged)
+    assert challenge.main([str(path)]) == 1
+    out = _output(capsys)
+    assert out[0].startswith(f"INVALID: {path}.ballot mayor/") and "proof" in out[0], out
+    assert out[1:] == ["RESULT: INVALID"]

@@ -130,3 +130,29 @@ def test_a_damaged_zip_member_is_unreadable_with_its_name(tmp_path: Path):
     reader = record.RecordReader(path)
     with pytest.raises(UnreadableInput, match="^board.jsonl:1: cannot be read: Bad CRC-32"):
         list(reader.raw_lines(record.BOARD))
+
+
+def test_a_json_file_that_cannot_be_read_or_parsed_is_named(tmp_path):
+    (tmp_path / record.MANIFEST).write_text('{"title": ')
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(tmp_path).read_json(record.MANIFEST)
+    assert caught.value.where == "manifest.json"
+    path = tmp_path / "record.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(record.MANIFEST, '{"title": "' + "x" * 100 + '"}')
+    data = bytearray(path.read_bytes())
+    data[60] ^= 0xFF  # a byte of manifest.json's data
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(path).read_json(record.MANIFEST)
+    assert str(caught.value) == "manifest.json cannot be read: Bad CRC-32 for file 'manifest.json'"
+
+
+def test_a_json_file_of_the_largest_size_is_read_whole_and_one_byte_more_refused(tmp_path):
+    largest = b"[" + b" " * (jcs.MAX_FILE_BYTES - 2) + b"]"  # its last byte closes it
+    (tmp_path / record.TALLY).write_bytes(largest)
+    assert record.RecordReader(tmp_path).read_json(record.TALLY) == []
+    (tmp_path / record.TALLY).write_bytes(largest + b" ")
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(tmp_path).read_json(record.TALLY)
+    assert (caught.value.where, caught.value.what) == ("tally.json", "larger than 67108864 bytes")
