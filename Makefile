@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) frontend booth
 	scripts/ensure-libdecaf $(VENV)
+	$(BIN)/python scripts/ensure-native
 
 # The design system (docs/design.md): GOV.UK Frontend's Sass and axe-core from frontend/package-lock.json,
 # built into src/shailoo/web/static/web/build/ (not committed).

@@ -4,11 +4,13 @@ faster, measured so that the machine's load weighs on both sides alike.
 
     .venv/bin/python bench/crypto_profile.py calls        # libdecaf calls per ballot, and their share of time
     .venv/bin/python bench/crypto_profile.py ab [--ballots 60] [--library PATH]
+    .venv/bin/python bench/crypto_profile.py native [--ballots 60]
 
 ``calls`` counts each libdecaf function called by encrypt + sign (encrypt_ballot, cast_ballot) and by
 verify + append (jcs.loads, board.accept_cast, board.append_ballot), and times them inside the calls.
 ``ab`` alternates ballot by ballot, in one process, between Debian's libdecaf and another build (default:
 the x86-64-v3 build that scripts/ensure-libdecaf puts in the venv) and prints the medians of each.
+``native`` alternates the same way between shailoo.crypto.native's compiled module and the Python path.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import crypto_vs_electionguard as style  # noqa: E402
-from shailoo.crypto import board, credential, decaf, group, jcs  # noqa: E402
+from shailoo.crypto import board, credential, decaf, group, jcs, native  # noqa: E402
 from shailoo.crypto.ballot import cast_ballot, cast_to_json, encrypt_ballot  # noqa: E402
 from shailoo.crypto.group import Point  # noqa: E402
 from shailoo.crypto.transcript import run_ceremony  # noqa: E402
@@ -79,6 +81,12 @@ def calls(ballots: int) -> None:
     bodies = [election.encrypt(i) for i in range(ballots)]  # warm the key's table and the caches
     counting = _Counting(decaf.lib)
     decaf.lib = group._lib = counting
+    # With the native module, a range proof's libdecaf calls are made from C: its calls are counted instead
+    # (SHAILOO_NATIVE=off counts each libdecaf call of the Python path).
+    built = native.lib
+    if built is not None:
+        native.lib = _Counting(built)
+        native.lib.calls, native.lib.seconds = counting.calls, counting.seconds
     for title, work in (("encrypt + sign", lambda i: election.encrypt(i)),
                         ("verify + append", lambda i: election.verify(i, bodies[i]))):
         counting.calls.clear()
@@ -92,11 +100,14 @@ def calls(ballots: int) -> None:
         for name, count in counting.calls.most_common():
             print(f"  {name:<48}{count / ballots:6.1f} calls {1e6 * counting.seconds[name] / count:8.2f} us each")
     decaf.lib = group._lib = counting.lib
+    native.lib = built
 
 
 def _use(lib: Any) -> None:
     decaf.lib = group._lib = lib
     decaf.BASE_TABLE = lib.decaf_255_precomputed_base
+    if native.lib is not None:
+        native.bind(native.ffi, native.lib, lib, decaf.BASE_TABLE)
     group.fixed_base.cache_clear()
 
 
@@ -121,9 +132,30 @@ def ab(ballots: int, library: str) -> None:
               f"hash and receipt included) {1000 * statistics.median(verifying):.3f} ms (medians of {ballots})")
 
 
+def native_ab(ballots: int) -> None:
+    if native.lib is None:
+        raise SystemExit("the native module is not built: run scripts/ensure-native")
+    paths = {"python": None, "native": native.lib}
+    election = _Election(ballots)
+    times: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in paths}
+    for i in range(ballots):
+        for name in sorted(paths, reverse=bool(i % 2)):  # alternate which goes first
+            native.lib = paths[name]
+            started = time.process_time()
+            body = election.encrypt(i)
+            encrypted = time.process_time()
+            election.verify(i, body)
+            times[name][0].append(encrypted - started)
+            times[name][1].append(time.process_time() - encrypted)
+    native.lib = paths["native"]
+    for name, (encrypting, verifying) in times.items():
+        print(f"{name:<8} encrypt + sign {1000 * statistics.median(encrypting):.3f} ms, verify + append "
+              f"{1000 * statistics.median(verifying):.3f} ms (medians of {ballots} ballots, CPU time)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("mode", choices=("calls", "ab"))
+    parser.add_argument("mode", choices=("calls", "ab", "native"))
     parser.add_argument("--ballots", type=int, default=30)
     parser.add_argument("--library", default=str(Path(sys.prefix, "lib", "shailoo-libdecaf", "x86-64-v3",
                                                            decaf.SYSTEM_LIBRARY)))
@@ -135,6 +167,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.2f} at start; libdecaf {decaf.LIBRARY}")
     if args.mode == "calls":
         calls(args.ballots)
+    elif args.mode == "native":
+        native_ab(args.ballots)
     else:
         ab(args.ballots, args.library)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")

@@ -212,6 +212,12 @@ else:
     # limits count one client once (`migrate` makes it: shailoo.web's post_migrate handler).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shailoo_cache"}}
 
+# Sessions (the voter's after the Tunduk login, staff's): with Redis, read from the cache and written through to
+# the database (Django's cached_db): a cast ballot's request reads its session without a query (docs/evoting.md
+# "Performance"), and the database stays the sessions' record. Without Redis the cache is a database table,
+# which would only add a query: sessions then come from the database alone.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTHENTICATION_BACKENDS = [

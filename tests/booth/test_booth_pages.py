@@ -51,6 +51,20 @@ def test_the_booth_speaks_kyrgyz_and_russian():
     assert "Отметьте бюллетень" in page(election.voters[0].pin, election.slug, "ru")
 
 
+@pytest.mark.parametrize(("language", "label"), [
+    ("ky", "№1 Самаркандек шайлоо округу"),
+    ("ru", "Избирательный округ №1 Самаркандек"),
+    ("en", "Constituency №1 Samarkandek"),
+])
+def test_the_booth_names_the_constituency_with_the_word_once(language, label):
+    """The stored name is the place; the page says "constituency" (it read "Округ: №1 Избирательный округ ...")."""
+    election = make_evoting(voters=1)
+    html = page(election.voters[0].pin, election.slug, language)
+    assert f'<p class="govuk-body">{label}</p>' in html  # where the voter votes
+    assert f">{label}</legend>" in html  # the ballot's title
+    assert "Округ:" not in html and "округу шайлоо" not in html and "округ Избирательный" not in html
+
+
 def test_before_the_polls_open_the_voter_is_told_when():
     now = timezone.now()
     election = make_evoting(voters=1, opens=now + dt.timedelta(days=1), closes=now + dt.timedelta(days=2))

@@ -5,10 +5,10 @@ import io
 import struct
 import zlib
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
@@ -97,12 +97,13 @@ def make_staff(username: str, role: str, *, district=None, precinct=None, passwo
 
 
 def voter_client(pin: str, client: Client | None = None) -> Client:
-    """A test client whose session is a voter session, opened through the Tunduk session interface."""
+    """A test client whose session is a voter session, opened through the Tunduk session interface and kept
+    by the configured session engine (with Redis, cached as well as in the database), as a login keeps it."""
     from shailoo.tunduk.session import start_voter_session
 
     client = client or Client()
     request = RequestFactory().get("/")
-    request.session = SessionStore()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     start_voter_session(request, pin=pin, claims={"sub": pin})
     request.session.save()
     client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key

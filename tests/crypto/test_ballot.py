@@ -20,6 +20,10 @@ from shailoo.crypto.signature import generate_signing_key
 
 from .strategies import SMALL_MANIFEST, allowed_choices, examples, manifest_with
 
+# Each test runs on both paths of the range proofs (tests/crypto/conftest.py).
+pytestmark = pytest.mark.usefixtures("range_path")
+
+
 KEYS = generate_signing_key()
 CHOICES = {"mayor": frozenset({"m1"}), "council": frozenset({"k0", "k3"}), "referendum": frozenset({"yes"})}
 

@@ -28,6 +28,10 @@ from shailoo.crypto.randomness import SeededRandomness, random_scalar
 
 from .strategies import CONTESTS, examples, scalars
 
+# Each test runs on both paths of the range proofs (tests/crypto/conftest.py).
+pytestmark = pytest.mark.usefixtures("range_path")
+
+
 KEY = base_mul(Scalar(0x5EED))
 CONTEXT = b"Q" * 64
 

@@ -17,6 +17,10 @@ from shailoo.crypto.signature import generate_signing_key
 
 from .strategies import examples, labels, nonzero_scalars, scalars
 
+# Each test runs on both paths of the range proofs (tests/crypto/conftest.py).
+pytestmark = pytest.mark.usefixtures("range_path")
+
+
 CONTEXT = b"Q" * 64
 KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 

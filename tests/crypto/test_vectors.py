@@ -3,12 +3,17 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from shailoo.crypto import ballot, board, credential, jcs, record, signature, vectors
 from shailoo.crypto.group import Point, Scalar, base_mul
 from shailoo.crypto.randomness import SeededRandomness, SystemRandomness
 from shailoo.crypto.verify import verify_record
 
 from .election import write_json, write_lines
+
+# Each test runs on both paths of the range proofs (tests/crypto/conftest.py).
+pytestmark = pytest.mark.usefixtures("range_path")
 
 VECTORS = Path(__file__).resolve().parents[2] / "docs" / "vectors"
 

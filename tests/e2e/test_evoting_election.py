@@ -13,8 +13,9 @@ at once since the Cabinet's application is signed electronically; a CEC administ
 one-time codes, creating the board, fixing the manifest, adopting the ceremony, signing the credential
 list), except these, done directly: naming the holders (ceremony.services.name_holders: the demo holders
 have no logins, which the holders' page requires; tests/ceremony/test_holders_page.py tests the page),
-setting the polls (evoting.services.set_polls: the test opens them an hour ago, which the polls page refuses;
-tests/evoting/test_polls_page.py tests the page), closing the board at
+setting the polls (evoting.services.set_polls with its override, recorded in the audit log: the test opens
+them an hour ago while enrolment is open, which the polls rules refuse; tests/evoting/test_polls_page.py tests
+the page), closing the board at
 its closing time (evoting.closing.close_board: the test cannot wait for the clock), and the second voter's
 enrolment, made as tests/evoting/helpers.enrol makes it (the browser enrolment is the first voter's).
 
@@ -122,8 +123,8 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
     site, server = live_server.url, live_server
     territory = make_territory(name="Самаркандек")
     election = territory.election
-    constituency = Constituency.objects.create(election=election, number=1, name_ky="Самаркандек №1",
-                                               name_ru="Самаркандек №1", seats=3, max_marks=2)
+    constituency = Constituency.objects.create(election=election, number=1, name_ky="Самаркандек",
+                                               name_ru="Самаркандек", seats=3, max_marks=2)
     constituency.precincts.add(territory.precinct)
     for order in range(1, 5):
         Candidate.objects.create(election=election, constituency=constituency, surname=f"Талапкер{order}",
@@ -182,7 +183,8 @@ def test_a_whole_election_enrol_ceremony_vote_revote_close_decrypt_verify(chromi
     step("create")
     board = Board.objects.get(election=election)
     now = timezone.now()
-    evoting.set_polls(board, opens=now - dt.timedelta(hours=1), closes=now + dt.timedelta(hours=1), by=None)
+    evoting.set_polls(board, opens=now - dt.timedelta(hours=1), closes=now + dt.timedelta(hours=1), by=None,
+                      override="test: polls open an hour ago, during enrolment")
     step("manifests")  # opens the board's ceremony
     outputs = _keyholders(*(("ceremony", "--file", str(files[i]), "--wait", "120", "--poll", "0.3") for i in files))
     assert all("ceremony finished and verified; qualified [1, 2, 3, 4, 5]" in out for out in outputs), outputs

@@ -234,13 +234,17 @@ def _submit(selector: str = "main form[method=post] button[type=submit]", files:
     return act
 
 
-def _booth_step(step: str, *, mark: bool = False):
-    """Wait for the booth's script to show `step`; with `mark`, mark the first candidate and encrypt first."""
+def _booth_step(step: str, *, mark: bool = False, press: str = ""):
+    """Wait for the booth's script to show `step`; with `mark`, mark the first candidate and encrypt first;
+    with `press`, then press that button of the sealed ballot (check it, or cast it)."""
     def then(page):
         if mark:
             page.locator("[data-step=mark]:not([hidden])").wait_for()
             page.locator("[data-step=mark] input[type=checkbox]").first.check()
             page.locator("[data-step=mark] button[type=submit]").click()
+        if press:
+            page.locator("[data-step=sealed]:not([hidden])").wait_for()
+            page.locator(press).click()
         page.locator(f"[data-step={step}]:not([hidden])").wait_for()
     return then
 
@@ -304,6 +308,10 @@ def _visits(demo: Demo) -> list[Visit]:
               screenshot=True, then=_booth_step("mark")),
         Visit("vote-booth-sealed", "demo_evoter_keyed", reverse("vote-booth", args=[demo.election.slug]),
               screenshot=True, then=_booth_step("sealed", mark=True)),
+        Visit("vote-booth-checked", "demo_evoter_keyed", reverse("vote-booth", args=[demo.election.slug]),
+              screenshot=True, then=_booth_step("checked", mark=True, press="[data-check]")),
+        Visit("vote-booth-cast", "demo_evoter_keyed", reverse("vote-booth", args=[demo.election.slug]),
+              screenshot=True, then=_booth_step("cast", mark=True, press="[data-cast]")),
         Visit("queue", "member", reverse("commission:queue"), screenshot=True),
         Visit("queue-filtered", "member", reverse("commission:queue") + "?status=decided&kind=correction"),
         Visit("queue-search-none", "member", reverse("commission:queue") + "?search=1"),
@@ -338,13 +346,17 @@ def _visits(demo: Demo) -> list[Visit]:
         Visit("evote-heads", "anonymous", f"/board/{demo.election.slug}/1/heads"),
         Visit("evote-credentials", "anonymous", f"/board/{demo.election.slug}/1/credentials"),
         Visit("evote-challenges", "anonymous", f"/board/{demo.election.slug}/1/challenges"),
+        Visit("evote-commission-index", "member", "/commission/evoting/"),
         Visit("evote-commission", "member", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
         Visit("evote-commission-cec", "cec", f"/commission/evoting/{demo.election.slug}/", screenshot=True),
         Visit("evote-commission-setup", "cec", f"/commission/evoting/{setup}/", screenshot=True),
         Visit("evote-polls-fixed", "cec", reverse("evoting-polls", args=[demo.election.slug, 1])),
         Visit("evote-polls", "cec", reverse("evoting-polls", args=[setup, 1]), screenshot=True),
         Visit("evote-polls-errors", "cec", reverse("evoting-polls", args=[setup, 1]), 400,
-              _submit(fill={"#id_opens": "2020-01-05T08:00", "#id_closes": "2020-01-05T07:00"}), screenshot=True),
+              _submit(fill={"#id_opens_0": "05.01.2020", "#id_opens_1": "08:00", "#id_closes_0": "05.01.2020",
+                            "#id_closes_1": "07:00"}), screenshot=True),
+        Visit("evote-polls-unreadable", "cec", reverse("evoting-polls", args=[setup, 1]), 400,
+              _submit(fill={"#id_opens_0": "01/05/2020", "#id_opens_1": "8 AM", "#id_closes_0": ""})),
         Visit("evote-polls-no-access", "member", reverse("evoting-polls", args=[setup, 1]), 403),
         Visit("results", "anonymous", reverse("results:index")),
         Visit("results-election", "anonymous", reverse("results:election", args=[demo.election.slug]), screenshot=True),

@@ -90,8 +90,8 @@ def make_evoting(voters: int = 2, *, name: str = "Самаркандек", numbe
                  opens: dt.datetime | None = None, closes: dt.datetime | None = None,
                  territory: Territory | None = None) -> EElection:
     territory = territory or make_territory(name=name)
-    constituency = Constituency.objects.create(election=territory.election, number=number, name_ky=f"{name} №{number}",
-                                               name_ru=f"{name} №{number}", seats=3, max_marks=2)
+    constituency = Constituency.objects.create(election=territory.election, number=number, name_ky=name,
+                                               name_ru=name, seats=3, max_marks=2)  # shown "№1 Самаркандек"
     constituency.precincts.add(territory.precinct)
     for order in range(1, candidates + 1):
         Candidate.objects.create(election=territory.election, constituency=constituency, surname=f"Талапкер{order}",
@@ -100,7 +100,7 @@ def make_evoting(voters: int = 2, *, name: str = "Самаркандек", numbe
     board = next(b for b in services.create_boards(territory.election, by=None) if b.constituency_id == constituency.pk)
     now = timezone.now()
     services.set_polls(board, opens=opens or now - dt.timedelta(hours=1), closes=closes or now + dt.timedelta(hours=1),
-                       by=None)
+                       by=None, override="test: polls set around now, during enrolment")
     board = services.fix_manifest(board, by=None, holder_keys=[HOLDERS[i].public.hex() for i in sorted(HOLDERS)],
                                   quorum=QUORUM)
     manifest = services.board_manifest(board)

@@ -110,3 +110,14 @@ def test_heads_credentials_challenges_and_list_pages(voted):
     assert listing.status_code == 200 and str(ev.constituency.number) in listing.content.decode()
     assert Client().get(f"/board/{ev.slug}/42/").status_code == 404
     assert Client().get("/board/no-such-election/").status_code == 404
+
+
+@pytest.mark.parametrize(("language", "heading"), [
+    ("ky", "Электрондук такта: №1 Самаркандек шайлоо округу"),
+    ("ru", "Электронная доска: Избирательный округ №1 Самаркандек"),
+])
+def test_the_board_names_its_constituency_with_the_word_once_and_its_times_as_bishkeks(language, heading):
+    ev = make_evoting(voters=0)
+    html = page(ev, language=language).content.decode()
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
+    assert {"ky": "(Бишкек убактысы)", "ru": "(по времени Бишкека)"}[language] in html

@@ -59,6 +59,30 @@ def test_a_cec_administrator_takes_the_steps_a_precinct_member_only_looks():
     assert Client().get(url).status_code == 302  # not signed in: to the login
 
 
+def buttons(html: str) -> list[str]:
+    return [value for value in ("create", "manifests", "ceremonies", "freeze") if f'value="{value}"' in html]
+
+
+def test_only_the_steps_some_board_still_waits_for_are_offered_and_a_refusal_is_in_the_pages_language():
+    territory = make_territory()
+    for number in (1, 2):
+        constituency = Constituency.objects.create(election=territory.election, number=number, name_ky="Бир",
+                                                   name_ru="Один", seats=3)
+        constituency.precincts.add(territory.precinct)
+    url = f"/commission/evoting/{territory.election.slug}/"
+    admin = staff_client("cec_admin")
+    assert buttons(admin.get(url).content.decode()) == ["create"]
+    admin.post(url, {"action": "create"})
+    assert buttons(admin.get(url).content.decode()) == ["manifests"]
+    page = admin.post(url, {"action": "manifests"}, follow=True, headers={"accept-language": "ru"}).content.decode()
+    assert "Не сделано:" in page and "Этот шаг сейчас выполнить нельзя." in page
+    Constituency.objects.create(election=territory.election, number=3, name_ky="Үч", name_ru="Три", seats=3)
+    assert buttons(admin.get(url).content.decode()) == ["create", "manifests"]  # a board is missing again
+    ev = make_evoting(voters=1, name="Кок-Таш")  # every step taken
+    page = admin.get(f"/commission/evoting/{ev.slug}/", headers={"accept-language": "en"}).content.decode()
+    assert buttons(page) == [] and "Every board is set up" in page
+
+
 def test_the_page_shows_each_decryption_with_its_time_and_how_many_are_still_needed(tmp_path):
     ev = make_evoting(voters=1)
     admin = staff_client("cec_admin")
@@ -83,3 +107,20 @@ def test_the_page_shows_each_decryption_with_its_time_and_how_many_are_still_nee
     assert "of the 3 needed" not in text and "Partial decryption: key holder 1" in text
     russian = admin.get(page_url, headers={"accept-language": "ru"}).content.decode()
     assert "Частичная расшифровка: держатель ключа 1" in russian
+
+
+def test_the_back_office_menu_leads_to_each_e_voting_election():
+    ev = make_evoting(voters=1)
+    territory = make_territory(name="Ак-Сай", evoting=False)
+    member = staff_client("precinct", precinct=ev.territory.precinct)
+    home = member.get("/commission/", follow=True).content.decode()
+    assert 'href="/commission/evoting/"' in home  # the menu item
+    index = member.get("/commission/evoting/")
+    html = index.content.decode()
+    assert index.status_code == 200 and f'href="/commission/evoting/{ev.slug}/"' in html
+    assert f"/commission/evoting/{territory.election.slug}/" not in html  # no e-voting there
+    assert 'aria-current="page"' in html
+    page = staff_client("cec_admin").get(f"/commission/evoting/{ev.slug}/").content.decode()
+    assert f'href="/commission/ceremony/{ev.slug}/"' in page and 'href="/commission/evoting/"' in page
+    assert Client().get("/commission/evoting/").status_code == 302  # to the login
+    assert member.post("/commission/evoting/").status_code == 405

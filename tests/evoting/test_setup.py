@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.crypto import credential as credentials_core
@@ -19,7 +20,7 @@ from shailoo.crypto.manifest import manifest_from_json
 from shailoo.crypto.transcript import run_ceremony
 from shailoo.elections.models import Candidate, Constituency
 from shailoo.evoting import keys, selectors, services
-from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.errors import EvotingError, PollsRefused
 from shailoo.evoting.models import Board, ListedCredential
 from tests.factories import make_territory
 
@@ -50,11 +51,77 @@ def test_polls_default_to_election_day_in_bishkek_and_are_settable_until_the_man
     services.set_polls(board, opens=opens - dt.timedelta(days=2), closes=closes, by=None)
     with pytest.raises(EvotingError) as refused:
         services.set_polls(board, opens=closes, closes=opens, by=None)
-    assert refused.value.code == "step.out-of-order"
+    assert refused.value.code == "polls.order"
     board = services.fix_manifest(board, by=None, holder_keys=HOLDER_KEYS, quorum=QUORUM)
     with pytest.raises(EvotingError):
         services.set_polls(board, opens=opens, closes=closes, by=None)
     assert Board.objects.get(pk=board.pk).opens == opens - dt.timedelta(days=2)
+
+
+def polls_audit() -> list[dict]:
+    return [e.payload["detail"] for e in AuditEntry.objects.filter(kind=AuditKind.EVOTING_STEP,
+                                                                    payload__step="polls-set").order_by("pk")]
+
+
+@pytest.mark.parametrize(("opens", "closes", "now", "rules", "says"), [
+    ((0, 20), (0, 8), (-7, 12), ["polls.order"], "The polls must close after they open"),
+    ((0, 8), (0, 20), (0, 9), ["polls.opens-past"], "the polls can open from the current minute on"),
+    ((-1, 8), (0, 9), (0, 10), ["polls.opens-past", "polls.closes-past"], "This time has passed"),
+    ((-15, 23), (0, 20), (-20, 12), ["polls.during-enrolment"], "after e-voting enrolment has closed"),
+])
+def test_the_service_keeps_the_polls_rules_whoever_calls_it(opens, closes, now, rules, says):
+    """Not only the page: any caller of set_polls is refused, every broken rule named, nothing changed."""
+    territory, board, _ = new_board()
+    day = territory.election.election_day
+
+    def at(when):
+        return dt.datetime.combine(day + dt.timedelta(days=when[0]), dt.time(when[1]), tzinfo=services.BISHKEK)
+
+    before = (board.opens, board.closes)
+    with pytest.raises(PollsRefused) as refused:
+        services.set_polls(board, opens=at(opens), closes=at(closes), now=at(now), by=None)
+    assert list(refused.value.breaches) == rules and refused.value.code == rules[0]
+    assert says in refused.value.text("en") and refused.value.status == 400
+    texts = refused.value.as_json()["error"]["message"]
+    assert texts["ky"] != texts["ru"] != texts["en"] and all("{" not in text for text in texts.values())
+    board.refresh_from_db()
+    assert (board.opens, board.closes) == before and polls_audit() == []
+
+
+def test_the_enrolment_rule_names_enrolments_last_day():
+    territory, board, _ = new_board()
+    last = territory.election.calendar.enrolment_until
+    opens = dt.datetime.combine(last, dt.time(23, 59), tzinfo=services.BISHKEK)
+    with pytest.raises(PollsRefused) as refused:
+        services.set_polls(board, opens=opens, closes=opens + dt.timedelta(hours=12),
+                           now=opens - dt.timedelta(days=3), by=None)
+    assert f"{last:%d.%m.%Y}, 24:00" in refused.value.text("ky") and "Бишкек" in refused.value.text("ru")
+    services.set_polls(board, opens=opens + dt.timedelta(minutes=1), closes=opens + dt.timedelta(hours=12),
+                       now=opens - dt.timedelta(days=3), by=None)  # 24:00 of the last day: enrolment is over
+    assert polls_audit()[-1]["opens"] == f"{last + dt.timedelta(days=1)}T00:00:00+06:00"
+
+
+def test_an_override_waives_the_time_rules_in_the_audit_log_but_never_the_order():
+    _, board, _ = new_board()
+    now = timezone.now()
+    with pytest.raises(PollsRefused) as refused:
+        services.set_polls(board, opens=now + dt.timedelta(hours=1), closes=now, by=None, override="test")
+    assert refused.value.breaches == ("polls.order",) and polls_audit() == []
+    services.set_polls(board, opens=now - dt.timedelta(hours=1), closes=now + dt.timedelta(hours=1), by=None,
+                       override="test: polls open an hour ago")
+    (detail,) = polls_audit()
+    assert detail["override"] == "test: polls open an hour ago"
+    assert detail["waived"] == ["polls.opens-past", "polls.during-enrolment"]
+
+
+def test_production_refuses_the_override(settings):
+    _, board, _ = new_board()
+    settings.PRODUCTION = True
+    now = timezone.now()
+    with pytest.raises(EvotingError) as refused:
+        services.set_polls(board, opens=now, closes=now + dt.timedelta(hours=1), by=None, override="demo")
+    assert refused.value.code == "polls.override-refused" and "production" in refused.value.text("en")
+    assert polls_audit() == []
 
 
 def test_manifest_is_one_contest_of_the_constituency_with_the_authorities_keys():

@@ -124,3 +124,30 @@ def test_the_tally_of_the_evoting_app_is_the_electronic_unit_once_every_board_is
     from django.urls import reverse
 
     assert electronic["source"] == reverse("evoting-record", args=[rw.election.slug, 1])
+
+
+def test_a_board_save_that_leaves_the_results_alone_neither_reads_them_nor_recomputes():
+    """The receiver looks at update_fields before the results: a save of a board loaded without its results
+    (as the cast path's code may load it) is one UPDATE, with no read of the deferred field and no recompute."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from shailoo.evoting.models import Board
+
+    rw = results_world(evoting=True)
+    now = timezone.now()
+    created = Board.objects.create(election=rw.election, constituency=rw.constituency, opens=now,
+                                   closes=now + dt.timedelta(hours=1),
+                                   results={"ballots_counted": 0, "contests": []})
+    before = publication.published(rw.election.slug)
+    for update_fields in (["position"], None):  # None: Django saves the loaded fields, and says which
+        board = Board.objects.only("pk", "position").get(pk=created.pk)
+        board.position += 1
+        with CaptureQueriesContext(connection) as queries:
+            board.save(update_fields=update_fields)
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["UPDATE"], queries.captured_queries
+    assert publication.published(rw.election.slug) == before
+    assert Board.objects.get(pk=created.pk).position == created.position + 2

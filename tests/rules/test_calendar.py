@@ -5,7 +5,18 @@ import datetime as dt
 
 import pytest
 
-from shailoo.rules.calendar import BISHKEK, ElectionCalendar, age_on, end_of_day, local_day
+from shailoo.rules.calendar import (
+    BISHKEK,
+    POLLS_CLOSES_PAST,
+    POLLS_DURING_ENROLMENT,
+    POLLS_OPENS_PAST,
+    POLLS_ORDER,
+    ElectionCalendar,
+    age_on,
+    end_of_day,
+    local_day,
+    polls_breaches,
+)
 
 ELECTION_DAY = dt.date(2024, 11, 17)
 CALENDAR = ElectionCalendar.for_election_day(ELECTION_DAY)
@@ -127,3 +138,48 @@ def test_every_deadline_rule_refuses_a_naive_moment(rule):
 ])
 def test_age_on_a_day(birth, day, age):
     assert age_on(birth, day) == age
+
+
+POLLS_DAY = dt.date(2026, 4, 5)  # enrolment until 21 March (day -15)
+POLLS_CALENDAR = ElectionCalendar.for_election_day(POLLS_DAY)
+
+
+def bishkek(day: dt.date, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=BISHKEK)
+
+
+@pytest.mark.parametrize(("opens", "closes", "now", "breaches"), [
+    # election day 08:00-20:00, set a week before: every rule kept
+    ((0, 8), (0, 20), (-7, 12), ()),
+    ((0, 20), (0, 8), (-7, 12), (POLLS_ORDER,)),
+    ((0, 8), (0, 8), (-7, 12), (POLLS_ORDER,)),
+    ((0, 8), (0, 20), (0, 9), (POLLS_OPENS_PAST,)),
+    ((0, 8), (0, 20), (0, 20), (POLLS_OPENS_PAST, POLLS_CLOSES_PAST)),
+    ((-15, 23), (0, 20), (-20, 12), (POLLS_DURING_ENROLMENT,)),  # the last day of enrolment
+    ((-14, 0), (0, 20), (-20, 12), ()),  # 24:00 of the last day: enrolment has closed
+    ((-15, 8), (-15, 7), (-14, 12), (POLLS_ORDER, POLLS_OPENS_PAST, POLLS_CLOSES_PAST, POLLS_DURING_ENROLMENT)),
+])
+def test_the_polls_rules_name_each_breach(opens, closes, now, breaches):
+    def at(when):
+        return bishkek(POLLS_DAY + dt.timedelta(days=when[0]), when[1])
+    assert polls_breaches(POLLS_CALENDAR, at(opens), at(closes), at(now)) == breaches
+
+
+def test_the_polls_may_open_in_the_current_minute_but_not_before():
+    now = bishkek(POLLS_DAY, 8, 0, 40)
+    assert polls_breaches(POLLS_CALENDAR, bishkek(POLLS_DAY, 8), bishkek(POLLS_DAY, 20), now) == ()
+    assert polls_breaches(POLLS_CALENDAR, bishkek(POLLS_DAY, 7, 59), bishkek(POLLS_DAY, 20), now) == (POLLS_OPENS_PAST,)
+
+
+def test_the_polls_rules_hold_whatever_the_moments_zone():
+    utc = dt.UTC
+    opens = bishkek(POLLS_DAY - dt.timedelta(days=14), 0).astimezone(utc)  # 18:00 UTC of day -15
+    assert polls_breaches(POLLS_CALENDAR, opens, opens + dt.timedelta(hours=1), opens - dt.timedelta(days=1)) == ()
+    earlier = opens - dt.timedelta(minutes=1)
+    assert polls_breaches(POLLS_CALENDAR, earlier, opens, earlier - dt.timedelta(days=1)) == (POLLS_DURING_ENROLMENT,)
+
+
+def test_the_polls_rules_refuse_a_naive_moment():
+    aware = bishkek(POLLS_DAY, 8)
+    with pytest.raises(ValueError, match="time zone"):
+        polls_breaches(POLLS_CALENDAR, aware.replace(tzinfo=None), aware, aware)

@@ -10,12 +10,12 @@ from typing import Any
 
 from shailoo.crypto import codec, jcs, signature
 from shailoo.crypto.credential import base32, group
-from shailoo.crypto.disjunctive import RangeProof, prove_range, verify_range
+from shailoo.crypto.disjunctive import RangeProof, encrypt_and_prove, prove_range, verify_range
 from shailoo.crypto.elgamal import Ciphertext, encrypt, weighted_sum
 from shailoo.crypto.errors import InvalidEncoding, InvalidProof, InvalidRecord
 from shailoo.crypto.group import Point, Scalar, hash_bytes
 from shailoo.crypto.manifest import Contest, Manifest
-from shailoo.crypto.randomness import SYSTEM, Randomness, random_scalar
+from shailoo.crypto.randomness import SYSTEM, Randomness
 from shailoo.crypto.signature import SigningKey
 
 BALLOT_ID_BYTES = 16
@@ -95,10 +95,9 @@ def encrypt_ballot(
         marks: list[tuple[str, int, Scalar]] = []
         weighted_nonce, weighted_value = 0, 0
         for option_id in contest.option_ids:
-            value, nonce = int(option_id in marked), random_scalar(rng)
-            ciphertext = encrypt(value, public_key, nonce)
+            value = int(option_id in marked)
             label = selection_label(ballot_id, contest.contest_id, option_id)
-            proof = prove_range(ciphertext, value, nonce, public_key, 0, 1, context, label, rng)
+            ciphertext, nonce, proof = encrypt_and_prove(value, public_key, 0, 1, context, label, rng)
             selections.append(EncryptedSelection(option_id, ciphertext, proof))
             marks.append((option_id, value, nonce))
             weight = contest.weight(option_id)

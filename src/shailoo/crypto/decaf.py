@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 """Binding to libdecaf (Debian's libdecaf0), whose ``decaf_255_*`` functions are ristretto255 (RFC 9496).
 
-Only what shailoo.crypto.group needs, through cffi's ABI mode (no compiler needed). Points live in
+Only what shailoo.crypto.group and shailoo.crypto.native need, through cffi's ABI mode (no compiler needed). Points live in
 buffers allocated here in their decoded form (extended coordinates, 256 bytes, 32-byte aligned as the
 library declares them); scalars are passed as their 32-byte little-endian encoding, which is also libdecaf's
 in-memory form of a reduced scalar (4 little-endian 64-bit limbs), so no conversion call is needed.
@@ -32,6 +32,13 @@ void decaf_255_base_double_scalarmul_non_secret(void *combination, const void *b
 void decaf_255_precompute(void *table, const void *point);
 void decaf_255_precomputed_scalarmul(void *product, const void *table, const void *scalar);
 void decaf_255_point_from_hash_uniform(void *point, const uint8_t *uniform_bytes);
+void decaf_255_scalar_decode_long(void *scalar, const uint8_t *encoding, size_t length);
+void decaf_255_scalar_encode(uint8_t *encoding, const void *scalar);
+void decaf_255_scalar_add(void *sum, const void *left, const void *right);
+void decaf_255_scalar_sub(void *difference, const void *left, const void *right);
+void decaf_255_scalar_mul(void *product, const void *left, const void *right);
+void decaf_255_scalar_set_unsigned(void *scalar, uint64_t value);
+void decaf_255_scalar_cond_sel(void *out, const void *if_false, const void *if_true, uint64_t pick_true);
 extern const void *decaf_255_precomputed_base;
 extern size_t decaf_255_sizeof_precomputed_s;
 """

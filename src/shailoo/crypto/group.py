@@ -102,6 +102,14 @@ class Point:
         point._encoding, point._owner, point._decoded = None, owner, decoded
         return point
 
+    @staticmethod
+    def wrap(owner: Any, decoded: Any, encoding: bytes) -> Point:
+        """A point computed elsewhere (shailoo.crypto.native) in both forms: libdecaf's buffer (kept alive by
+        ``owner``) and its canonical encoding, which the caller vouches for."""
+        point = Point._wrap(owner, decoded)
+        point._encoding = encoding
+        return point
+
     @property
     def data(self) -> bytes:
         """The canonical encoding (RFC 9496 4.3.2)."""
@@ -241,6 +249,11 @@ class FixedBase:
         self.point = point
         self._owner, self._table = decaf.allocate(decaf.TABLE_SIZE)
         _lib.decaf_255_precompute(self._table, point.decoded())
+
+    @property
+    def table(self) -> Any:
+        """libdecaf's table (for shailoo.crypto.native)."""
+        return self._table
 
     def mul(self, scalar: Scalar) -> Point:
         """scalar * point (constant time)."""

@@ -2,7 +2,7 @@
 """Keneshes, elections with their calendars, constituencies, candidates and party lists."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from shailoo.geography.models import Municipality, Precinct
@@ -109,6 +109,12 @@ class Constituency(models.Model):
 
     def __str__(self) -> str:
         return f"№{self.number} {_localised(self, 'name')}"
+
+    @property
+    def label(self) -> str:
+        """Named as a constituency, the word once, in the page's language: "№1 Самаркандек шайлоо округу",
+        "Избирательный округ №1 Самаркандек", "Constituency №1 Samarkandek" (the stored name is the place)."""
+        return gettext("Constituency %(constituency)s") % {"constituency": self}
 
 
 class PartyList(models.Model):

@@ -94,10 +94,14 @@ def _title(title: str, language: str) -> str:
     return ru if language == "ru" and ru else ky
 
 
-def _ballot(election: Election, manifest: dict[str, Any]) -> list[dict[str, Any]]:
+def _ballot(election: Election, manifest: dict[str, Any], constituency: Constituency) -> list[dict[str, Any]]:
+    """The manifest's contests as the page shows them; the constituency's contest is titled by its label
+    (the word "constituency" in the page's language, the place transliterated on English pages)."""
     names = _option_names(election, manifest)
+    own = f"constituency-{constituency.number}"
     return [{
-        "contest_id": contest["contest_id"], "title": _title(contest["title"], _language()),
+        "contest_id": contest["contest_id"],
+        "title": constituency.label if contest["contest_id"] == own else _title(contest["title"], _language()),
         "min_marks": contest["min_marks"], "max_marks": contest["max_marks"], "against_all": contest["against_all"],
         "single": contest["max_marks"] == 1 and contest["min_marks"] == 1,
         "options": [{"option_id": o["option_id"], "name": names[o["option_id"]],
@@ -132,7 +136,7 @@ def booth(request: HttpRequest, slug: str) -> HttpResponse:
         board = place.booth.board
         number = board.constituency.number
         context.update(
-            ballot=_ballot(election, board.manifest),
+            ballot=_ballot(election, board.manifest, board.constituency),
             number=number,
             api={"booth": reverse("evoting-booth-api", args=[slug, number]),
                  "cast": reverse("evoting-cast", args=[slug, number]),

@@ -15,9 +15,9 @@ from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.ceremony import selectors as ceremony_selectors
 from shailoo.ceremony.models import Ceremony
 from shailoo.commission.views import staff_view
-from shailoo.elections.models import Election
+from shailoo.elections.models import Constituency, Election
 from shailoo.evoting import closing, selectors, services
-from shailoo.evoting.errors import EvotingError
+from shailoo.evoting.errors import EvotingError, PollsRefused
 from shailoo.evoting.forms import PollsForm
 from shailoo.evoting.models import Board
 
@@ -33,6 +33,18 @@ ACTIONS = {
 
 def _boards(election: Election) -> list[Board]:
     return list(Board.objects.filter(election=election).select_related("election", "constituency"))
+
+
+def _due(election: Election, boards: list[Board]) -> list[str]:
+    """The set-up steps (ACTIONS) some board still waits for, in order: only their buttons are offered."""
+    due = {
+        "create": Constituency.objects.filter(election=election).exclude(
+            pk__in=[b.constituency_id for b in boards]).exists(),
+        "manifests": any(b.state == Board.State.SETUP for b in boards),
+        "ceremonies": any(b.state == Board.State.MANIFEST and b.ceremony is None for b in boards),
+        "freeze": any(b.manifest is not None and b.credentials_frozen_at is None for b in boards),
+    }
+    return [action for action in ACTIONS if due[action]]
 
 
 def _steps(board: Board, ceremony: Ceremony | None, names: dict[int, str]) -> list[tuple[str, object, str, str]]:
@@ -73,6 +85,15 @@ def _steps(board: Board, ceremony: Ceremony | None, names: dict[int, str]) -> li
 
 
 @staff_view
+def evoting_index(request: HttpRequest, scope) -> HttpResponse:
+    """The elections that offer e-voting, each leading to its e-voting page (the back office's menu item)."""
+    if request.method != "GET":
+        return HttpResponse(status=405, headers={"Allow": "GET"})
+    elections = Election.objects.filter(evoting=True).order_by("-election_day")
+    return render(request, "evoting/commission_index.html", {"elections": elections, "nav": "evoting"})
+
+
+@staff_view
 def evoting_page(request: HttpRequest, scope, slug: str) -> HttpResponse:
     election = Election.objects.filter(slug=slug, evoting=True).first()
     if election is None:
@@ -87,13 +108,16 @@ def evoting_page(request: HttpRequest, scope, slug: str) -> HttpResponse:
             action(election, request.user)
             messages.success(request, _("Done."))
         except EvotingError as error:
-            messages.error(request, f"{_('Not done:')} {error.detail or error.code}")
+            # the check's message in the page's language, and what exactly (English, for the log too)
+            detail = f" ({error.detail})" if error.detail else ""
+            reason = error.text((get_language() or "en")[:2]) + detail
+            messages.error(request, _("Not done: %(reason)s") % {"reason": reason})
         return redirect("evoting-commission", slug=slug)
     boards = [closing.close_if_due(b) for b in _boards(election)]
     ceremonies = {c.constituency_id: c for c in ceremony_selectors.ceremonies(election)}
     names = {h.index: h.name for h in ceremony_selectors.holders(election)}
     return render(request, "evoting/commission.html", {
-        "election": election, "can_act": scope.everything, "nav": "evoting",
+        "election": election, "can_act": scope.everything, "nav": "evoting", "due": _due(election, boards),
         "boards": [(b, selectors.polls_state(b), _steps(b, ceremonies.get(b.constituency_id), names))
                    for b in boards]})
 
@@ -118,6 +142,9 @@ def polls_page(request: HttpRequest, scope, slug: str, number: int) -> HttpRespo
             try:
                 services.set_polls(board, opens=form.cleaned_data["opens"], closes=form.cleaned_data["closes"],
                                    by=request.user)
+            except PollsRefused as error:
+                form.refused(error, (get_language() or "en")[:2])
+                status = 400
             except EvotingError as error:
                 refusal, status = error.text(get_language() or "en"), error.status
             else:

@@ -47,32 +47,71 @@ MESSAGES: dict[str, tuple[int, str, str, str]] = {
     "decryption.not-ready": (409, "Такта жабыла элек же текшериле элек.", "Доска ещё не закрыта или не проверена.",
                              "The board is not closed and verified yet."),
     "method.not-allowed": (405, "Бул ыкма колдонулбайт.", "Этот метод не поддерживается.", "Method not allowed."),
+    # The polls rules (shailoo.rules.calendar.polls_breaches), each named; {date} is enrolment's last day.
+    "polls.order": (400, "Добуш берүү ачылгандан кийин жабылышы керек: жабылуу убактысы ачылуудан кечирээк болсун.",
+                    "Голосование должно закончиться после того, как начнётся: время окончания позже времени начала.",
+                    "The polls must close after they open: the closing time is later than the opening time."),
+    "polls.opens-past": (400, "Бул убакыт өтүп кетти: добуш берүү азыркы мүнөттөн баштап гана ачылат.",
+                         "Это время прошло: голосование может начаться не раньше текущей минуты.",
+                         "This time has passed: the polls can open from the current minute on."),
+    "polls.closes-past": (400, "Бул убакыт өтүп кетти: добуш берүү келечекте гана жабылат.",
+                          "Это время прошло: голосование может закончиться только в будущем.",
+                          "This time has passed: the polls can close only in the future."),
+    "polls.during-enrolment": (400, "Добуш берүү электрондук добуш берүүгө каттоо жабылгандан кийин гана ачылат "
+                                    "({date}, 24:00, Бишкек убактысы) жана ачкычтардын тизмесине кол коюлат.",
+                               "Голосование начинается только после окончания записи на электронное голосование "
+                               "({date}, 24:00 по времени Бишкека), когда список ключей подписан.",
+                               "The polls open only after e-voting enrolment has closed ({date}, 24:00 Bishkek time) "
+                               "and the credential list is signed."),
+    "polls.override-refused": (403, "Добуш берүүнүн эрежелеринен четтөө өндүрүштө жок (демо жана тесттер үчүн гана).",
+                               "Отступить от правил времени голосования в рабочей системе нельзя (только демо и тесты).",
+                               "The polls rules cannot be waived in production (only the demo and tests may)."),
     "step.out-of-order": (409, "Бул кадамды азыр аткарууга болбойт.", "Этот шаг сейчас выполнить нельзя.",
                           "This step cannot be taken now."),
 }
 
 
+REFUSED = (400, "Сурам четке кагылды.", "Запрос отклонён.", "Refused.")
+
+
+def message(code: str, language: str, **params: str) -> str:
+    """A code's message in "ky", "ru" or "en" (anything else: English), its {placeholders} filled."""
+    _, ky, ru, en = MESSAGES.get(code, REFUSED)
+    text = {"ky": ky, "ru": ru}.get(language, en)
+    return text.format(**params) if params else text
+
+
 class EvotingError(Exception):
     """A refusal: ``code`` (a check code), ``detail`` (what exactly, English, for the log and the voter's
-    advanced view) and the status and messages of the code."""
+    advanced view), ``params`` (what the code's messages name, e.g. a date) and the status and messages
+    of the code."""
 
-    def __init__(self, code: str, detail: str = "") -> None:
+    def __init__(self, code: str, detail: str = "", *, params: dict[str, str] | None = None) -> None:
         self.code = code
         self.detail = detail
+        self.params = params or {}
         super().__init__(f"{code}: {detail}" if detail else code)
 
     @property
     def status(self) -> int:
-        return MESSAGES.get(self.code, (400,))[0]
+        return MESSAGES.get(self.code, REFUSED)[0]
 
     def text(self, language: str) -> str:
         """The code's message in "ky", "ru" or "en" (anything else: English)."""
-        _, ky, ru, en = MESSAGES.get(self.code, (400, "Сурам четке кагылды.", "Запрос отклонён.", "Refused."))
-        return {"ky": ky, "ru": ru}.get(language, en)
+        return message(self.code, language, **self.params)
 
     def as_json(self) -> dict[str, Any]:
-        _, ky, ru, en = MESSAGES.get(self.code, (400, "Сурам четке кагылды.", "Запрос отклонён.", "Refused."))
-        return {"error": {"code": self.code, "message": {"ky": ky, "ru": ru, "en": en}, "detail": self.detail}}
+        texts = {language: message(self.code, language, **self.params) for language in ("ky", "ru", "en")}
+        return {"error": {"code": self.code, "message": texts, "detail": self.detail}}
+
+
+class PollsRefused(EvotingError):
+    """The polls rules a window breaks (shailoo.rules.calendar.polls_breaches), every one of them: ``code``
+    is the first, ``breaches`` all, so a form can name each at its field."""
+
+    def __init__(self, breaches: tuple[str, ...], *, params: dict[str, str]) -> None:
+        self.breaches = breaches
+        super().__init__(breaches[0], "the polls break " + ", ".join(breaches), params=params)
 
 
 #: The check codes of shailoo.crypto's board.accept_cast / accept_challenge -> the API's codes.

@@ -1,66 +1,77 @@
 # SPDX-License-Identifier: Apache-2.0
-"""The CEC's form for a board's polls: opening and closing in Asia/Bishkek, minute by minute. Besides the
-order the service checks, a time the CEC sets now is not in the past, and the polls open only after
-e-voting enrolment has closed (the credential list is signed then, and a ballot is accepted only from a
-credential on it)."""
+"""The CEC's form for a board's polls: opening and closing in Asia/Bishkek, minute by minute, each as a date
+(DD.MM.YYYY) and a 24-hour time (HH:MM) in two plain text fields, so that every browser shows them the same
+whatever its locale (a datetime-local field shows "04/05/2026, 08:00 AM" in an American Chromium). The
+form only reads the times; the polls rules are the service's (evoting.services.set_polls), and `refused`
+puts each rule it names at its field."""
 from __future__ import annotations
 
 import datetime as dt
 
 from django import forms
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from shailoo.evoting.errors import PollsRefused, message
 from shailoo.evoting.models import Board
 from shailoo.evoting.services import BISHKEK
+from shailoo.rules import calendar as calendar_rules
 
-LOCAL = "%Y-%m-%dT%H:%M"
+DATE_FORMAT, TIME_FORMAT = "%d.%m.%Y", "%H:%M"
+DATE_INPUTS = [DATE_FORMAT, "%d.%m.%y", "%Y-%m-%d"]
+TIME_INPUTS = [TIME_FORMAT, "%H.%M", "%H"]
+# The field where each polls rule is shown (its message comes from evoting.errors in the page's language).
+RULE_FIELDS = {
+    calendar_rules.POLLS_ORDER: "closes",
+    calendar_rules.POLLS_OPENS_PAST: "opens",
+    calendar_rules.POLLS_CLOSES_PAST: "closes",
+    calendar_rules.POLLS_DURING_ENROLMENT: "opens",
+}
 
 
-def _when(label, help_text):
-    return forms.DateTimeField(
-        label=label, help_text=help_text, input_formats=[LOCAL],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL),
-        error_messages={"required": _("Give the date and time."),
-                        "invalid": _("Give the date and time as the field shows them, e.g. 2026-04-05 08:00.")},
-    )
+class BishkekMomentWidget(forms.SplitDateTimeWidget):
+    """A date and a time field, numeric keyboards on phones, the value shown in Bishkek time."""
+
+    def __init__(self) -> None:
+        plain = {"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        super().__init__(date_format=DATE_FORMAT, time_format=TIME_FORMAT, date_attrs=plain, time_attrs=plain)
+
+    def decompress(self, value):
+        if value:
+            value = value.astimezone(BISHKEK) if value.tzinfo else value
+            return [value.date(), value.time().replace(second=0, microsecond=0)]
+        return [None, None]
+
+
+class BishkekMomentField(forms.MultiValueField):
+    widget = BishkekMomentWidget
+
+    def __init__(self, **kwargs) -> None:
+        fields = (
+            forms.DateField(input_formats=DATE_INPUTS, error_messages={
+                "invalid": _("Give the date as day.month.year, e.g. 05.04.2026.")}),
+            forms.TimeField(input_formats=TIME_INPUTS, error_messages={
+                "invalid": _("Give the time as hours:minutes on the 24-hour clock, e.g. 08:00 or 20:00.")}),
+        )
+        messages = {"required": _("Give the date and the time."), "incomplete": _("Give the date and the time.")}
+        super().__init__(fields, require_all_fields=True, error_messages=messages, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list:
+            return None
+        day, time = data_list
+        return dt.datetime.combine(day, time, tzinfo=BISHKEK)
 
 
 class PollsForm(forms.Form):
-    opens = _when(_("Polls open"), _("Bishkek time"))
-    closes = _when(_("Polls close"), _("Bishkek time"))
+    opens = BishkekMomentField(label=_("Polls open"))
+    closes = BishkekMomentField(label=_("Polls close"))
 
-    def __init__(self, *args, board: Board, now: dt.datetime | None = None, **kwargs) -> None:
+    def __init__(self, *args, board: Board, **kwargs) -> None:
         self.board = board
-        self.now = now or timezone.now()
-        kwargs.setdefault("initial", {"opens": board.opens.astimezone(BISHKEK).replace(tzinfo=None),
-                                      "closes": board.closes.astimezone(BISHKEK).replace(tzinfo=None)})
+        kwargs.setdefault("initial", {"opens": board.opens, "closes": board.closes})
         super().__init__(*args, **kwargs)
 
-    @staticmethod
-    def _bishkek(moment: dt.datetime) -> dt.datetime:
-        return moment.replace(tzinfo=BISHKEK) if timezone.is_naive(moment) else moment.astimezone(BISHKEK)
-
-    def clean_opens(self) -> dt.datetime:
-        opens = self._bishkek(self.cleaned_data["opens"])
-        if opens < self.now.replace(second=0, microsecond=0):
-            raise forms.ValidationError(_("This time has passed: the polls can open from now on."))
-        calendar = self.board.election.calendar
-        if calendar.enrolment_open(opens):
-            raise forms.ValidationError(
-                _("The polls open after e-voting enrolment has closed (%(date)s, 24:00) and the credential list "
-                  "is signed.") % {"date": formats.date_format(calendar.enrolment_until, "j E Y")})
-        return opens
-
-    def clean_closes(self) -> dt.datetime:
-        closes = self._bishkek(self.cleaned_data["closes"])
-        if closes <= self.now:
-            raise forms.ValidationError(_("This time has passed: the polls can close only in the future."))
-        return closes
-
-    def clean(self):
-        cleaned = super().clean()
-        opens, closes = cleaned.get("opens"), cleaned.get("closes")
-        if opens and closes and closes <= opens:
-            self.add_error("closes", _("The polls must close after they open."))
-        return cleaned
+    def refused(self, error: PollsRefused, language: str) -> None:
+        """Each rule the service named, at its field, in `language`."""
+        for code in error.breaches:
+            self.add_error(RULE_FIELDS[code], message(code, language, **error.params))

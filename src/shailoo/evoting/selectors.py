@@ -16,6 +16,7 @@ from shailoo.elections.models import Constituency, Election
 from shailoo.evoting import services
 from shailoo.evoting.errors import EvotingError
 from shailoo.evoting.models import Board, Entry, ListedCredential, PublishedHead
+from shailoo.lookup import prepared
 
 
 def board_by_id(slug: str, number: int, *, last_published: bool = False) -> Board:
@@ -76,11 +77,10 @@ def api_board(slug: str, number: int) -> Board:
     """board_by_id for the JSON API: the board without API_DEFERRED, its election and constituency with
     their keys, slug and number only (any other field is read on first access)."""
     sql, names, _ = _api_board_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, number])
-        row = cursor.fetchone()
-    if row is None:
+    rows = prepared.run(sql, [slug, number])
+    if not rows:
         raise EvotingError("board.not-found", f"no e-voting board {slug}/{number}")
+    row = rows[0]
     values = list(row[:len(names)])
     for index, column, functions in _converters(connection.vendor):
         for convert in functions:

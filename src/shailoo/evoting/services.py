@@ -12,6 +12,7 @@ import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -43,10 +44,12 @@ from shailoo.crypto.manifest import Manifest, manifest_from_json
 from shailoo.crypto.transcript import check_transcript
 from shailoo.elections.models import Candidate, Constituency, Election, PartyList
 from shailoo.evoting import keys
-from shailoo.evoting.errors import CRYPTO_CODES, EvotingError
+from shailoo.evoting.errors import CRYPTO_CODES, EvotingError, PollsRefused
 from shailoo.evoting.models import Board, Entry, ListedCredential, Pending
+from shailoo.lookup import prepared
 from shailoo.messaging.services import Sms, queue_sms_batch
 from shailoo.register.models import VoterListEntry
+from shailoo.rules import calendar as calendar_rules
 
 log = logging.getLogger("shailoo.evoting")
 BISHKEK = ZoneInfo("Asia/Bishkek")
@@ -96,17 +99,34 @@ def create_boards(election: Election, *, by: AbstractBaseUser | None) -> list[Bo
     return boards
 
 
-def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: AbstractBaseUser | None) -> Board:
-    """Change the polling window; only before the manifest (which fixes it) is."""
-    if not opens < closes:
-        raise EvotingError("step.out-of-order", "the polls must open before they close")
+def set_polls(board: Board, *, opens: dt.datetime, closes: dt.datetime, by: AbstractBaseUser | None,
+              now: dt.datetime | None = None, override: str = "") -> Board:
+    """Change the polling window; only before the manifest (which fixes it) is, and only as the polls rules
+    allow (shailoo.rules.calendar.polls_breaches: close after opening, nothing in the past, open after
+    e-voting enrolment has closed), refusing with every rule broken named (PollsRefused).
+
+    ``override`` (the reason, required to be said) waives the time rules but never the order: for the demo
+    and tests, which open the polls at once while enrolment is still open; refused in production, and the
+    reason and the rules it waived are in the audit entry."""
+    now = now or timezone.now()
+    if override and settings.PRODUCTION:
+        raise EvotingError("polls.override-refused", f"override {override!r} refused in production")
     with transaction.atomic():
         board = _locked(board)
         if board.state != Board.State.SETUP:
             raise EvotingError("step.out-of-order", "the manifest is fixed: its polling times cannot change")
+        calendar = board.election.calendar
+        breaches = calendar_rules.polls_breaches(calendar, opens, closes, now)
+        waived = tuple(b for b in breaches if b != calendar_rules.POLLS_ORDER) if override else ()
+        breaches = tuple(b for b in breaches if b not in waived)
+        if breaches:
+            raise PollsRefused(breaches, params={"date": f"{calendar.enrolment_until:%d.%m.%Y}"})
         board.opens, board.closes = opens, closes
         board.save(update_fields=["opens", "closes"])
-        audit(board, "polls-set", {"opens": opens.isoformat(), "closes": closes.isoformat()}, by)
+        detail: dict[str, Any] = {"opens": opens.isoformat(), "closes": closes.isoformat()}
+        if override:
+            detail.update(override=override, waived=list(waived))
+        audit(board, "polls-set", detail, by)
     return board
 
 
@@ -351,13 +371,11 @@ def enrolled_voter(board: Board, pin: str | None, *, ballot_id: str | None = Non
     holding it (one query)."""
     if not pin:
         raise EvotingError("voter.not-signed-in")
-    with connection.cursor() as cursor:
-        cursor.execute(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
-                                          Application.Kind.EVOTING, *ENROLLED])
-        row = cursor.fetchone()
-    if row is None or not row[1]:
+    rows = prepared.run(_enrolment_sql(), [board.pk, board.pk, ballot_id, board.election_id, pin,
+                                           Application.Kind.EVOTING, *ENROLLED])
+    if not rows or not rows[0][1]:
         raise EvotingError("voter.not-enrolled")
-    application_id, credential, precinct_id, voting_mode, listed, entry_id = row
+    application_id, credential, precinct_id, voting_mode, listed, entry_id = rows[0]
     if voting_mode != VoterListEntry.VotingMode.ELECTRONIC:
         raise EvotingError("voter.not-enrolled", "the voter list does not mark this voter as voting electronically")
     if precinct_id not in _constituency_precincts(board):
@@ -438,10 +456,36 @@ def _ballot_id(data: Any) -> str | None:
     return ballot_id if isinstance(ballot_id, str) and len(ballot_id) == 32 else None
 
 
+_ENTRY_FIELDS = ("id", "board_id", "position", "kind", "time", "tracking", "ballot_id", "credential", "line", "head",
+                 "receipt")
+
+
+@functools.cache
+def _entry_sql() -> str:
+    # Ordered by position, not by Entry's default ordering, whose "board" would join the board, its election
+    # and constituency.
+    columns = ", ".join(Entry._meta.get_field(name).column for name in _ENTRY_FIELDS)
+    return (f"SELECT {columns} FROM {Entry._meta.db_table} WHERE board_id = %s AND ballot_id = %s "  # noqa: S608
+            "ORDER BY position LIMIT 1")
+
+
 def _entry(board: Board, ballot_id: str) -> Entry | None:
-    """The board's entry holding this ballot id (unique over the board), if any. Ordered by position, not by
-    Entry's default ordering, whose "board" would join the board, its election and constituency."""
-    return Entry.objects.filter(board=board, ballot_id=ballot_id).order_by("position").first()
+    """The board's entry holding this ballot id (unique over the board), if any: a prepared statement (a
+    request whose ballot another request's append took reads its entry back with it)."""
+    rows = prepared.run(_entry_sql(), [board.pk, ballot_id])
+    if not rows:
+        return None
+    values = list(rows[0])
+    field = Entry._meta.get_field("receipt")
+    for convert in connection.ops.get_db_converters(field.get_col(Entry._meta.db_table)) + field.get_db_converters(
+            connection):
+        values[-1] = convert(values[-1], field.get_col(Entry._meta.db_table), connection)
+    return Entry.from_db(connection.alias, [Entry._meta.get_field(name).attname for name in _ENTRY_FIELDS], values)
+
+
+def _is_pending(board: Board, ballot_id: str) -> bool:
+    return bool(prepared.run(f"SELECT 1 FROM {Pending._meta.db_table} WHERE board_id = %s AND ballot_id = %s "  # noqa: S608
+                             "LIMIT 1", [board.pk, ballot_id]))
 
 
 def _same_entry(board: Board, ballot_id: str, tracking: str, credential: str, signed: str) -> Entry | None:
@@ -504,7 +548,8 @@ def cast(board: Board, body: bytes, *, pin: str | None, at: int | None = None) -
         raise refusal from None
     verify_seconds, verify_cpu_seconds = time.perf_counter() - started, time.thread_time() - started_cpu
     tracking, signed = accepted.tracking.hex(), accepted.signature.hex()
-    answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id, body=jcs.canonical(data),
+    answer = _submit(board, kind=Entry.Kind.BALLOT, ballot_id=accepted.ballot.ballot_id,
+                     body=lambda: jcs.canonical(data),
                      application_id=voter.application_id,
                      same=lambda entry: _is_cast(entry, tracking, voter.credential, signed), parsed=accepted)
     return dataclasses.replace(answer, verify_seconds=verify_seconds, verify_cpu_seconds=verify_cpu_seconds)
@@ -539,7 +584,7 @@ def challenge(board: Board, body: bytes, *, pin: str | None, at: int | None = No
         if same(existing):
             return Answer(existing.receipt or {}, stored=False)
         raise EvotingError("ballot.replayed", f"ballot id {ballot_id} is already on the board")
-    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=jcs.canonical(data),
+    return _submit(board, kind=Entry.Kind.CHALLENGE, ballot_id=ballot_id, body=lambda: jcs.canonical(data),
                    application_id=None, same=same)
 
 
@@ -570,12 +615,15 @@ class _Waiting(NamedTuple):
 
 
 class _Own(NamedTuple):
-    """The request's own verified submission, appended without a pending row when the lock is free."""
+    """The request's own verified submission, appended without a pending row when the lock is free: a cast
+    ballot as parsed and verified (its canonical body is written only if it has to wait as pending), a
+    challenge as its canonical body."""
 
     kind: str
     ballot_id: str
     body: str
     application_id: int | None
+    parsed: Any = None
 
 
 class _AppendSql(NamedTuple):
@@ -623,27 +671,9 @@ def _append_sql() -> _AppendSql:
     )
 
 
-def _insert(objects: list[Any], *, ignore_conflicts: bool = False) -> None:
-    """bulk_create's INSERT of model instances of one model (their defaults and auto_now_add filled as by
-    save(), values prepared by each field), without the ORM's compiler; no primary keys read back. With
-    ``ignore_conflicts``, a row that breaks a unique constraint is skipped (ON CONFLICT DO NOTHING)."""
-    if not objects:
-        return
-    meta = objects[0]._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
-    row = f"({', '.join(['%s'] * len(fields))})"
-    sql = (f"INSERT INTO {meta.db_table} ({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "  # noqa: S608
-           f"VALUES {', '.join([row] * len(objects))}{' ON CONFLICT DO NOTHING' if ignore_conflicts else ''}")
-    values = [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objects for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-
-
 def _delete_pending(keys: list[int]) -> None:
-    if not keys:
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys)
+    if keys:
+        prepared.run(_append_sql().delete + f"({', '.join(['%s'] * len(keys))})", keys, rows=False)
 
 
 #: The cast ballots this process verified and is appending, by (board, ballot id): (canonical body, the
@@ -661,11 +691,11 @@ def _pend(board: Board, *, kind: str, ballot_id: str, body: str, application_id:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        _insert([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body, application_id=application_id)],
-                ignore_conflicts=True)
+        prepared.insert([Pending(board=board, ballot_id=ballot_id, kind=kind, body=body,
+                                 application_id=application_id)], ignore_conflicts=True)
 
 
-def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application_id: int | None,
+def _submit(board: Board, *, kind: str, ballot_id: str, body: Callable[[], bytes], application_id: int | None,
             same: Any, parsed: Any = None) -> Answer:
     """Group commit (docs/evoting.md): commit the verified submission as pending, then take the board's lock
     and append every pending submission of the board, ours among them unless another request's append took
@@ -673,14 +703,15 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
     our ballot id is this very submission (a retry) rather than another one (a replay)."""
     if keys.board_key().public != board_manifest(board).authorities.board:
         raise EvotingError("board.not-ready", "the board's key file is not the key the manifest names")
-    text = body.decode()
-    if parsed is not None:
-        _verified[(board.pk, ballot_id)] = (text, parsed)
+    own = _Own(kind, ballot_id, "" if parsed is not None else body().decode(), application_id, parsed)
     try:
         # When no other request holds the board's lock, append right away, after whatever is pending: no
         # pending row to write, commit and delete. Otherwise join that request's group commit.
-        appended = _append(board, own=_Own(kind, ballot_id, text, application_id))
+        appended = _append(board, own=own)
         if appended is None:
+            text = own.body or body().decode()
+            if parsed is not None:
+                _verified[(board.pk, ballot_id)] = (text, parsed)
             _pend(board, kind=kind, ballot_id=ballot_id, body=text, application_id=application_id)
             appended = _append(board) or []
         # Our entry, when this request's own append took it (the usual case): no query to read it back; it
@@ -690,7 +721,7 @@ def _submit(board: Board, *, kind: str, ballot_id: str, body: bytes, application
         _verified.pop((board.pk, ballot_id), None)
     for _ in range(1000):
         entry = entry or _entry(board, ballot_id)
-        if entry is None and not Pending.objects.filter(board=board, ballot_id=ballot_id).exists():
+        if entry is None and not _is_pending(board, ballot_id):
             entry = _entry(board, ballot_id)
             if entry is None:
                 raise EvotingError("polls.closed", "the polls closed before the ballot could be appended")
@@ -718,19 +749,16 @@ def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
     the board's lock."""
     with transaction.atomic():
         sql = _append_sql()
-        with connection.cursor() as cursor:
-            cursor.execute(sql.lock if own is None else sql.try_lock, [board.pk])
-            row = cursor.fetchone()
-            if row is None:
-                return None
-            locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], row)
-            cursor.execute(sql.pending, [locked.pk, APPEND_BATCH])
-            pending = [_Waiting(*row) for row in cursor.fetchall()]
-            if own is not None:
-                cursor.execute(sql.own, [locked.pk, own.ballot_id, own.application_id, own.application_id])
-                taken_, phone, language = cursor.fetchone()
-                pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
-                                        bool(taken_)))
+        rows = prepared.run(sql.lock if own is None else sql.try_lock, [board.pk])
+        if not rows:
+            return None
+        locked = Board.from_db(connection.alias, ["id", *_APPEND_COLUMNS], rows[0])
+        pending = [_Waiting(*row) for row in prepared.run(sql.pending, [locked.pk, APPEND_BATCH])]
+        if own is not None:
+            ((taken_, phone, language),) = prepared.run(sql.own, [locked.pk, own.ballot_id, own.application_id,
+                                                                  own.application_id])
+            pending.append(_Waiting(0, own.ballot_id, own.kind, own.body, own.application_id, phone, language,
+                                    bool(taken_)))
         if not pending:
             return []
         manifest = board_manifest(locked)
@@ -746,8 +774,12 @@ def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
                 continue  # a retry or a replay of an appended ballot: its request compares and answers
             if item.kind == Entry.Kind.BALLOT:
                 verified = _verified.get((locked.pk, item.ballot_id))
-                cast_ = (verified[1] if verified is not None and verified[0] == item.body
-                         else cast_from_json(manifest, jcs.loads(item.body, "pending"), "pending"))
+                if own is not None and not item.pk and own.parsed is not None:
+                    cast_ = own.parsed  # this request's own ballot, verified a moment ago
+                elif verified is not None and verified[0] == item.body:
+                    cast_ = verified[1]
+                else:
+                    cast_ = cast_from_json(manifest, jcs.loads(item.body, "pending"), "pending")
                 appended = chain.append_ballot(manifest, state, cast_, time_, board_key)
                 credential, tracking = cast_.credential.hex(), cast_.tracking.hex()
                 locked.ballots += 1
@@ -767,12 +799,11 @@ def _append(board: Board, own: _Own | None = None) -> list[Entry] | None:
                                  ballot_id=item.ballot_id, credential=credential,
                                  line=record.dumps_line(appended.entry).rstrip("\n"), head=state.head.hex(),
                                  receipt=appended.receipt))
-        _insert(entries)
+        prepared.insert(entries)
         _delete_pending([item.pk for item in pending if item.pk])
         # One UPDATE of the head (not save(): Board's post_save receivers have nothing to do with an append).
-        with connection.cursor() as cursor:
-            cursor.execute(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
-                                        locked.pk])
+        prepared.run(sql.update, [state.position, state.head.hex(), state.time, locked.ballots, locked.challenges,
+                                  locked.pk], rows=False)
         queue_sms_batch([message for message in confirmations if message is not None])
     return entries
 

@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("board/<slug:slug>/<int:number>/heads", board_views.heads, name="evoting-heads"),
     path("board/<slug:slug>/<int:number>/credentials", board_views.credentials, name="evoting-credentials"),
     path("board/<slug:slug>/<int:number>/challenges", board_views.challenges, name="evoting-challenges"),
+    path("commission/evoting/", commission_views.evoting_index, name="evoting-commission-index"),
     path("commission/evoting/<slug:slug>/", commission_views.evoting_page, name="evoting-commission"),
     path("commission/evoting/<slug:slug>/<int:number>/polls", commission_views.polls_page, name="evoting-polls"),
 ]

@@ -141,8 +141,9 @@ def _make_election(election_day: dt.date) -> Election:
     rng = random.Random(7)
     for number, name_ky, name_ru, seats, precinct_numbers in CONSTITUENCIES:
         constituency = Constituency.objects.create(
-            election=election, number=number, name_ky=f"{name_ky} шайлоо округу",  # shown as "№1 …" (__str__)
-            name_ru=f"Избирательный округ {name_ru}", seats=seats, women_seats=-(-seats * 3 // 10),
+            # The proper name only, shown as "№1 Самаркандек" (__str__); a page says "constituency" itself.
+            election=election, number=number, name_ky=name_ky,
+            name_ru=name_ru, seats=seats, women_seats=-(-seats * 3 // 10),
         )
         constituency.precincts.set(Precinct.objects.filter(number__in=precinct_numbers))
         for order in range(1, seats + 5):

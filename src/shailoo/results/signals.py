@@ -9,5 +9,9 @@ from shailoo.results import publication
 
 @receiver(post_save, sender=Board, dispatch_uid="results-follow-the-tally")
 def board_tallied(sender, instance: Board, update_fields=None, **kwargs) -> None:
-    if instance.results is not None and (update_fields is None or "results" in update_fields):
+    # update_fields first: a save that leaves the results alone (e.g. of a Board loaded with only() some
+    # fields, when Django passes the loaded fields) must not read the deferred results back from the database.
+    if update_fields is not None and "results" not in update_fields:
+        return
+    if instance.results is not None:
         publication.recompute(instance.election)

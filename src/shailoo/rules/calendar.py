@@ -78,3 +78,31 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+# The rules of an e-voting board's polls, each with its code (shailoo.evoting.errors gives the ky/ru/en text).
+POLLS_ORDER = "polls.order"  # the polls close after they open
+POLLS_OPENS_PAST = "polls.opens-past"  # opening is not before the current minute
+POLLS_CLOSES_PAST = "polls.closes-past"  # closing is in the future
+POLLS_DURING_ENROLMENT = "polls.during-enrolment"  # the polls open after e-voting enrolment has closed
+
+
+def polls_breaches(
+    calendar: ElectionCalendar, opens: dt.datetime, closes: dt.datetime, now: dt.datetime
+) -> tuple[str, ...]:
+    """The rules a polling window from `opens` to `closes`, set at `now`, breaks (empty: none), in the order
+    above. Opening may be set for the current minute (a form gives minutes); the enrolment rule holds because
+    a ballot is accepted only from a credential on the list signed when enrolment has closed."""
+    for moment in (opens, closes, now):
+        if moment.tzinfo is None:
+            raise ValueError("a moment must carry its time zone")
+    breaches = []
+    if closes <= opens:
+        breaches.append(POLLS_ORDER)
+    if opens < now.replace(second=0, microsecond=0):
+        breaches.append(POLLS_OPENS_PAST)
+    if closes <= now:
+        breaches.append(POLLS_CLOSES_PAST)
+    if calendar.enrolment_open(opens):
+        breaches.append(POLLS_DURING_ENROLMENT)
+    return tuple(breaches)

@@ -42,7 +42,7 @@ def status_tag(text: str, meaning: str) -> dict:
 
 def _field_anchor(field: BoundField) -> str:
     widget = field.field.widget
-    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.SplitDateTimeWidget):
         return f"{field.auto_id}_0" if field.auto_id else field.html_name
     return field.id_for_label or field.html_name
 
@@ -99,7 +99,7 @@ def field(bound: BoundField, hint: str = "", label: str = "", width: str = "", l
     `hint` is plain text, `hint_html` trusted markup (e.g. a link); `label` replaces the form's label;
     `width` is a GOV.UK width class (e.g. "govuk-input--width-10"); `mark_optional=False` leaves out
     "(optional)" (filters are all optional); text, number, e-mail, password,
-    textarea, select, file, a single checkbox and radio buttons are handled."""
+    textarea, select, file, a single checkbox, radio buttons and a split date and time are handled."""
     widget = bound.field.widget
     hint = hint or (str(bound.help_text) if bound.help_text else "")
     base_id = bound.auto_id or bound.html_name
@@ -123,6 +123,20 @@ def field(bound: BoundField, hint: str = "", label: str = "", width: str = "", l
             {"id": f"{base_id}_{index}", "value": value, "label": text,
              "checked": str(bound.value()) == str(value) if bound.value() not in (None, "") else False}
             for index, (value, text) in enumerate(bound.field.choices)
+        ]
+        return context
+    if isinstance(widget, forms.SplitDateTimeWidget):
+        # A date and a 24-hour time, each labelled, grouped under the field's label (GOV.UK's date input).
+        context["kind"] = "datetime"
+        attrs = _attrs(bound, css="govuk-input", described_by=[], width="")
+        date, time = widget.get_context(bound.html_name, bound.value(), {**attrs, "id": base_id})["widget"]["subwidgets"]
+        context["parts"] = [
+            {"id": date["attrs"]["id"], "label": _("Date (DD.MM.YYYY)"),
+             "widget": widget.widgets[0].render(date["name"], date["value"],
+                                                {**date["attrs"], "class": attrs["class"] + " govuk-input--width-10"})},
+            {"id": time["attrs"]["id"], "label": _("Time, 24-hour (HH:MM)"),
+             "widget": widget.widgets[1].render(time["name"], time["value"],
+                                                {**time["attrs"], "class": attrs["class"] + " govuk-input--width-5"})},
         ]
         return context
     if isinstance(widget, forms.CheckboxInput):
