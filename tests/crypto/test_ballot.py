@@ -339,3 +339,13 @@ def test_ballot_opening_and_cast_json_at_their_limits():
     assert (type(error), error.check) == (InvalidRecord, "board.credential")
     error = _json_refusal(ballots.cast_from_json, {**cast, "signature": cast["signature"][:126]}, SMALL_MANIFEST)
     assert (error.check, error.where) == ("schema.hex", "b.signature")
+
+
+def test_a_contest_of_a_ballot_with_a_field_missing_or_too_many_is_refused_where_it_is():
+    ballot, _ = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    body = ballots.ballot_to_json(ballot)
+    first, *others = body["contests"]
+    without_proof = {k: v for k, v in first.items() if k != "proof"}
+    for contest in (without_proof, {**first, "extra": 1}):
+        error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [*others, contest]})
+        assert error.where == f"b contests[{len(others)}]"

@@ -75,7 +75,8 @@ def test_the_booths_file_with_another_ballots_receipt_or_a_false_opening_is_inva
     opening = copy.deepcopy(CHECKED["opening"])
     opening["contests"][1]["marks"][2]["nonce"] = opening["contests"][1]["marks"][1]["nonce"]
     assert challenge.main([str(booth_file(tmp_path / "b.json", opening=opening))]) == 1
-    assert "RESULT: INVALID" in capsys.readouterr().out
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"INVALID: {tmp_path / 'b.json'} z: opening does not re-encrypt to the ciphertext", "RESULT: INVALID"]
 
 
 KEY = DATA["ceremony"]["transcript"]["joint_public_key"]
@@ -216,7 +217,39 @@ def test_the_command_says_how_to_use_it(capsys):
     with pytest.raises(SystemExit) as exited:
         challenge.main(["--help"])
     assert exited.value.code == 0
-    out = " ".join(capsys.readouterr().out.split())
-    assert "Check a challenged (Benaloh-checked) Shailoo ballot." in out
-    assert "source the booth's checked-ballot file, or a record (directory or zip)" in out
-    assert "code with a record: the tracking code (or its first letters)" in out
+    lines = [" ".join(line.split()) for line in capsys.readouterr().out.splitlines()]
+    assert "Check a challenged (Benaloh-checked) Shailoo ballot." in lines
+    assert "source the booth's checked-ballot file, or a record (directory or zip)" in lines
+    assert "code with a record: the tracking code (or its first letters)" in lines
+
+
+def test_the_search_goes_past_challenged_ballots_of_other_codes(tmp_path, capsys):
+    data = copy.deepcopy(DATA)
+    other = copy.deepcopy(data["board"]["submissions"][1])
+    other["entry"]["tracking"] = data["board"]["submissions"][0]["tracking"]  # another code, listed first
+    data["board"]["submissions"].insert(1, other)
+    assert challenge.main([str(make_record(tmp_path, data)), CHECKED["code"]]) == 0
+    assert _output(capsys)[-1] == "RESULT: VALID"
+
+
+@pytest.mark.parametrize(("field", "value", "place"), [
+    ("tracking", "zz", "board.jsonl:3.tracking"),
+    ("ballot", {}, "board.jsonl:3.ballot"),
+])
+def test_a_malformed_challenge_entry_is_named_where_it_breaks(tmp_path, capsys, field, value, place):
+    data = copy.deepcopy(DATA)
+    data["board"]["submissions"][1]["entry"][field] = value
+    assert challenge.main([str(make_record(tmp_path, data)), CHECKED["code"] if field != "tracking" else "Y"]) == 1
+    out = _output(capsys)
+    assert place in out[0] and out[1:] == ["RESULT: INVALID"], out
+
+
+def test_a_checked_ballot_whose_proof_fails_is_named_as_the_files_ballot(tmp_path, capsys):
+    forged = copy.deepcopy(CHECKED["ballot"])
+    selections = forged["contests"][0]["selections"]
+    selections[0]["ciphertext"], selections[1]["ciphertext"] = selections[1]["ciphertext"], selections[0]["ciphertext"]
+    path = booth_file(tmp_path / "checked.json", ballot=forged)
+    assert challenge.main([str(path)]) == 1
+    out = _output(capsys)
+    assert out[0].startswith(f"INVALID: {path}.ballot mayor/") and "proof" in out[0], out
+    assert out[1:] == ["RESULT: INVALID"]

@@ -3,6 +3,7 @@
 byte for byte; the reader refuses, naming the file and line, whatever is not a record's file."""
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import struct
@@ -24,6 +25,9 @@ def _write(writer: record.RecordWriter) -> None:
     with writer.lines(record.BOARD, {"kind": "board", "count": 2}) as out:
         out.write(record.dumps_line({"position": 1, "title": "Ош"}))
         out.write(record.dumps_line({"position": 2}))
+    with writer.lines(record.CREDENTIALS, {"kind": "credentials"}) as out:
+        for n in range(2000):  # enough to tell one deflate level from another
+            out.write(record.dumps_line({"n": n, "credential": hashlib.sha256(str(n % 97).encode()).hexdigest()}))
     writer.close()
 
 
@@ -40,17 +44,21 @@ def _check(reader: record.RecordReader) -> None:
 
 def test_a_record_directory_reads_back_byte_for_byte(tmp_path):
     target = tmp_path / "new" / "record"  # created with its parents
-    _write(record.RecordWriter(target))
+    writer = record.RecordWriter(target)
+    assert writer.path == target
+    _write(writer)
     _check(record.RecordReader(target))
     _write(record.RecordWriter(target))  # an existing directory is written again
     _check(record.RecordReader(target))
 
 
 def test_a_record_zip_file_or_stream_reads_back_byte_for_byte_deflated_at_level_1(tmp_path):
-    path = tmp_path / "new" / "record.zip"  # its directory created
+    path = tmp_path / "new" / "records" / "record.zip"  # its directories created
     _write(record.RecordWriter(path))
     stream = io.BytesIO()
-    _write(record.RecordWriter(stream))
+    writer = record.RecordWriter(stream)
+    assert writer.path is None
+    _write(writer)
     (tmp_path / "streamed.zip").write_bytes(stream.getvalue())
     for written in (path, tmp_path / "streamed.zip"):
         _check(record.RecordReader(written))
@@ -122,3 +130,29 @@ def test_a_damaged_zip_member_is_unreadable_with_its_name(tmp_path: Path):
     reader = record.RecordReader(path)
     with pytest.raises(UnreadableInput, match="^board.jsonl:1: cannot be read: Bad CRC-32"):
         list(reader.raw_lines(record.BOARD))
+
+
+def test_a_json_file_that_cannot_be_read_or_parsed_is_named(tmp_path):
+    (tmp_path / record.MANIFEST).write_text('{"title": ')
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(tmp_path).read_json(record.MANIFEST)
+    assert caught.value.where == "manifest.json"
+    path = tmp_path / "record.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(record.MANIFEST, '{"title": "' + "x" * 100 + '"}')
+    data = bytearray(path.read_bytes())
+    data[60] ^= 0xFF  # a byte of manifest.json's data
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(path).read_json(record.MANIFEST)
+    assert str(caught.value) == "manifest.json cannot be read: Bad CRC-32 for file 'manifest.json'"
+
+
+def test_a_json_file_of_the_largest_size_is_read_whole_and_one_byte_more_refused(tmp_path):
+    largest = b"[" + b" " * (jcs.MAX_FILE_BYTES - 2) + b"]"  # its last byte closes it
+    (tmp_path / record.TALLY).write_bytes(largest)
+    assert record.RecordReader(tmp_path).read_json(record.TALLY) == []
+    (tmp_path / record.TALLY).write_bytes(largest + b" ")
+    with pytest.raises(UnreadableInput) as caught:
+        record.RecordReader(tmp_path).read_json(record.TALLY)
+    assert (caught.value.where, caught.value.what) == ("tally.json", "larger than 67108864 bytes")

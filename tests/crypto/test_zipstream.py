@@ -151,3 +151,19 @@ def test_a_spliced_piece_is_copied_as_it_is_with_nothing_between_pieces():
     assert _member_data([("splice", b"a" * 300), ("splice", b"b" * 200)]) == first.data + second.data + b"\x03\x00"
     assert _member_data([("write", b"c" * 100), ("splice", b"a" * 300), ("splice", b"b" * 200)]) == \
         deflate(b"c" * 100).data + first.data + second.data + b"\x03\x00"
+
+
+def test_an_archive_of_more_members_than_the_end_record_can_count_says_so_there_and_counts_them_in_zip64():
+    """65,536 members: the end record's 16-bit counts say 0xFFFF ("see the zip64 end record"), which holds
+    the number; zip readers find every member."""
+    out = io.BytesIO()
+    archive = ZipStream(out.write)
+    for n in range(65536):
+        archive.write_member(f"{n}", b"")
+    archive.close()
+    data = out.getvalue()
+    assert _fields(data, len(data) - 22, "<IHHHH") == (0x06054B50, 0, 0, 0xFFFF, 0xFFFF)
+    assert _fields(data, len(data) - 22 - 20 - 56 + 24, "<QQ") == (65536, 65536)
+    with zipfile.ZipFile(io.BytesIO(data)) as read:
+        names = read.namelist()
+    assert len(names) == 65536 and names[-1] == "65535"
