@@ -3,7 +3,7 @@
 pure verification time in the same run.
 
     flock /tmp/shailoo-bench.lock .venv/bin/python bench/evoting_cast.py [--voters 3000] [--ballots 6000]
-        [--connections 8] [--workers 2] [--threads 4] [--database shailoo_bench_evoting] [--port 8471]
+        [--connections 8] [--workers 2] [--threads 1] [--database shailoo_bench_evoting] [--port 8471]
 
 Sets up a board "up to 3 of 10" with `voters` enrolled e-voters (Tunduk sessions in the database), encrypts
 and signs `ballots` cast ballots in worker processes beforehand (every voter casts, some revote), starts
@@ -74,9 +74,11 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=3000)
     parser.add_argument("--ballots", type=int, default=6000)
     parser.add_argument("--connections", type=int, default=8)
-    # runplatform's layout: on two cores, 2 x 4 used less CPU per ballot than 3 x 2 and answered sooner.
+    # A casting server's layout (docs/evoting.md "Performance"): casting is CPU-bound, so one thread per
+    # worker and a worker per core. On the quiet 2-core machine 2 x 1 cast 212-236 ballots/s where
+    # runplatform's 2 x 4 cast 141: threads share their worker's GIL and hold the board's lock longer.
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker")
     parser.add_argument("--port", type=int, default=8471)
     args = parser.parse_args()
     env = configure(args.database, args.redis)
