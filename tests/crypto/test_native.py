@@ -1,34 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
-"""shailoo.crypto.native (native.c) computes what the Python path computes, byte for byte: the prover's
-commitments, blinds, challenges and responses, and the verifier's commitments and challenge sum, for every
-number of branches and every true branch. The range proofs' own tests run on both paths
-(tests/crypto/conftest.py); these compare the two paths' pieces directly."""
+"""Where shailoo.crypto.native's module is built and when it is used: built wherever a compiler is, forced
+off by the environment, kept per version of native.c. The two paths' pieces are compared in
+test_native_paths.py (collected where the module is built: tests/crypto/conftest.py)."""
+import os
 import shutil
 import subprocess
 import sys
 
-import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
-from shailoo.crypto import codec, native
-from shailoo.crypto.disjunctive import encrypt_and_prove, verify_range
-from shailoo.crypto.group import ZERO, Commitments, L, Scalar, base_mul, fixed_base
-from shailoo.crypto.randomness import SeededRandomness
+from shailoo.crypto import native
 
 from .conftest import BUILT
-from .strategies import examples, scalars
-
-KEY = base_mul(Scalar(0x5EED))
-
-needs_module = pytest.mark.skipif(BUILT is None, reason="the native module is not built here (no C compiler)")
 
 
 def test_the_module_is_built_and_loaded_wherever_a_compiler_is():
     # make install runs scripts/ensure-native: with a compiler on the PATH, the suite tests the compiled path.
     if shutil.which("cc") is not None:
-        assert BUILT is not None, f"no native module at {native.PATH}: run scripts/ensure-native"
-        assert native.PATH is not None and native.PATH.parent == native.build_directory(sys.prefix)
+        assert native.PATH is not None and native.PATH.is_file(), f"no native module at {native.PATH}: run scripts/ensure-native"
+        assert native.PATH.parent == native.build_directory(sys.prefix)
+        # Loaded, unless SHAILOO_NATIVE=off asked for the Python path.
+        assert (BUILT is not None) == (os.environ.get("SHAILOO_NATIVE", "") != "off")
 
 
 def test_the_python_path_is_forced_with_the_environment_and_a_changed_source_has_another_directory(tmp_path):
@@ -38,72 +28,3 @@ def test_the_python_path_is_forced_with_the_environment_and_a_changed_source_has
     assert forced.stdout.strip() == "True"
     assert native.build_directory(str(tmp_path)).name == native.build_directory(sys.prefix).name
     assert native.build_directory(str(tmp_path)).parent == tmp_path / "lib" / "shailoo-native"
-
-
-def _reduced(data: bytes) -> int:
-    return int.from_bytes(data, "little") % L
-
-
-@needs_module
-@settings(max_examples=examples(25), deadline=None)
-@given(st.integers(1, 6).flatmap(lambda n: st.tuples(st.binary(min_size=128 * n, max_size=128 * n),
-                                                     st.integers(0, n - 1))), scalars, st.binary(min_size=64, max_size=64))
-def test_the_prover_s_pieces_are_the_python_path_s(drawn, nonce, total):
-    drawn, true = drawn
-    branches = len(drawn) // 128
-    slots, blinds, challenges = native.prove_commit(fixed_base(KEY).table, drawn, true)
-    expected_blinds = [_reduced(drawn[128 * j : 128 * j + 64]) for j in range(branches)]
-    expected_challenges = [_reduced(drawn[128 * j + 64 : 128 * j + 128]) * (j != true) for j in range(branches)]
-    assert blinds == b"".join(t.to_bytes(32, "little") for t in expected_blinds)
-    assert challenges == b"".join(c.to_bytes(32, "little") for c in expected_challenges)
-    commitments = Commitments(2 * branches)
-    commitments.disjunctive(fixed_base(KEY), expected_blinds,
-                            [c * (j - true) for j, c in enumerate(expected_challenges)], true)
-    assert slots == commitments.framed()
-    responses = native.prove_respond(total, nonce.to_bytes(), true, blinds, challenges)
-    expected_challenges[true] = (_reduced(total) - sum(expected_challenges)) % L
-    assert challenges == b"".join(c.to_bytes(32, "little") for c in expected_challenges)
-    assert responses == b"".join(((t + c * nonce.value) % L).to_bytes(32, "little")
-                                 for t, c in zip(expected_blinds, expected_challenges, strict=True))
-    assert blinds == bytes(32 * branches)  # wiped
-
-
-@needs_module
-@settings(max_examples=examples(25), deadline=None)
-@given(st.integers(0, 300), st.lists(st.tuples(scalars, scalars), min_size=1, max_size=5), scalars, scalars,
-       st.data())
-def test_the_verifier_s_commitments_are_the_python_path_s(low, branches, pad_log, data_log, data):
-    pad, point = base_mul(pad_log), base_mul(data_log)
-    challenges, responses = [c for c, _ in branches], [v for _, v in branches]
-    zero = data.draw(st.integers(-1, len(branches) - 1))
-    if zero >= 0:
-        challenges[zero] = ZERO  # libdecaf's double multiplication drops G's part: the other way is taken
-    slots, total = native.verify_commit(KEY, pad.decoded(), point.decoded(), low,
-                                        b"".join(c.to_bytes() for c in challenges),
-                                        b"".join(v.to_bytes() for v in responses))
-    commitments = Commitments(2 * len(branches))
-    commitments.verify_branches(fixed_base(KEY), pad, point, low, [c.value for c in challenges],
-                                [v.value for v in responses])
-    assert slots == commitments.framed()
-    assert total == sum(c.value for c in challenges) % L
-
-
-@needs_module
-@settings(max_examples=examples(15), deadline=None)
-@given(st.integers(0, 3).flatmap(lambda low: st.integers(low, low + 3).flatmap(
-    lambda high: st.tuples(st.just(low), st.just(high), st.integers(low, high)))), st.binary(min_size=1, max_size=8))
-def test_an_encryption_with_its_proof_is_the_python_path_s(bounds, seed):
-    low, high, value = bounds
-    made = {}
-    for path in ("native", "python"):
-        native.lib = BUILT if path == "native" else None
-        try:
-            made[path] = encrypt_and_prove(value, KEY, low, high, b"Q" * 64, b"label", SeededRandomness(seed))
-        finally:
-            native.lib = BUILT
-    (ciphertext, nonce, proof), (expected_ciphertext, expected_nonce, expected_proof) = made["native"], made["python"]
-    assert (ciphertext.pad.data, ciphertext.data.data) == (expected_ciphertext.pad.data, expected_ciphertext.data.data)
-    assert ciphertext == expected_ciphertext and nonce == expected_nonce
-    assert codec.range_proof_to_json(proof) == codec.range_proof_to_json(expected_proof)
-    assert ciphertext.pad + base_mul(Scalar(0)) == base_mul(nonce)  # the decoded form agrees with the encoding
-    verify_range(proof, ciphertext, KEY, low, high, b"Q" * 64, b"label", "here")
