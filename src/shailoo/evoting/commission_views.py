@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from shailoo.audit.models import AuditEntry, AuditKind
 from shailoo.ceremony import selectors as ceremony_selectors
@@ -93,10 +94,9 @@ def _polls_set_detail(polls_set: AuditEntry | None) -> str:
 
 
 @staff_view
+@require_GET
 def evoting_index(request: HttpRequest, scope) -> HttpResponse:
     """The elections that offer e-voting, each leading to its e-voting page (the back office's menu item)."""
-    if request.method != "GET":
-        return HttpResponse(status=405, headers={"Allow": "GET"})
     elections = Election.objects.filter(evoting=True).order_by("-election_day")
     return render(request, "evoting/commission_index.html", {"elections": elections, "nav": "evoting"})
 
