@@ -62,6 +62,8 @@ def status(exit_code: int | None) -> str:
         return "killed" if exit_code in KILLED else "timeout"
     if exit_code in SURVIVED:
         return SURVIVED[exit_code]
+    if exit_code in (-11, -9):
+        return f"segfault (exit {exit_code})"
     return "not checked" if exit_code is None else f"suspicious (exit {exit_code})"
 
 
@@ -285,17 +287,20 @@ class TestTree:
 
     def closure(self, test_id: str) -> str:
         """The hash of a test function (`tests/x/test_y.py::test_z[params]`, or `::TestClass::test_z`: the
-        class whole) with every definition it uses, or "missing" when the file has no such test."""
+        class whole) with every definition it uses, or "missing" when there is no such file."""
         relative, _, rest = test_id.partition("::")
         name = rest.split("::")[0].split("[")[0]
         key = (relative, name)
         if key not in self._closures:
             module = self._parse(relative)
-            if module is None or name not in module.bound:
+            if module is None:
                 self._closures[key] = "missing"
             else:
                 seen: dict[tuple[str, int], str] = {}
-                self._name(relative, name, seen)
+                if name in module.bound:
+                    self._name(relative, name, seen)
+                else:  # a test made at run time (no definition of its name): the file whole
+                    self._whole(relative, seen)
                 for file in [relative, *self._conftests(relative)]:
                     other = self._parse(file)
                     for index in other.always if other else ():
@@ -410,8 +415,8 @@ class Ledger:
         for function, mutants in data["verdicts"].items():
             for number, (verdict, env, test_set, file_set, when) in mutants.items():
                 ledger.verdicts[f"{function}__mutmut_{number}"] = Verdict(
-                    verdict, environments[env], tuple(tuple(tests[t]) for t in test_sets[test_set]),  # type: ignore[misc]
-                    tuple(tuple(files[f]) for f in file_sets[file_set]), when,  # type: ignore[misc]
+                    verdict, environments[env], tuple((tests[t][0], tests[t][1]) for t in test_sets[test_set]),
+                    tuple((files[f][0], files[f][1]) for f in file_sets[file_set]), when,
                 )
         return ledger
 
@@ -422,26 +427,25 @@ class Ledger:
         test_sets = sorted({v.tests for v in self.verdicts.values()})
         files = sorted({file for v in self.verdicts.values() for file in v.files})
         file_sets = sorted({v.files for v in self.verdicts.values()})
-        index = {
-            "environment": {e: i for i, e in enumerate(environments)}, "test": {t: i for i, t in enumerate(tests)},
-            "file": {f: i for i, f in enumerate(files)},
-        }
+        environment_index = {e: i for i, e in enumerate(environments)}
+        test_index = {t: i for i, t in enumerate(tests)}
+        file_index = {f: i for i, f in enumerate(files)}
         test_set_index = {s: i for i, s in enumerate(test_sets)}
         file_set_index = {s: i for i, s in enumerate(file_sets)}
         verdicts: dict[str, dict[str, list[object]]] = defaultdict(dict)
         for name, v in self.verdicts.items():
             function, _, number = name.rpartition("__mutmut_")
             verdicts[function][number] = [
-                v.verdict, index["environment"][json.dumps(v.environment, sort_keys=True)],
+                v.verdict, environment_index[json.dumps(v.environment, sort_keys=True)],
                 test_set_index[v.tests], file_set_index[v.files], v.time,
             ]
         data = {
             "format": FORMAT,
             "environments": [json.loads(e) for e in environments],
             "tests": [list(t) for t in tests],
-            "test_sets": [[index["test"][t] for t in s] for s in test_sets],
+            "test_sets": [[test_index[t] for t in s] for s in test_sets],
             "files": [list(f) for f in files],
-            "file_sets": [[index["file"][f] for f in s] for s in file_sets],
+            "file_sets": [[file_index[f] for f in s] for s in file_sets],
             "modules": {
                 module: {"source": m.source, "mutmut": m.mutmut, "time": m.time,
                          "functions": {name: _compress(ns) for name, ns in m.functions.items()}}
@@ -527,16 +531,16 @@ def record(ledger: Ledger, root: Path) -> Counter[str]:
         for name, code in exit_codes.items():
             verdict = status(code)
             if verdict not in ("killed", "timeout", "survived", "no tests"):
-                counts["not recorded"] += 1
+                counts[verdict.split(" (")[0] + " (not recorded)"] += 1
                 continue
-            tests = tuple(sorted({
+            reaching = tuple(sorted({
                 (test_function(t), tree.closure(t)) for t in tests_by_function.get(function_of(name), ())
             }))
             old = ledger.verdicts.get(name)
             if old is not None and old.time > when:
                 counts["older than the ledger's"] += 1
                 continue
-            ledger.verdicts[name] = Verdict(verdict, environments[package_of(module)], tests, files, when)
+            ledger.verdicts[name] = Verdict(verdict, environments[package_of(module)], reaching, files, when)
             counts[verdict] += 1
     return counts
 
@@ -622,8 +626,13 @@ def wanted(judge: Judge, pattern: str | None) -> list[str]:
 
 def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
     """Each module's score over all its mutants, from the valid verdicts of the ledger (with root/mutants's)."""
+    odd = []
     if (root / "mutants" / "src").is_dir() and (root / "mutants" / "mutmut-stats.json").exists():
         record(ledger, root)  # in memory: the last run counts with what is recorded
+        odd = sorted(
+            (name, status(code)) for _, _, codes in _mutmut_state(root)[1] for name, code in codes.items()
+            if status(code).startswith(("segfault", "suspicious"))
+        )
     judge = Judge(ledger, root)
     equivalents = documented_equivalents(root)
     rows, undocumented, not_killed, unknown = [], [], [], []
@@ -660,6 +669,11 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
           f"{sums[4]:6} {sums[5]:8}")
     if unknown:
         print(f"\nChanged since their mutants were recorded (every verdict of theirs is stale): {', '.join(unknown)}")
+    if odd and pattern is not None:
+        odd = [(name, verdict) for name, verdict in odd if name.startswith(pattern[:-1])]
+    if odd:
+        print("\nEnded otherwise in mutants/, not recorded (untested; 'mutmut show NAME', then a test or a re-run):")
+        print("\n".join(f"  {verdict:20}  {name}" for name, verdict in odd))
     if not_killed:
         print("\nMutants not killed ('mutmut show NAME' prints one; equivalent = listed in docs/testing.md):")
         print("\n".join(not_killed))
