@@ -636,6 +636,7 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
     judge = Judge(ledger, root)
     equivalents = documented_equivalents(root)
     rows, undocumented, not_killed, unknown = [], [], [], []
+    stale_by_cause: Counter[str] = Counter()
     for module in modules(pattern, root):
         names = judge.mutants(module)
         if names is None:
@@ -648,6 +649,8 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
         for name in names:
             judged = judge.judge(name)
             counts[judged.verdict or ("stale" if judged.stale else "untested")] += 1
+            if judged.stale:
+                stale_by_cause[judged.stale] += 1
             if judged.verdict in ("survived", "no tests"):
                 listed = name in equivalents
                 mark = " (re-test: its tests changed)" if judged.retest else ""
@@ -667,6 +670,9 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
     sums = [sum(row[i] for row in rows) for i in range(1, 7)]  # type: ignore[misc]
     print(f"{'all':34} {sums[0]:8} {sums[1]:7} {sums[2]:7} {sums[3]:5} {100 * sums[2] / max(sums[1], 1):7.1f}% "
           f"{sums[4]:6} {sums[5]:8}")
+    if stale_by_cause:
+        print("\nStale, by what changed since the verdict was recorded: "
+              + ", ".join(f"{cause} {n}" for cause, n in sorted(stale_by_cause.items())))
     if unknown:
         print(f"\nChanged since their mutants were recorded (every verdict of theirs is stale): {', '.join(unknown)}")
     if odd and pattern is not None:
@@ -712,15 +718,15 @@ def main() -> int:
     ledger = Ledger.load(arguments.ledger)
     root = arguments.root.resolve()
     if arguments.record:
-        counts = record(ledger, root)
-        ledger.save(arguments.ledger)
-        print(f"recorded from {root / 'mutants'}: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items())))
+        _record_and_save(ledger, root, arguments.ledger, str(root / "mutants"))
         return 0
     if arguments.untested:
         for name in _untested_names(Judge(ledger, root), pattern):
             print(name)
         return 0
     if not arguments.report_only:
+        if (root / "mutants" / "mutmut-stats.json").exists():
+            _record_and_save(ledger, root, arguments.ledger, "left in mutants/ by an earlier run")
         if arguments.fresh:
             targets = [pattern] if pattern else []
         else:
@@ -735,15 +741,22 @@ def main() -> int:
         command = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children", str(arguments.jobs)]
         # Fixed and fewer hypothesis examples per mutant (tests/conftest.py, tests/crypto/strategies.py).
         environment_variables = {**os.environ, "SHAILOO_HYPOTHESIS_PROFILE": "mutation"}
-        run = subprocess.run(command + targets, cwd=root, env=environment_variables, check=False)
+        try:
+            returncode = subprocess.run(command + targets, cwd=root, env=environment_variables, check=False).returncode
+        except KeyboardInterrupt:  # stopped by hand: what it tested is recorded all the same
+            returncode = 130
         print(f"\nmutmut ran for {time.monotonic() - started:.0f} s with {arguments.jobs} job(s)")
         if (root / "mutants" / "mutmut-stats.json").exists():
-            counts = record(ledger, root)  # also after a run stopped early: what it tested counts
-            ledger.save(arguments.ledger)
-            print("recorded: " + ", ".join(f"{n} {what}" for what, n in sorted(counts.items())))
-        if run.returncode != 0:
-            return run.returncode
+            _record_and_save(ledger, root, arguments.ledger, "this run")
+        if returncode != 0:
+            return returncode
     return report(pattern, ledger, root)
+
+
+def _record_and_save(ledger: Ledger, root: Path, path: Path, what: str) -> None:
+    counts = record(ledger, root)
+    ledger.save(path)
+    print(f"recorded in {path.name} from {what}: " + ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())))
 
 
 if __name__ == "__main__":

@@ -167,6 +167,17 @@ def test_a_changed_source_anywhere_in_the_mutated_package_drops_its_verdicts(che
     assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged(None, stale="source")
 
 
+def test_the_report_counts_stale_verdicts_and_says_what_changed(checkout, capsys):
+    ledger = recorded(checkout, {f"{OLD}__mutmut_1": 1, f"{OLD}__mutmut_2": 1, f"{PARSE}__mutmut_1": 1},
+                      {OLD: [EIGHTEENTH], PARSE: ["tests/rules/test_age.py::test_parse[1]"]})
+    edit(checkout, "tests/rules/test_age.py", '["1", "2"]', '["1", "2", "3"]')
+    mutation.report(None, ledger, checkout)
+    out = capsys.readouterr().out
+    assert next(line for line in out.splitlines() if line.startswith(AGE)).split()[1:] == [
+        "3", "2", "2", "0", "100.0%", "1", "0"]
+    assert "Stale, by what changed since the verdict was recorded: tests 1" in out
+
+
 def test_a_change_in_the_other_package_keeps_them(checkout):
     ledger = recorded(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]})
     edit(checkout, "src/shailoo/crypto/native.c", "int x;", "int y;")
