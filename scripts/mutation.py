@@ -339,6 +339,17 @@ def _version(distribution: str) -> str:
         return "absent"
 
 
+def _libdecaf() -> str:
+    """The version of Debian's libdecaf0 (src/shailoo/crypto/decaf.py's library; scripts/ensure-libdecaf
+    builds the same source for this CPU)."""
+    try:
+        done = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "libdecaf0"], capture_output=True, text=True,
+                              check=False)
+    except OSError:
+        return "absent"
+    return done.stdout.strip() if done.returncode == 0 else "absent"
+
+
 def _files_hash(paths: Iterable[Path], base: Path) -> str:
     files = sorted(
         path for path in paths
@@ -363,6 +374,7 @@ def environment(root: Path, package: str, tests: Path | None = None) -> dict[str
         "mutmut": _version("mutmut"),
         "python": ".".join(platform.python_version_tuple()[:2]),
         "hypothesis": _version("hypothesis"),
+        "libdecaf": _libdecaf() if package == "crypto" else "",
         "config": _sha(json.dumps([tool.get("mutmut"), tool.get("pytest")], sort_keys=True)),
         "conftest": _files_hash([tests / "tests" / "conftest.py", tests / "tests" / "__init__.py"], tests),
         "also_copy": _files_hash(also_copy, root),
