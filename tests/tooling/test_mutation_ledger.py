@@ -312,3 +312,15 @@ def test_the_command_records_another_checkout_s_run_and_lists_what_is_left(check
     untested = subprocess.run([*command, "--untested"], capture_output=True, text=True, check=True).stdout.split()
     assert untested == ["shailoo.rules.age.x*"]
     assert json.loads(ledger.read_text())["verdicts"][OLD] == {"1": ["killed", 0, 0, 0, "2001-09-09T01:46:40Z"]}
+
+
+def test_the_report_counts_what_mutants_holds_without_writing_the_ledger(checkout, tmp_path, capsys):
+    run_mutmut(checkout, {f"{OLD}__mutmut_1": 1, f"{OLD}__mutmut_2": -11, f"{PARSE}__mutmut_1": None},
+               {OLD: [EIGHTEENTH]})
+    ledger = tmp_path / "ledger.json"
+    command = [sys.executable, str(SCRIPT), "--ledger", str(ledger), "--root", str(checkout), "--report-only"]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert next(line for line in out.splitlines() if line.startswith(AGE)).split()[1:] == [
+        "3", "1", "1", "0", "100.0%", "0", "2"]
+    assert f"  segfault (exit -11)   {OLD}__mutmut_2" in out.splitlines()
+    assert not ledger.exists()
