@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -403,7 +404,7 @@ class ModuleList:
     time: str
 
     def names(self, module: str) -> list[str]:
-        return sorted(f"{module}.{function}__mutmut_{n}" for function, ns in self.functions.items() for n in ns)
+        return [f"{module}.{function}__mutmut_{n}" for function, ns in sorted(self.functions.items()) for n in sorted(ns)]
 
 
 @dataclass
@@ -733,6 +734,7 @@ def main() -> int:
         _record_and_save(ledger, root, arguments.ledger, str(root / "mutants"))
         return 0
     if arguments.untested:
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `--untested | head` ends quietly
         for name in _untested_names(Judge(ledger, root), pattern):
             print(name)
         return 0
