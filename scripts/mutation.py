@@ -513,6 +513,37 @@ def _mutmut_state(root: Path) -> tuple[dict[str, list[str]], list[tuple[str, Pat
     return tests_by_function, metas
 
 
+def function_hashes(source: str) -> dict[str, str]:
+    """mutmut 3.8's hash of each function of a module (`hash_by_function_name` of its .py.meta files,
+    mutmut.mutation.file_mutation.compute_function_hashes): a changed function has another."""
+    hashes: dict[str, str] = {}
+
+    def visit(statements: list[ast.stmt], class_name: str = "") -> None:
+        for node in statements:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                key = f"xǁ{class_name}ǁ{node.name}" if class_name else f"x_{node.name}"
+                hashes[key] = hashlib.sha256(ast.dump(node, annotate_fields=False).encode()).hexdigest()[:12]
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, f"{class_name}.{node.name}" if class_name else node.name)
+
+    visit(ast.parse(source).body)
+    return hashes
+
+
+def _changed_since_generated(root: Path, metas: list[tuple[str, Path, dict[str, int | None]]]) -> set[str]:
+    """The packages of which a mutated function in root/src is no longer what mutmut generated its mutants
+    from (the source changed after the run): their verdicts cannot be recorded against root's source."""
+    changed = set()
+    for module, meta, _ in metas:
+        generated = json.loads(meta.read_text()).get("hash_by_function_name", {})
+        path = root / "src" / Path(*module.split("."))
+        path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+        now = function_hashes(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        if any(now.get(function) != digest for function, digest in generated.items()):
+            changed.add(package_of(module))
+    return changed
+
+
 def _stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
@@ -528,7 +559,14 @@ def record(ledger: Ledger, root: Path) -> Counter[str]:
     for function, tests in tests_by_function.items():
         files_by_module[module_of(function + "__mutmut_0")].update(t.partition("::")[0] for t in tests)
     counts: Counter[str] = Counter()
+    changed = _changed_since_generated(root, metas)
+    for package in sorted(changed):
+        print(f"{root / 'src' / 'shailoo' / package}: changed since mutmut generated its mutants (a function is not "
+              "what was mutated): its verdicts are not recorded; run mutmut again", file=sys.stderr)
     for module, meta, exit_codes in metas:
+        if package_of(module) in changed:
+            counts["of a changed source (not recorded)"] += len(exit_codes)
+            continue
         when = _stamp(meta.stat().st_mtime)
         source_file = root / "src" / Path(*module.split("."))
         source_file = source_file.with_suffix(".py") if source_file.with_suffix(".py").is_file() else source_file / "__init__.py"

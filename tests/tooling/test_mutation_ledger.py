@@ -98,7 +98,8 @@ def run_mutmut(root: Path, exit_codes: dict[str, int | None], tests: dict[str, l
     for module in ("rules/age", "rules/other", "rules/__init__", "crypto/__init__"):
         meta = mutants / "src" / "shailoo" / f"{module}.py.meta"
         codes = {name: code for name, code in exit_codes.items() if module == "rules/age"}
-        write(meta, json.dumps({"exit_code_by_key": codes, "durations_by_key": {}}))
+        hashes = mutation.function_hashes((root / "src" / "shailoo" / f"{module}.py").read_text(encoding="utf-8"))
+        write(meta, json.dumps({"exit_code_by_key": codes, "hash_by_function_name": hashes, "durations_by_key": {}}))
         os.utime(meta, (when, when))
 
 
@@ -324,3 +325,19 @@ def test_the_report_counts_what_mutants_holds_without_writing_the_ledger(checkou
         "3", "1", "1", "0", "100.0%", "0", "2"]
     assert f"  segfault (exit -11)   {OLD}__mutmut_2" in out.splitlines()
     assert not ledger.exists()
+
+
+def test_a_run_whose_source_changed_since_is_not_recorded_against_the_new_source(checkout, capsys):
+    run_mutmut(checkout, {f"{OLD}__mutmut_1": 1, f"{PARSE}__mutmut_1": 1}, {OLD: [EIGHTEENTH], PARSE: []})
+    edit(checkout, "src/shailoo/rules/age.py", "int(text)", "int(text, 10)")
+    ledger = mutation.Ledger()
+    assert mutation.record(ledger, checkout)["of a changed source (not recorded)"] == 2
+    assert ledger.verdicts == {}
+    assert "src/shailoo/rules: changed since mutmut generated its mutants" in capsys.readouterr().err
+
+
+def test_the_function_hashes_are_mutmut_s():
+    source = "VOTING_AGE = 18\n\n\ndef old_enough(age):\n    return age >= VOTING_AGE\n\n\n" \
+             "class Voter:\n    def adult(self):\n        return old_enough(self.age)\n"
+    # mutmut 3.8.1's hash_by_function_name of this source (mutmut.mutation.file_mutation.compute_function_hashes)
+    assert mutation.function_hashes(source) == {"x_old_enough": "6f53691646d5", "xǁVoterǁadult": "fdb3ecbf888c"}
