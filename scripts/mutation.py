@@ -39,7 +39,9 @@ PACKAGE = ROOT / "src" / "shailoo"
 CORE = ("rules", "crypto")
 DOC = ROOT / "docs" / "testing.md"
 LEDGER = ROOT / "docs" / "mutation-ledger.json"
-FORMAT = 1
+FORMAT = 2
+# The version of how a test's closure is hashed (TestTree): a verdict recorded by another counts as stale.
+CLOSURE = "1"
 # mutmut's exit codes of a mutant's test run (mutmut.stats.status_by_exit_code), by what they mean here.
 KILLED = {1: "killed", 3: "killed"}
 TIMEOUT = {36, -24, 24, 152, 255}
@@ -306,6 +308,8 @@ class TestTree:
                     other = self._parse(file)
                     for index in other.always if other else ():
                         self._statement(file, other, index, seen)  # type: ignore[arg-type]
+                for folder in list(Path(relative).parents)[:-1]:  # the packages imported before the module
+                    self._whole(str(folder / "__init__.py"), seen)
                 parts = sorted(f"{file}\0{text}" for (file, _), text in seen.items())
                 self._closures[key] = _sha(*parts)
         return self._closures[key]
@@ -372,6 +376,7 @@ def environment(root: Path, package: str, tests: Path | None = None) -> dict[str
         also_copy.extend(path.rglob("*") if path.is_dir() else [path])
     return {
         "package": package,
+        "closure": CLOSURE,
         "mutmut": _version("mutmut"),
         "python": ".".join(platform.python_version_tuple()[:2]),
         "hypothesis": _version("hypothesis"),
@@ -420,7 +425,7 @@ class Ledger:
         if data.get("format") != FORMAT:
             raise SystemExit(f"{path}: format {data.get('format')}, this script reads {FORMAT}")
         environments, tests, test_sets = data["environments"], data["tests"], data["test_sets"]
-        files, file_sets = data["files"], data["file_sets"]
+        files, file_sets, times = data["files"], data["file_sets"], data["times"]
         ledger = cls()
         for module, entry in data["modules"].items():
             functions = {name: _expand(numbers) for name, numbers in entry["functions"].items()}
@@ -429,7 +434,7 @@ class Ledger:
             for number, (verdict, env, test_set, file_set, when) in mutants.items():
                 ledger.verdicts[f"{function}__mutmut_{number}"] = Verdict(
                     verdict, environments[env], tuple((tests[t][0], tests[t][1]) for t in test_sets[test_set]),
-                    tuple((files[f][0], files[f][1]) for f in file_sets[file_set]), when,
+                    tuple((files[f][0], files[f][1]) for f in file_sets[file_set]), times[when],
                 )
         return ledger
 
@@ -445,12 +450,14 @@ class Ledger:
         file_index = {f: i for i, f in enumerate(files)}
         test_set_index = {s: i for i, s in enumerate(test_sets)}
         file_set_index = {s: i for i, s in enumerate(file_sets)}
+        times = sorted({v.time for v in self.verdicts.values()})
+        time_index = {t: i for i, t in enumerate(times)}
         verdicts: dict[str, dict[str, list[object]]] = defaultdict(dict)
         for name, v in self.verdicts.items():
             function, _, number = name.rpartition("__mutmut_")
             verdicts[function][number] = [
                 v.verdict, environment_index[json.dumps(v.environment, sort_keys=True)],
-                test_set_index[v.tests], file_set_index[v.files], v.time,
+                test_set_index[v.tests], file_set_index[v.files], time_index[v.time],
             ]
         data = {
             "format": FORMAT,
@@ -459,6 +466,7 @@ class Ledger:
             "test_sets": [[test_index[t] for t in s] for s in test_sets],
             "files": [list(f) for f in files],
             "file_sets": [[file_index[f] for f in s] for s in file_sets],
+            "times": times,
             "modules": {
                 module: {"source": m.source, "mutmut": m.mutmut, "time": m.time,
                          "functions": {name: _compress(ns) for name, ns in m.functions.items()}}

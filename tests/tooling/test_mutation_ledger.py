@@ -192,6 +192,10 @@ def test_a_changed_environment_drops_them(checkout):
     edit(checkout, "tests/conftest.py", "import pytest  # the profile changed", "import pytest")
     edit(checkout, "pyproject.toml", "-q", "-x")
     assert verdict(ledger, checkout, f"{OLD}__mutmut_1").stale == "config"
+    edit(checkout, "pyproject.toml", "-x", "-q")
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged("killed")
+    write(checkout / "tests" / "rules" / "__init__.py", "import os\nos.environ['TZ'] = 'Asia/Bishkek'\n")
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged(None, stale="tests")
 
 
 def test_a_changed_test_that_reached_the_function_drops_a_killed_verdict(checkout):
@@ -312,7 +316,8 @@ def test_the_command_records_another_checkout_s_run_and_lists_what_is_left(check
     edit(checkout, "src/shailoo/rules/age.py", "int(text)", "int(text, 10)")  # its names are not known now
     untested = subprocess.run([*command, "--untested"], capture_output=True, text=True, check=True).stdout.split()
     assert untested == ["shailoo.rules.age.x*"]
-    assert json.loads(ledger.read_text())["verdicts"][OLD] == {"1": ["killed", 0, 0, 0, "2001-09-09T01:46:40Z"]}
+    data = json.loads(ledger.read_text())
+    assert data["verdicts"][OLD] == {"1": ["killed", 0, 0, 0, 0]} and data["times"] == ["2001-09-09T01:46:40Z"]
 
 
 def test_the_report_counts_what_mutants_holds_without_writing_the_ledger(checkout, tmp_path, capsys):
