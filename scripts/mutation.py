@@ -679,7 +679,9 @@ def wanted(judge: Judge, pattern: str | None) -> list[str]:
             continue
         for function, untested in sorted(by_function.items()):
             total = sum(1 for name in names if function_of(name) == function)
-            arguments.extend([f"{function}__mutmut_*"] if len(untested) == total else untested)
+            # `*pkg.mod.x_f` matches no mutant, only the function in mutmut's table of the tests that reach
+            # functions, so that its clean run (the tests must pass unmutated) runs the function's tests too.
+            arguments.extend([f"{function}__mutmut_*", f"*{function}"] if len(untested) == total else untested)
     return arguments
 
 
@@ -755,6 +757,8 @@ def _untested_names(judge: Judge, pattern: str | None) -> Iterator[str]:
             names = judge.mutants(argument[:-3])
             # A changed module: the names of its mutants are known once mutmut generated them; its glob.
             yield from [argument] if names is None else names
+        elif argument.startswith("*"):
+            continue
         elif argument.endswith("__mutmut_*"):
             function = argument[: -len("__mutmut_*")]
             yield from (n for n in judge.mutants(module_of(argument)) or () if function_of(n) == function)
