@@ -415,7 +415,7 @@ class ModuleList:
 @dataclass
 class Ledger:
     verdicts: dict[str, Verdict] = field(default_factory=dict)
-    modules: dict[str, ModuleList] = field(default_factory=dict)
+    modules: dict[str, dict[str, ModuleList]] = field(default_factory=dict)  # by the hash of the module's file
 
     @classmethod
     def load(cls, path: Path = LEDGER) -> Ledger:
@@ -427,9 +427,10 @@ class Ledger:
         environments, tests, test_sets = data["environments"], data["tests"], data["test_sets"]
         files, file_sets, times = data["files"], data["file_sets"], data["times"]
         ledger = cls()
-        for module, entry in data["modules"].items():
-            functions = {name: _expand(numbers) for name, numbers in entry["functions"].items()}
-            ledger.modules[module] = ModuleList(entry["source"], entry["mutmut"], functions, entry["time"])
+        for module, versions in data["modules"].items():
+            for source, entry in versions.items():
+                functions = {name: _expand(numbers) for name, numbers in entry["functions"].items()}
+                ledger.modules.setdefault(module, {})[source] = ModuleList(source, entry["mutmut"], functions, entry["time"])
         for function, mutants in data["verdicts"].items():
             for number, (verdict, env, test_set, file_set, when) in mutants.items():
                 ledger.verdicts[f"{function}__mutmut_{number}"] = Verdict(
@@ -468,9 +469,12 @@ class Ledger:
             "file_sets": [[file_index[f] for f in s] for s in file_sets],
             "times": times,
             "modules": {
-                module: {"source": m.source, "mutmut": m.mutmut, "time": m.time,
-                         "functions": {name: _compress(ns) for name, ns in m.functions.items()}}
-                for module, m in self.modules.items()
+                module: {
+                    source: {"mutmut": m.mutmut, "time": m.time,
+                             "functions": {name: _compress(ns) for name, ns in m.functions.items()}}
+                    for source, m in versions.items()
+                }
+                for module, versions in self.modules.items() if versions
             },
             "verdicts": {f: dict(sorted(n.items(), key=lambda item: int(item[0]))) for f, n in verdicts.items()},
         }
@@ -556,9 +560,17 @@ def _stamp(seconds: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
-def record(ledger: Ledger, root: Path) -> Counter[str]:
-    """Merge the tested verdicts of root/mutants into the ledger, hashing root's tests and sources."""
+def module_file(root: Path, module: str) -> Path:
+    path = root / "src" / Path(*module.split("."))
+    return path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
+
+
+def record(ledger: Ledger, root: Path, current: Path | None = ROOT) -> Counter[str]:
+    """Merge the tested verdicts of root/mutants into the ledger, hashing root's tests and sources. A newer
+    verdict replaces an older one, except one that counts for the checkout `current` (the one whose ledger
+    it is) by one that cannot, measured on another source or environment."""
     tests_by_function, metas = _mutmut_state(root)
+    here = {package: environment(current, package) for package in CORE} if current is not None else {}
     tests_base = root / "mutants" if (root / "mutants" / "tests").is_dir() else root  # the tests that ran
     tree = TestTree(tests_base)
     environments = {package: environment(root, package, tests_base) for package in CORE}
@@ -576,16 +588,21 @@ def record(ledger: Ledger, root: Path) -> Counter[str]:
             counts["of a changed source (not recorded)"] += len(exit_codes)
             continue
         when = _stamp(meta.stat().st_mtime)
-        source_file = root / "src" / Path(*module.split("."))
-        source_file = source_file.with_suffix(".py") if source_file.with_suffix(".py").is_file() else source_file / "__init__.py"
+        source_file = module_file(root, module)
         functions: dict[str, list[int]] = defaultdict(list)
         for name in exit_codes:
             if (match := _NAME.match(name)) is not None:
                 functions[match["function"][len(module_of(name)) + 1:]].append(int(match["number"]))
         listed = ModuleList(_files_hash([source_file], root), mutmut_version,
                             {f: sorted(ns) for f, ns in sorted(functions.items())}, when)
-        if module not in ledger.modules or ledger.modules[module].time <= when:
-            ledger.modules[module] = listed
+        versions = ledger.modules.setdefault(module, {})
+        if listed.source not in versions or versions[listed.source].time <= when:
+            versions[listed.source] = listed
+        keep = {listed.source}
+        if current is not None and module_file(current, module).is_file():
+            keep.add(_files_hash([module_file(current, module)], current))
+        for source in [source for source in versions if source not in keep]:
+            del versions[source]  # neither the recorded checkout's module nor this one's
         files = tuple(sorted((file, tree.file_digest(file)) for file in files_by_module.get(module, ())))
         for name, code in exit_codes.items():
             verdict = status(code)
@@ -597,7 +614,11 @@ def record(ledger: Ledger, root: Path) -> Counter[str]:
             }))
             old = ledger.verdicts.get(name)
             if old is not None and old.time > when:
-                counts["older than the ledger's"] += 1
+                counts["older than the ledger's (not recorded)"] += 1
+                continue
+            package = package_of(module)
+            if old is not None and here and old.environment == here[package] != environments[package]:
+                counts["measured elsewhere, the ledger's counts here (not recorded)"] += 1
                 continue
             ledger.verdicts[name] = Verdict(verdict, environments[package_of(module)], reaching, files, when)
             counts[verdict] += 1
@@ -625,12 +646,9 @@ class Judge:
 
     def mutants(self, module: str) -> list[str] | None:
         """Every mutant mutmut generates for the module now, or None when the ledger does not know them."""
-        listed = self.ledger.modules.get(module)
+        path = module_file(self.root, module)
+        listed = self.ledger.modules.get(module, {}).get(_files_hash([path], self.root) if path.is_file() else "")
         if listed is None or listed.mutmut != self.environments[CORE[0]]["mutmut"]:
-            return None
-        path = self.root / "src" / Path(*module.split("."))
-        path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
-        if not path.is_file() or _files_hash([path], self.root) != listed.source:
             return None
         return listed.names(module)
 
@@ -689,7 +707,7 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
     """Each module's score over all its mutants, from the valid verdicts of the ledger (with root/mutants's)."""
     odd = []
     if (root / "mutants" / "src").is_dir() and (root / "mutants" / "mutmut-stats.json").exists():
-        record(ledger, root)  # in memory: the last run counts with what is recorded
+        record(ledger, root, root)  # in memory: the last run counts with what is recorded
         odd = sorted(
             (name, status(code)) for _, _, codes in _mutmut_state(root)[1] for name, code in codes.items()
             if status(code).startswith(("segfault", "suspicious"))

@@ -126,7 +126,7 @@ def checkout(tmp_path: Path) -> Path:
 def recorded(root: Path, exit_codes: dict[str, int | None], tests: dict[str, list[str]]):
     run_mutmut(root, exit_codes, tests)
     ledger = mutation.Ledger()
-    mutation.record(ledger, root)
+    mutation.record(ledger, root, root)
     shutil.rmtree(root / "mutants")  # the verdicts now live in the ledger only
     return ledger
 
@@ -276,7 +276,7 @@ def test_the_ledger_is_deterministic_and_reads_back_the_same(checkout):
     path.write_text(first, encoding="utf-8")
     assert mutation.Ledger.load(path).dumps() == first
     data = json.loads(first)
-    assert data["modules"][AGE]["functions"] == {"x_old_enough": 11, "x_parse": 1}
+    assert [entry["functions"] for entry in data["modules"][AGE].values()] == [{"x_old_enough": 11, "x_parse": 1}]
     assert len(data["tests"]) == 3  # each test once, referred to by index from the verdicts
     assert data["verdicts"][OLD]["1"][0] == "killed" and data["verdicts"][OLD]["2"][0] == "survived"
 
@@ -284,12 +284,12 @@ def test_the_ledger_is_deterministic_and_reads_back_the_same(checkout):
 def test_a_newer_verdict_replaces_an_older_one_and_not_the_other_way(checkout):
     ledger = mutation.Ledger()
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 0}, {OLD: [EIGHTEENTH]}, when=2e9)
-    mutation.record(ledger, checkout)
+    mutation.record(ledger, checkout, checkout)
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]}, when=1e9)
-    mutation.record(ledger, checkout)
+    mutation.record(ledger, checkout, checkout)
     assert ledger.verdicts[f"{OLD}__mutmut_1"].verdict == "survived"
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]}, when=3e9)
-    mutation.record(ledger, checkout)
+    mutation.record(ledger, checkout, checkout)
     assert ledger.verdicts[f"{OLD}__mutmut_1"].verdict == "killed"
 
 
@@ -336,7 +336,7 @@ def test_a_run_whose_source_changed_since_is_not_recorded_against_the_new_source
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 1, f"{PARSE}__mutmut_1": 1}, {OLD: [EIGHTEENTH], PARSE: []})
     edit(checkout, "src/shailoo/rules/age.py", "int(text)", "int(text, 10)")
     ledger = mutation.Ledger()
-    assert mutation.record(ledger, checkout)["of a changed source (not recorded)"] == 2
+    assert mutation.record(ledger, checkout, checkout)["of a changed source (not recorded)"] == 2
     assert ledger.verdicts == {}
     assert "src/shailoo/rules: changed since mutmut generated its mutants" in capsys.readouterr().err
 
@@ -346,3 +346,18 @@ def test_the_function_hashes_are_mutmut_s():
              "class Voter:\n    def adult(self):\n        return old_enough(self.age)\n"
     # mutmut 3.8.1's hash_by_function_name of this source (mutmut.mutation.file_mutation.compute_function_hashes)
     assert mutation.function_hashes(source) == {"x_old_enough": "6f53691646d5", "xǁVoterǁadult": "fdb3ecbf888c"}
+
+
+def test_a_verdict_that_counts_here_is_not_replaced_by_a_newer_one_measured_on_another_source(checkout, tmp_path):
+    ledger = recorded(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]})
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(checkout, elsewhere)
+    edit(elsewhere, "src/shailoo/rules/other.py", "LIMIT = 1", "LIMIT = 2")  # an older or newer checkout
+    run_mutmut(elsewhere, {f"{OLD}__mutmut_1": 0}, {OLD: [EIGHTEENTH]}, when=2e9)
+    counts = mutation.record(ledger, elsewhere, checkout)
+    assert counts["measured elsewhere, the ledger's counts here (not recorded)"] == 1
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged("killed")
+    assert list(ledger.modules[AGE]) == [mutation._files_hash([checkout / "src/shailoo/rules/age.py"], checkout)]
+
+    mutation.record(ledger, elsewhere, elsewhere)  # the ledger of that checkout: the newer verdict counts there
+    assert verdict(ledger, elsewhere, f"{OLD}__mutmut_1") == mutation.Judged("survived")
