@@ -790,7 +790,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (the machine is shared)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the ledger and mutants/")
     parser.add_argument("--fresh", action="store_true", help="test every mutant of MODULE, whatever the ledger says")
-    parser.add_argument("--untested", action="store_true", help="print the mutants without a valid verdict")
+    parser.add_argument("--untested", action="store_true", help="print the mutants without a valid verdict, and survivors to re-test")
     parser.add_argument("--record", action="store_true", help="merge ROOT/mutants's verdicts into the ledger")
     parser.add_argument("--root", type=Path, default=ROOT, help="the checkout whose mutants/ --record reads")
     parser.add_argument("--ledger", type=Path, default=LEDGER, help=argparse.SUPPRESS)
