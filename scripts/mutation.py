@@ -314,6 +314,28 @@ class TestTree:
                 self._closures[key] = _sha(*parts)
         return self._closures[key]
 
+    def importers(self, module: str) -> list[str]:
+        """The test files that import `module` (`import a.b`, `from a.b import x`, `from a import b`)."""
+        parent, _, leaf = module.rpartition(".")
+        found = []
+        for path in sorted((self.base / "tests").rglob("test_*.py")):
+            relative = str(path.relative_to(self.base))
+            parsed = self._parse(relative)
+            if parsed is not None and any(
+                source == module or (source, attribute) == (parent, leaf) for source, attribute in parsed.imports.values()
+            ):
+                found.append(relative)
+        return found
+
+    def digest(self, entry: str) -> str:
+        """A test file's digest (file_digest), or for `import:pkg.mod` the list of the test files importing it:
+        a new test file for a module marks its survivors for a re-test."""
+        if entry.startswith("import:"):
+            if entry not in self._digests:
+                self._digests[entry] = _sha(*self.importers(entry.removeprefix("import:")))
+            return self._digests[entry]
+        return self.file_digest(entry)
+
     def test_functions(self, relative: str) -> list[str]:
         """The test ids (one per function or class) a test file holds now."""
         module = self._parse(relative)
@@ -603,7 +625,9 @@ def record(ledger: Ledger, root: Path, current: Path | None = ROOT) -> Counter[s
             keep.add(_files_hash([module_file(current, module)], current))
         for source in [source for source in versions if source not in keep]:
             del versions[source]  # neither the recorded checkout's module nor this one's
-        files = tuple(sorted((file, tree.file_digest(file)) for file in files_by_module.get(module, ())))
+        files = tuple(sorted(
+            (file, tree.digest(file)) for file in [*files_by_module.get(module, ()), f"import:{module}"]
+        ))
         for name, code in exit_codes.items():
             verdict = status(code)
             if verdict not in ("killed", "timeout", "survived", "no tests"):
@@ -663,7 +687,7 @@ class Judge:
         moved = [test for test, closure in recorded.tests if self.tree.closure(test) != closure]
         if recorded.verdict in DETECTED:
             return Judged(None, stale="tests") if moved else Judged(recorded.verdict)
-        retest = bool(moved) or any(self.tree.file_digest(file) != digest for file, digest in recorded.files)
+        retest = bool(moved) or any(self.tree.digest(file) != digest for file, digest in recorded.files)
         return Judged(recorded.verdict, retest=retest)
 
 

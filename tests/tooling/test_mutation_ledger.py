@@ -258,6 +258,10 @@ def test_a_survivor_is_kept_but_marked_for_a_re_test_when_its_module_s_tests_cha
     assert verdict(ledger, checkout, f"{PARSE}__mutmut_1") == mutation.Judged("no tests")
     write(checkout / "tests" / "rules" / "test_other.py", "def test_other():\n    assert True\n")  # reaches nothing
     assert verdict(ledger, checkout, f"{OLD}__mutmut_2") == mutation.Judged("survived")
+    write(checkout / "tests" / "rules" / "test_age_more.py", "from shailoo.rules import age\n")  # a new file for it
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_2") == mutation.Judged("survived", retest=True)
+    (checkout / "tests" / "rules" / "test_age_more.py").unlink()
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_2") == mutation.Judged("survived")
 
     edit(checkout, "tests/rules/test_age.py", "\n\n@pytest.mark", "\n\ndef test_new():\n    assert parse('3') == 3\n\n\n@pytest.mark")
     assert verdict(ledger, checkout, f"{OLD}__mutmut_2") == mutation.Judged("survived", retest=True)
