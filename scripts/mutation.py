@@ -39,7 +39,7 @@ PACKAGE = ROOT / "src" / "shailoo"
 CORE = ("rules", "crypto")
 DOC = ROOT / "docs" / "testing.md"
 LEDGER = ROOT / "docs" / "mutation-ledger.json"
-FORMAT = 2
+FORMAT = 3
 # The version of how a test's closure is hashed (TestTree): a verdict recorded by another counts as stale.
 CLOSURE = "1"
 # mutmut's exit codes of a mutant's test run (mutmut.stats.status_by_exit_code), by what they mean here.
@@ -436,7 +436,8 @@ class ModuleList:
 
 @dataclass
 class Ledger:
-    verdicts: dict[str, Verdict] = field(default_factory=dict)
+    # A mutant's verdicts, one per environment: the last recorded, and the one that counts in this checkout.
+    verdicts: dict[str, list[Verdict]] = field(default_factory=dict)
     modules: dict[str, dict[str, ModuleList]] = field(default_factory=dict)  # by the hash of the module's file
 
     @classmethod
@@ -454,34 +455,36 @@ class Ledger:
                 functions = {name: _expand(numbers) for name, numbers in entry["functions"].items()}
                 ledger.modules.setdefault(module, {})[source] = ModuleList(source, entry["mutmut"], functions, entry["time"])
         for function, mutants in data["verdicts"].items():
-            for number, (verdict, env, test_set, file_set, when) in mutants.items():
-                ledger.verdicts[f"{function}__mutmut_{number}"] = Verdict(
-                    verdict, environments[env], tuple((tests[t][0], tests[t][1]) for t in test_sets[test_set]),
-                    tuple((files[f][0], files[f][1]) for f in file_sets[file_set]), times[when],
-                )
+            for number, entries in mutants.items():
+                ledger.verdicts[f"{function}__mutmut_{number}"] = [
+                    Verdict(verdict, environments[env], tuple((tests[t][0], tests[t][1]) for t in test_sets[test_set]),
+                            tuple((files[f][0], files[f][1]) for f in file_sets[file_set]), times[when])
+                    for verdict, env, test_set, file_set, when in entries
+                ]
         return ledger
 
     def dumps(self) -> str:
         """Deterministic JSON: tables of environments, tests and test files referred to by index."""
-        environments = sorted({json.dumps(v.environment, sort_keys=True) for v in self.verdicts.values()})
-        tests = sorted({test for v in self.verdicts.values() for test in v.tests})
-        test_sets = sorted({v.tests for v in self.verdicts.values()})
-        files = sorted({file for v in self.verdicts.values() for file in v.files})
-        file_sets = sorted({v.files for v in self.verdicts.values()})
+        every = [v for entries in self.verdicts.values() for v in entries]
+        environments = sorted({json.dumps(v.environment, sort_keys=True) for v in every})
+        tests = sorted({test for v in every for test in v.tests})
+        test_sets = sorted({v.tests for v in every})
+        files = sorted({file for v in every for file in v.files})
+        file_sets = sorted({v.files for v in every})
         environment_index = {e: i for i, e in enumerate(environments)}
         test_index = {t: i for i, t in enumerate(tests)}
         file_index = {f: i for i, f in enumerate(files)}
         test_set_index = {s: i for i, s in enumerate(test_sets)}
         file_set_index = {s: i for i, s in enumerate(file_sets)}
-        times = sorted({v.time for v in self.verdicts.values()})
+        times = sorted({v.time for v in every})
         time_index = {t: i for i, t in enumerate(times)}
-        verdicts: dict[str, dict[str, list[object]]] = defaultdict(dict)
-        for name, v in self.verdicts.items():
+        verdicts: dict[str, dict[str, list[tuple[str, int, int, int, int]]]] = defaultdict(dict)
+        for name, entries in self.verdicts.items():
             function, _, number = name.rpartition("__mutmut_")
-            verdicts[function][number] = [
+            verdicts[function][number] = sorted((
                 v.verdict, environment_index[json.dumps(v.environment, sort_keys=True)],
                 test_set_index[v.tests], file_set_index[v.files], time_index[v.time],
-            ]
+            ) for v in entries)
         data = {
             "format": FORMAT,
             "environments": [json.loads(e) for e in environments],
@@ -590,7 +593,7 @@ def module_file(root: Path, module: str) -> Path:
 def record(ledger: Ledger, root: Path, current: Path | None = ROOT) -> Counter[str]:
     """Merge the tested verdicts of root/mutants into the ledger, hashing root's tests and sources. A newer
     verdict replaces an older one, except one that counts for the checkout `current` (the one whose ledger
-    it is) by one that cannot, measured on another source or environment."""
+    it is) by one that cannot, measured on another source or environment: the ledger keeps both."""
     tests_by_function, metas = _mutmut_state(root)
     here = {package: environment(current, package) for package in CORE} if current is not None else {}
     tests_base = root / "mutants" if (root / "mutants" / "tests").is_dir() else root  # the tests that ran
@@ -636,15 +639,14 @@ def record(ledger: Ledger, root: Path, current: Path | None = ROOT) -> Counter[s
             reaching = tuple(sorted({
                 (test_function(t), tree.closure(t)) for t in tests_by_function.get(function_of(name), ())
             }))
-            old = ledger.verdicts.get(name)
-            if old is not None and old.time > when:
+            package = package_of(module)
+            entries = ledger.verdicts.setdefault(name, [])
+            if any(v.environment == environments[package] and v.time > when for v in entries):
                 counts["older than the ledger's (not recorded)"] += 1
                 continue
-            package = package_of(module)
-            if old is not None and here and old.environment == here[package] != environments[package]:
-                counts["measured elsewhere, the ledger's counts here (not recorded)"] += 1
-                continue
-            ledger.verdicts[name] = Verdict(verdict, environments[package_of(module)], reaching, files, when)
+            # The verdict replaces those of other environments, but not the one that counts in this checkout.
+            entries[:] = [v for v in entries if here and v.environment == here[package] != environments[package]]
+            entries.append(Verdict(verdict, environments[package], reaching, files, when))
             counts[verdict] += 1
     return counts
 
@@ -677,10 +679,11 @@ class Judge:
         return listed.names(module)
 
     def judge(self, name: str) -> Judged:
-        recorded = self.ledger.verdicts.get(name)
-        if recorded is None:
+        entries = self.ledger.verdicts.get(name)
+        if not entries:
             return Judged(None)
         now = self.environments[package_of(module_of(name))]
+        recorded = next((v for v in entries if v.environment == now), max(entries, key=lambda v: v.time))
         changed = sorted(key for key in now if recorded.environment.get(key) != now[key])
         if changed:
             return Judged(None, stale=", ".join(changed))

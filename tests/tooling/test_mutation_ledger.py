@@ -247,7 +247,8 @@ def test_a_helper_module_imported_whole_counts_whole(checkout):
 def test_parametrised_ids_are_their_function(checkout):
     ids = ["tests/rules/test_age.py::test_parse[1]", "tests/rules/test_age.py::test_parse[2]"]
     ledger = recorded(checkout, {f"{PARSE}__mutmut_1": 1}, {PARSE: ids})
-    assert [test for test, _ in ledger.verdicts[f"{PARSE}__mutmut_1"].tests] == ["tests/rules/test_age.py::test_parse"]
+    [recorded_verdict] = ledger.verdicts[f"{PARSE}__mutmut_1"]
+    assert [test for test, _ in recorded_verdict.tests] == ["tests/rules/test_age.py::test_parse"]
     edit(checkout, "tests/rules/test_age.py", '["1", "2"]', '["1", "2", "3"]')  # a parameter added
     assert verdict(ledger, checkout, f"{PARSE}__mutmut_1") == mutation.Judged(None, stale="tests")
 
@@ -282,7 +283,7 @@ def test_the_ledger_is_deterministic_and_reads_back_the_same(checkout):
     data = json.loads(first)
     assert [entry["functions"] for entry in data["modules"][AGE].values()] == [{"x_old_enough": 11, "x_parse": 1}]
     assert len(data["tests"]) == 3  # each test once, referred to by index from the verdicts
-    assert data["verdicts"][OLD]["1"][0] == "killed" and data["verdicts"][OLD]["2"][0] == "survived"
+    assert data["verdicts"][OLD]["1"][0][0] == "killed" and data["verdicts"][OLD]["2"][0][0] == "survived"
 
 
 def test_a_newer_verdict_replaces_an_older_one_and_not_the_other_way(checkout):
@@ -291,10 +292,10 @@ def test_a_newer_verdict_replaces_an_older_one_and_not_the_other_way(checkout):
     mutation.record(ledger, checkout, checkout)
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]}, when=1e9)
     mutation.record(ledger, checkout, checkout)
-    assert ledger.verdicts[f"{OLD}__mutmut_1"].verdict == "survived"
+    assert [v.verdict for v in ledger.verdicts[f"{OLD}__mutmut_1"]] == ["survived"]
     run_mutmut(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]}, when=3e9)
     mutation.record(ledger, checkout, checkout)
-    assert ledger.verdicts[f"{OLD}__mutmut_1"].verdict == "killed"
+    assert [v.verdict for v in ledger.verdicts[f"{OLD}__mutmut_1"]] == ["killed"]
 
 
 def test_only_the_mutants_without_a_valid_verdict_are_run_by_name_or_by_function(checkout):
@@ -321,7 +322,7 @@ def test_the_command_records_another_checkout_s_run_and_lists_what_is_left(check
     untested = subprocess.run([*command, "--untested"], capture_output=True, text=True, check=True).stdout.split()
     assert untested == ["shailoo.rules.age.x*"]
     data = json.loads(ledger.read_text())
-    assert data["verdicts"][OLD] == {"1": ["killed", 0, 0, 0, 0]} and data["times"] == ["2001-09-09T01:46:40Z"]
+    assert data["verdicts"][OLD] == {"1": [["killed", 0, 0, 0, 0]]} and data["times"] == ["2001-09-09T01:46:40Z"]
 
 
 def test_the_report_counts_what_mutants_holds_without_writing_the_ledger(checkout, tmp_path, capsys):
@@ -352,16 +353,23 @@ def test_the_function_hashes_are_mutmut_s():
     assert mutation.function_hashes(source) == {"x_old_enough": "6f53691646d5", "xǁVoterǁadult": "fdb3ecbf888c"}
 
 
-def test_a_verdict_that_counts_here_is_not_replaced_by_a_newer_one_measured_on_another_source(checkout, tmp_path):
+def test_a_verdict_measured_on_another_source_is_kept_beside_the_one_that_counts_here(checkout, tmp_path):
     ledger = recorded(checkout, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]})
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(checkout, elsewhere)
     edit(elsewhere, "src/shailoo/rules/other.py", "LIMIT = 1", "LIMIT = 2")  # an older or newer checkout
     run_mutmut(elsewhere, {f"{OLD}__mutmut_1": 0}, {OLD: [EIGHTEENTH]}, when=2e9)
-    counts = mutation.record(ledger, elsewhere, checkout)
-    assert counts["measured elsewhere, the ledger's counts here (not recorded)"] == 1
+    mutation.record(ledger, elsewhere, checkout)
+    assert len(ledger.verdicts[f"{OLD}__mutmut_1"]) == 2
     assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged("killed")
-    assert list(ledger.modules[AGE]) == [mutation._files_hash([checkout / "src/shailoo/rules/age.py"], checkout)]
+    assert verdict(ledger, elsewhere, f"{OLD}__mutmut_1") == mutation.Judged("survived")  # once merged there
+    assert len(ledger.modules[AGE]) == 1  # age.py is the same in both
 
-    mutation.record(ledger, elsewhere, elsewhere)  # the ledger of that checkout: the newer verdict counts there
-    assert verdict(ledger, elsewhere, f"{OLD}__mutmut_1") == mutation.Judged("survived")
+    third = tmp_path / "third"
+    shutil.copytree(elsewhere, third)
+    edit(third, "src/shailoo/rules/other.py", "LIMIT = 2", "LIMIT = 3")
+    run_mutmut(third, {f"{OLD}__mutmut_1": 1}, {OLD: [EIGHTEENTH]}, when=3e9)
+    mutation.record(ledger, third, checkout)  # replaces elsewhere's, keeps the one that counts here
+    assert verdict(ledger, elsewhere, f"{OLD}__mutmut_1") == mutation.Judged(None, stale="source")
+    assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged("killed")
+    assert len(ledger.verdicts[f"{OLD}__mutmut_1"]) == 2
