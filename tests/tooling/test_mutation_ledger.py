@@ -373,3 +373,37 @@ def test_a_verdict_measured_on_another_source_is_kept_beside_the_one_that_counts
     assert verdict(ledger, elsewhere, f"{OLD}__mutmut_1") == mutation.Judged(None, stale="source")
     assert verdict(ledger, checkout, f"{OLD}__mutmut_1") == mutation.Judged("killed")
     assert len(ledger.verdicts[f"{OLD}__mutmut_1"]) == 2
+
+
+def test_make_mutation_runs_mutmut_only_on_the_mutants_without_a_valid_verdict_and_records_them(checkout, tmp_path):
+    """scripts/mutation.py as `make mutation` runs it, with a stand-in for mutmut (the `mutmut` next to the
+    interpreter) that notes its arguments and leaves the mutants/ of a run."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)
+    write(bin_dir / "mutmut", f"#!{sys.executable}\n"
+          "import json, os, shutil, sys\n"
+          "json.dump(sys.argv[1:], open('mutmut-arguments.json', 'w'))\n"
+          "assert not os.path.exists('mutants'), 'mutants/ was not deleted first'\n"
+          f"shutil.copytree({str(tmp_path / 'the-run')!r}, 'mutants')\n")
+    (bin_dir / "mutmut").chmod(0o755)
+    command = [str(bin_dir / "python"), str(SCRIPT), "--ledger", str(tmp_path / "ledger.json"), "--root", str(checkout)]
+    run_mutmut(checkout, {f"{OLD}__mutmut_1": 1, f"{OLD}__mutmut_2": None, f"{PARSE}__mutmut_1": None,
+                          f"{PARSE}__mutmut_2": None}, {OLD: [EIGHTEENTH], PARSE: []})
+    subprocess.run([*command, "--record"], capture_output=True, check=True)
+    run_mutmut(checkout, {f"{OLD}__mutmut_1": None, f"{OLD}__mutmut_2": 1, f"{PARSE}__mutmut_1": 0,
+                          f"{PARSE}__mutmut_2": 1}, {OLD: [EIGHTEENTH], PARSE: [EIGHTEENTH]}, when=2e9)
+    shutil.move(checkout / "mutants", tmp_path / "the-run")
+    write(checkout / "mutants" / "left.txt", "what an earlier run left, without its stats")
+
+    done = subprocess.run([*command, "rules"], capture_output=True, text=True, check=False)
+    assert json.loads((checkout / "mutmut-arguments.json").read_text()) == [
+        "run", "--max-children", "1", f"{OLD}__mutmut_2", f"{PARSE}__mutmut_*", f"*{PARSE}",
+    ], done.stdout + done.stderr
+    assert "recorded in ledger.json from this run: 2 killed, 1 not checked (not recorded), 1 survived" in done.stdout
+    row = next(line for line in done.stdout.splitlines() if line.startswith(AGE)).split()
+    assert row[1:] == ["4", "4", "3", "1", "75.0%", "0", "0"]
+    assert done.returncode == 1  # the survivor is not listed as equivalent
+
+    again = subprocess.run([*command, "rules"], capture_output=True, text=True, check=False)
+    assert "every mutant has a verdict that counts: nothing to run" in again.stdout
