@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "shailoo"
@@ -533,6 +534,18 @@ def _dump(data: object) -> str:
 # ---------------------------------------------------------------------------------------------------------
 # Recording a run.
 
+def _read_json(path: Path) -> Any:
+    """A file mutmut may be rewriting while a run goes on (it does not write them atomically): read again."""
+    for attempt in range(5):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            if attempt == 4:
+                raise
+            time.sleep(0.2)
+    raise AssertionError("unreachable")
+
+
 def _mutmut_state(root: Path) -> tuple[dict[str, list[str]], list[tuple[str, Path, dict[str, int | None]]]]:
     """The run's tests by mangled function name, and each module's meta file with its exit codes."""
     mutants = root / "mutants"
@@ -540,13 +553,13 @@ def _mutmut_state(root: Path) -> tuple[dict[str, list[str]], list[tuple[str, Pat
     base = mutants / "src"
     if not stats_path.exists() or not base.is_dir():
         raise SystemExit(f"{mutants}: no mutmut run to record (no mutmut-stats.json, src/shailoo/**.py.meta)")
-    tests_by_function = json.loads(stats_path.read_text())["tests_by_mangled_function_name"]
+    tests_by_function: dict[str, list[str]] = _read_json(stats_path)["tests_by_mangled_function_name"]
     metas = []
     for meta in sorted(base.rglob("*.py.meta")):
         parts = meta.relative_to(base).with_suffix("").with_suffix("").parts
         if len(parts) >= 2 and parts[0] == "shailoo" and parts[1] in CORE:
             module = ".".join(parts).removesuffix(".__init__")
-            metas.append((module, meta, json.loads(meta.read_text())["exit_code_by_key"]))
+            metas.append((module, meta, _read_json(meta)["exit_code_by_key"]))
     return tests_by_function, metas
 
 
@@ -572,7 +585,7 @@ def _changed_since_generated(root: Path, metas: list[tuple[str, Path, dict[str, 
     from (the source changed after the run): their verdicts cannot be recorded against root's source."""
     changed = set()
     for module, meta, _ in metas:
-        generated = json.loads(meta.read_text()).get("hash_by_function_name", {})
+        generated: dict[str, str] = _read_json(meta).get("hash_by_function_name", {})
         path = root / "src" / Path(*module.split("."))
         path = path.with_suffix(".py") if path.with_suffix(".py").is_file() else path / "__init__.py"
         now = function_hashes(path.read_text(encoding="utf-8")) if path.is_file() else {}
