@@ -525,7 +525,7 @@ def _dump(data: object) -> str:
         if depth < 2 and isinstance(value, dict) and value:
             inner = ",\n".join(f"{json.dumps(k, ensure_ascii=False)}: {rows(v, depth + 1)}" for k, v in sorted(value.items()))
             return "{\n" + inner + "\n}"
-        if depth < 1 and isinstance(value, list) and value:
+        if depth < 2 and isinstance(value, list) and value:
             return "[\n" + ",\n".join(rows(v, depth + 1) for v in value) + "\n]"
         return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return rows(data, 0) + "\n"
