@@ -63,3 +63,21 @@ def test_the_one_call_prover_refuses_a_value_outside_its_range_as_the_prover_doe
         with pytest.raises(ValueError) as caught:
             encrypt_and_prove(value, KEY, low, high, CONTEXT, b"r", SeededRandomness(b"out"))
         assert str(caught.value) == f"value {value} is outside {low}..{high}: no honest proof exists"
+
+
+@pytest.mark.parametrize(("value", "low", "high"), [(0, 0, 1), (1, 0, 1), (2, 1, 3), (3, 1, 3), (5, 5, 5)])
+def test_the_one_call_prover_draws_the_nonce_then_the_proof_s_bytes_and_nothing_more(value, low, high):
+    """encrypt_and_prove is random_scalar, encrypt and prove_range with the same randomness: the same
+    ciphertext, nonce and proof, a proof that verifies for low > 0 too; the nonce takes 64 bytes of the
+    stream and each branch 128 (t_j, c_j), and the next draw (the next selection's nonce) starts after them."""
+    branches = high - low + 1
+    one_call = SeededRandomness(b"draws")
+    ciphertext, nonce, proof = encrypt_and_prove(value, KEY, low, high, CONTEXT, b"r", one_call)
+    by_steps = SeededRandomness(b"draws")
+    expected_nonce = random_scalar(by_steps)
+    expected_ciphertext = encrypt(value, KEY, expected_nonce)
+    expected = prove_range(expected_ciphertext, value, expected_nonce, KEY, low, high, CONTEXT, b"r", by_steps)
+    assert (ciphertext, nonce, proof) == (expected_ciphertext, expected_nonce, expected)
+    stream = SeededRandomness(b"draws").bytes(64 + 128 * branches + 64)
+    assert one_call.bytes(64) == by_steps.bytes(64) == stream[-64:]
+    verify_range(proof, ciphertext, KEY, low, high, CONTEXT, b"r", "here")
