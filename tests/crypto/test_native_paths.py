@@ -108,3 +108,15 @@ def test_the_module_at_its_path_loads_bound_to_the_libdecaf_loaded_and_gives_the
             verify_range(contest, ciphertext, KEY, 1, 5, b"Q" * 64, b"contest", "here")
         made[path] = (ciphertext, nonce, codec.range_proof_to_json(proof), codec.range_proof_to_json(contest))
     assert made["native"] == made["python"]
+
+
+def test_the_native_prover_refuses_a_true_branch_outside_its_branches_or_no_branch_at_all():
+    """native.c writes nothing then (shailoo_prove_commit returns -1 before its buffers are touched); the
+    module's functions raise. Range proofs never ask it: prove_range and encrypt_and_prove refuse such a
+    value first (test_disjunctive.py)."""
+    table, message = fixed_base(KEY).table, base_mul(Scalar(1))
+    for drawn, true in ((bytes(128 * 2), 2), (bytes(128), 5), (b"", 0)):
+        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+            native.prove_commit(table, drawn, true)
+        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+            native.encrypt_commit(table, message, bytes(64) + drawn, true)
