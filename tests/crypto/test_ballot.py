@@ -349,3 +349,63 @@ def test_a_contest_of_a_ballot_with_a_field_missing_or_too_many_is_refused_where
     for contest in (without_proof, {**first, "extra": 1}):
         error = _json_refusal(ballots.ballot_from_json, {**body, "contests": [*others, contest]})
         assert error.where == f"b contests[{len(others)}]"
+
+
+def test_an_opening_s_json_at_its_limits_and_every_refusal_where_it_is():
+    ballot, opening = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    opened = ballots.opening_to_json(opening)
+    contest, *others = opened["contests"]
+    mark = contest["marks"][0]
+    assert len(ballots.opening_from_json({**opened, "contests": [contest] * 64}, "b").marks) == 64
+    assert len(ballots.opening_from_json({**opened, "contests": [{**contest, "marks": [mark] * 1000}]}, "b").marks[0][1]) == 1000
+    cases = [
+        ({**opened, "contests": [contest] * 65}, "'contests' must hold 1..64 items, got 65", "b"),
+        ({**opened, "contests": []}, "'contests' must hold 1..64 items, got 0", "b"),
+        ({"ballot_id": opened["ballot_id"]}, "missing 'contests'", "b"),
+        ({**opened, "tracking": "x"}, "unexpected key 'tracking'", "b"),
+        ({**opened, "contests": [*others, {**contest, "marks": [mark] * 1001}]},
+         "'marks' must hold 1..1000 items, got 1001", f"b contests[{len(others)}]"),
+        ({**opened, "contests": [*others, {"contest_id": "mayor"}]}, "missing 'marks'", f"b contests[{len(others)}]"),
+        ({**opened, "contests": [*others, {**contest, "extra": 1}]}, "unexpected key 'extra'", f"b contests[{len(others)}]"),
+        ({**opened, "contests": [*others, {**contest, "contest_id": 7}]}, "'contest_id' must be a string",
+         f"b contests[{len(others)}]"),
+        ({**opened, "contests": [{**contest, "marks": [mark, {**mark, "extra": 1}]}]}, "unexpected key 'extra'",
+         "b contests[0].marks[1]"),
+        ({**opened, "contests": [{**contest, "marks": [mark, {**mark, "option_id": 7}]}]},
+         "'option_id' must be a string", "b contests[0].marks[1]"),
+        ({**opened, "contests": [{**contest, "marks": [mark, {**mark, "nonce": "ff" * 32}]}]},
+         "non-canonical scalar (>= group order)", "b contests[0].marks[1].nonce"),
+    ]
+    for data, what, where in cases:
+        error = _json_refusal(ballots.opening_from_json, data)
+        assert (error.what, error.where) == (what, where)
+    del ballot
+
+
+def test_a_ballot_s_and_a_cast_ballot_s_json_refusals_are_placed_where_they_are():
+    ballot, _ = ballots.encrypt_ballot(SMALL_MANIFEST, KEYS.public, CHOICES)
+    body = ballots.ballot_to_json(ballot)
+    contest = body["contests"][0]
+    selection = contest["selections"][0]
+    pad = selection["ciphertext"]["pad"]
+    cases = [
+        (ballots.ballot_from_json, {**body, "contests": [contest] * 65}, "'contests' must hold 1..64 items, got 65", "b"),
+        (ballots.ballot_from_json, {"ballot_id": body["ballot_id"]}, "missing 'contests'", "b"),
+        (ballots.ballot_from_json, {**body, "extra": 1}, "unexpected key 'extra'", "b"),
+        (ballots.ballot_from_json, {**body, "contests": [{**contest, "selections": [selection, {
+            **selection, "ciphertext": {**selection["ciphertext"], "pad": pad.upper()}}]}]},
+         "expected 64 lowercase hex digits", "b contests[0].selections[1].ciphertext.pad"),
+    ]
+    cast = ballots.cast_to_json(ballots.cast_ballot(SMALL_MANIFEST, ballot, KEYS))
+    cases += [
+        (lambda data, where: ballots.cast_from_json(SMALL_MANIFEST, data, where), data, what, where)
+        for data, what, where in (
+            ({**cast, "extra": 1}, "unexpected key 'extra'", "b"),
+            ({"ballot": body, "credential": cast["credential"]}, "missing 'signature'", "b"),
+            ({**cast, "ballot": {**body, "contests": []}}, "'contests' must hold 1..64 items, got 0", "b.ballot"),
+            ({**cast, "credential": "ff" * 32}, "invalid or non-canonical ristretto255 encoding", "b.credential"),
+        )
+    ]
+    for function, data, what, where in cases:
+        error = _json_refusal(function, data)
+        assert (error.what, error.where) == (what, where)

@@ -3,12 +3,16 @@
 commitments, blinds, challenges and responses, and the verifier's commitments and challenge sum, for every
 number of branches and every true branch. The range proofs' own tests run on both paths
 (tests/crypto/conftest.py); these compare the two paths' pieces directly."""
+import importlib.machinery
+import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shailoo.crypto import codec, native
-from shailoo.crypto.disjunctive import encrypt_and_prove, verify_range
+from shailoo.crypto.disjunctive import encrypt_and_prove, prove_range, verify_range
+from shailoo.crypto.errors import InvalidProof
 from shailoo.crypto.group import ZERO, Commitments, L, Scalar, base_mul, fixed_base
 from shailoo.crypto.randomness import SeededRandomness
 
@@ -82,3 +86,37 @@ def test_an_encryption_with_its_proof_is_the_python_path_s(bounds, seed):
     assert codec.range_proof_to_json(proof) == codec.range_proof_to_json(expected_proof)
     assert ciphertext.pad + base_mul(Scalar(0)) == base_mul(nonce)  # the decoded form agrees with the encoding
     verify_range(proof, ciphertext, KEY, low, high, b"Q" * 64, b"label", "here")
+
+
+def test_the_module_at_its_path_loads_bound_to_the_libdecaf_loaded_and_gives_the_python_path_s_proofs(monkeypatch):
+    """native.load, what the import runs: the module built for this native.c, in this venv, handed the
+    libdecaf functions, G's table and the identity; proofs made and checked through what it returns are the
+    Python path's."""
+    assert native.module_path(sys.prefix) == native.PATH
+    assert native.PATH.name == native.MODULE + importlib.machinery.EXTENSION_SUFFIXES[0]
+    module_ffi, module_lib = native.load(native.PATH)
+    made = {}
+    for path in ("python", "native"):
+        monkeypatch.setattr(native, "ffi", module_ffi if path == "native" else None)
+        monkeypatch.setattr(native, "lib", module_lib if path == "native" else None)
+        rng = SeededRandomness(b"load")
+        ciphertext, nonce, proof = encrypt_and_prove(2, KEY, 1, 3, b"Q" * 64, b"label", rng)
+        contest = prove_range(ciphertext, 2, nonce, KEY, 0, 4, b"Q" * 64, b"contest", rng)
+        verify_range(proof, ciphertext, KEY, 1, 3, b"Q" * 64, b"label", "here")
+        verify_range(contest, ciphertext, KEY, 0, 4, b"Q" * 64, b"contest", "here")
+        with pytest.raises(InvalidProof):
+            verify_range(contest, ciphertext, KEY, 1, 5, b"Q" * 64, b"contest", "here")
+        made[path] = (ciphertext, nonce, codec.range_proof_to_json(proof), codec.range_proof_to_json(contest))
+    assert made["native"] == made["python"]
+
+
+def test_the_native_prover_refuses_a_true_branch_outside_its_branches_or_no_branch_at_all():
+    """native.c writes nothing then (shailoo_prove_commit returns -1 before its buffers are touched); the
+    module's functions raise. Range proofs never ask it: prove_range and encrypt_and_prove refuse such a
+    value first (test_disjunctive.py)."""
+    table, message = fixed_base(KEY).table, base_mul(Scalar(1))
+    for drawn, true in ((bytes(128 * 2), 2), (bytes(128), 5), (b"", 0)):
+        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+            native.prove_commit(table, drawn, true)
+        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+            native.encrypt_commit(table, message, bytes(64) + drawn, true)
