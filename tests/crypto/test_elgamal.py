@@ -4,8 +4,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shailoo.crypto.elgamal import DiscreteLog, DiscreteLogNotFound, decrypt_to_point, encrypt
-from shailoo.crypto.group import Scalar, base_mul
+from shailoo.crypto.elgamal import (
+    ZERO_CIPHERTEXT,
+    Ciphertext,
+    DiscreteLog,
+    DiscreteLogNotFound,
+    decrypt_to_point,
+    encrypt,
+    sum_ciphertexts,
+)
+from shailoo.crypto.group import IDENTITY, Scalar, base_mul
 from shailoo.crypto.randomness import SYSTEM, random_scalar
 from shailoo.crypto.signature import generate_signing_key
 
@@ -13,6 +21,7 @@ from .strategies import examples, scalars, small_messages
 
 KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 SEARCH = DiscreteLog(5_000_000)
+WIDE_SEARCH = DiscreteLog(20_000_000)
 
 
 @settings(max_examples=examples(10), deadline=None)
@@ -48,3 +57,22 @@ def test_discrete_log_refuses_counts_beyond_its_bound():
 @given(st.integers(min_value=1, max_value=2**64))
 def test_same_count_under_fresh_nonces_gives_unlinkable_ciphertexts(seed):
     assert encrypt(1, KEYS.public, Scalar(seed)) != encrypt(1, KEYS.public, Scalar(seed + 1))
+
+
+def test_a_list_of_ciphertexts_sums_to_the_encryption_of_its_total():
+    nonces = [random_scalar(SYSTEM) for _ in range(3)]
+    parts = [encrypt(count, KEYS.public, nonce) for count, nonce in zip((1, 2, 0), nonces, strict=True)]
+    assert sum_ciphertexts([]) == ZERO_CIPHERTEXT == Ciphertext(IDENTITY, IDENTITY)
+    assert sum_ciphertexts(parts[:1]) == parts[0]
+    assert sum_ciphertexts(parts) == encrypt(3, KEYS.public, nonces[0] + nonces[1] + nonces[2])
+
+
+def test_a_ciphertext_encodes_as_its_pad_then_its_data():
+    ciphertext = encrypt(7, KEYS.public, Scalar(11))
+    assert ciphertext.to_bytes() == base_mul(Scalar(11)).data + (KEYS.public * Scalar(11) + base_mul(Scalar(7))).data
+
+
+@pytest.mark.parametrize("count", [0, 1, 4095, 4096**2, 20_000_000])
+def test_discrete_log_finds_counts_of_a_search_with_giant_steps_beyond_4096(count):
+    # A bound of 20 million takes giant steps of 4,473 (the cached small multiples of G stop below 4,096).
+    assert WIDE_SEARCH.find(base_mul(Scalar(count))) == count

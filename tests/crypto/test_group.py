@@ -14,6 +14,7 @@ from shailoo.crypto.group import (
     IDENTITY,
     ONE,
     ZERO,
+    Commitments,
     FixedBase,
     L,
     Point,
@@ -21,6 +22,7 @@ from shailoo.crypto.group import (
     Scalar,
     base_mul,
     fixed_base,
+    hash_bytes,
     hash_to_point,
     hash_to_scalar,
     point_from_uniform,
@@ -261,3 +263,89 @@ def test_the_x86_64_v3_build_is_loaded_only_where_it_is_and_the_cpu_has_every_fl
     for missing in sorted(decaf.V3_FLAGS):  # a venv moved to an older CPU: Debian's build, not a crash
         assert decaf.library_path(str(tmp_path), flags.replace(f" {missing} ", " "), "") == "libdecaf.so.0"
     assert decaf.library_path(str(tmp_path), "", "") == "libdecaf.so.0"  # no /proc/cpuinfo
+
+
+@pytest.mark.parametrize("decode", [Scalar.from_hex, Point.from_hex])
+@pytest.mark.parametrize("text", ["zz" * 32, "0" * 63, "00" * 31, SMALL_MULTIPLES[1].upper()])
+def test_hex_decoding_names_the_place_of_every_failure(decode, text):
+    with pytest.raises(InvalidEncoding) as caught:
+        decode(text, "ballots.jsonl line 7")
+    assert caught.value.where == "ballots.jsonl line 7"
+
+
+def test_hex_decoding_without_a_place_names_none():
+    for decode, what in ((Scalar.from_hex, "scalar must be 32 bytes, got 31"),
+                         (Point.from_hex, "point must be 32 bytes, got 31")):
+        with pytest.raises(InvalidEncoding) as caught:
+            decode("00" * 31)
+        assert (caught.value.where, str(caught.value)) == ("", what)
+    with pytest.raises(InvalidEncoding) as caught:
+        Scalar.from_hex(L.to_bytes(32, "little").hex(), "tally.json")
+    assert str(caught.value) == "tally.json: non-canonical scalar (>= group order)"
+
+
+@pytest.mark.parametrize("value", [1, 2, 12345, L - 2, L - 1])
+def test_a_scalar_times_its_inverse_is_one(value):
+    assert Scalar(value) * Scalar(value).inverse() == ONE
+
+
+def test_the_inverses_of_two_and_minus_one_are_half_of_l_plus_one_and_minus_one():
+    assert Scalar(2).inverse() == Scalar((L + 1) // 2)
+    assert Scalar(L - 1).inverse() == Scalar(L - 1)
+
+
+def test_zero_has_no_inverse():
+    with pytest.raises(ZeroDivisionError, match=r"^zero has no inverse mod l$"):
+        ZERO.inverse()
+
+
+@pytest.mark.parametrize("length", [0, 32, 63, 65])
+def test_the_one_way_map_takes_exactly_64_bytes(length):
+    with pytest.raises(ValueError, match=r"^the one-way map takes 64 bytes$"):
+        point_from_uniform(bytes(length))
+
+
+def test_hash_to_point_is_the_one_way_map_of_the_hash_of_every_part():
+    assert hash_to_point("a", b"x", b"y") == point_from_uniform(hash_bytes("a", b"x", b"y"))
+    assert hash_to_point("a", b"x") != hash_to_point("a", b"y")
+    assert hash_to_point("a") != hash_to_point("a", b"")
+
+
+def test_a_precomputed_table_keeps_its_point():
+    point = base_mul(Scalar(31))
+    assert FixedBase(point).point is point
+    assert fixed_base(point).point == point
+
+
+def test_computed_points_own_their_memory_while_others_are_computed():
+    table = FixedBase(GENERATOR)
+    product, mapped = table.mul(Scalar(3)), point_from_uniform(hashlib.sha512(HASH_TO_GROUP[0][0].encode()).digest())
+    others = [table.mul(Scalar(100 + i)) for i in range(64)]
+    others += [point_from_uniform(bytes([i]) * 64) for i in range(64)]
+    assert product.hex() == SMALL_MULTIPLES[3]
+    assert mapped.hex() == HASH_TO_GROUP[0][1]
+    assert len({p.data for p in others}) == len(others)
+
+
+def test_commitments_refuse_more_branches_than_they_have_slots_for():
+    commitments = Commitments(3)
+    with pytest.raises(ValueError, match=r"^2 branches need 4 slots, there are 3$"):
+        commitments.disjunctive(fixed_base(GENERATOR), [1, 2], [0, 5], 0)
+
+
+def test_the_verifiers_commitments_pair_each_challenge_with_one_response():
+    for challenges, responses in (([1, 2], [3]), ([1], [3, 4])):
+        with pytest.raises(ValueError):
+            Commitments(4).verify_branches(fixed_base(GENERATOR), GENERATOR, GENERATOR, 0, challenges, responses)
+
+
+@pytest.mark.parametrize("length", [0, 32, 63, 65])
+def test_a_uniform_scalar_is_drawn_from_exactly_64_bytes(length):
+    with pytest.raises(ValueError, match=r"^a uniform scalar is drawn from 64 bytes$"):
+        Scalar.from_uniform(bytes(length))
+
+
+def test_a_running_sum_names_no_place_for_a_bad_encoding_unless_told():
+    with pytest.raises(InvalidEncoding) as caught:
+        PointSum().add_encoding(bytes.fromhex(BAD_ENCODINGS[0]))
+    assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")

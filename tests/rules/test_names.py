@@ -29,3 +29,10 @@ def test_initials_have_one_masked_form_whose_length_does_not_tell_the_surnames(s
 ])
 def test_kyrgyz_names_in_latin_letters(cyrillic, latin):
     assert kyrgyz_to_latin(cyrillic) == latin
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), [
+    ("Айт.", "Ait."), ("айт, кайт", "ait, kait"), ("Сайт 119", "Sait 119"), ("Айы", "Aiy"), ("Ай.", "Ay."),
+])
+def test_й_between_a_vowel_and_a_letter_is_i_whatever_comes_after_that_letter(cyrillic, latin):
+    assert kyrgyz_to_latin(cyrillic) == latin

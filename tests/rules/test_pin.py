@@ -7,7 +7,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from shailoo.rules.pin import (
-    PIN_TEXT_PATTERN,
     Gender,
     InvalidPin,
     check_pin_agrees,
@@ -16,6 +15,7 @@ from shailoo.rules.pin import (
     parse_pin,
     pin_digest,
     pin_matches,
+    pin_text_pattern,
 )
 
 
@@ -179,8 +179,8 @@ def test_pin_digest_is_the_first_half_of_hmac_sha256():
     assert pin_digest("11705199000123", "key-a") == "8d78f82f71faa4c9"
 
 
-# The API's schema gives PIN_TEXT_PATTERN for `pin`: a text the pattern allows must be a PIN parse_pin
-# accepts, and the other way round (schemathesis's ST202 found schema-valid PINs refused).
+# The API's schema gives PIN_TEXT_PATTERN (pin_text_pattern's value) for `pin`: a text the pattern allows
+# must be a PIN parse_pin accepts, and the other way round (schemathesis's ST202 found schema-valid PINs refused).
 _pin_like = st.one_of(
     st.builds(lambda g, d, serial, sep: sep.join([g, f"{d:%d%m%Y}", f"{serial:05d}"]),
               st.sampled_from("0123"), st.dates(min_value=dt.date(1870, 1, 1)), st.integers(0, 99_999),
@@ -198,7 +198,7 @@ def test_the_pin_pattern_matches_exactly_what_parse_pin_accepts(text):
         accepted = True
     except InvalidPin:
         accepted = False
-    assert bool(re.match(PIN_TEXT_PATTERN, text)) == accepted, text
+    assert bool(re.match(pin_text_pattern(), text)) == accepted, text
 
 
 @pytest.mark.parametrize(("text", "matches"), [
@@ -207,4 +207,48 @@ def test_the_pin_pattern_matches_exactly_what_parse_pin_accepts(text):
     ("", False), ("32902200000001", False),
 ])
 def test_the_pin_pattern_on_leap_days_month_ends_and_the_earliest_year(text, matches):
-    assert bool(re.match(PIN_TEXT_PATTERN, text)) is matches
+    assert bool(re.match(pin_text_pattern(), text)) is matches
+
+
+def _accepted(text: str) -> bool:
+    try:
+        parse_pin(text)
+    except InvalidPin:
+        return False
+    return True
+
+
+def test_the_pin_pattern_agrees_with_parse_pin_on_every_year_and_every_29_february():
+    # 1 January and 29 February of every year 0000..9999: the 1880 limit, the leap years of the centuries
+    # (1900 and 2100 are not, 2000 and 2400 are), every digit of a year in every place.
+    pattern = re.compile(pin_text_pattern())
+    wrong = [text for year in range(10_000) for text in (f"10101{year:04d}00000", f"22902{year:04d}99999")
+             if bool(pattern.match(text)) != _accepted(text)]
+    assert wrong == []
+
+
+def test_the_pin_pattern_agrees_with_parse_pin_on_every_day_and_month_digits():
+    # Days 00..39 and months 00..19 in a common year, a leap year, a century that is not a leap year and
+    # one that is: month ends (30, 31), February's 28 and 29, day and month 0.
+    pattern = re.compile(pin_text_pattern())
+    wrong = [text for year in (1881, 1884, 1900, 1999, 2000, 2024) for day in range(40) for month in range(20)
+             if bool(pattern.match(text := f"1{day:02d}{month:02d}{year}12345")) != _accepted(text)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("separator", [" ", "  ", "-", "\u00a0", "\t", "\n", " -\u00a0"])
+def test_the_pin_pattern_takes_a_separator_between_any_two_digits_and_at_either_end(separator):
+    pattern = re.compile(pin_text_pattern())
+    pin = "12902188400123"  # a leap day of the 1880s, so that every part of the date's pattern is passed
+    texts = [pin[:place] + separator + pin[place:] for place in range(15)]
+    assert [text for text in texts if not pattern.match(text)] == []
+    assert all(_accepted(text) for text in texts)
+
+
+@pytest.mark.parametrize("digit", "0123456789")
+def test_the_pin_pattern_takes_1_or_2_as_the_first_digit_and_any_digit_in_the_serial(digit):
+    pattern = re.compile(pin_text_pattern())
+    assert bool(pattern.match(digit + "0101199012345")) is (digit in "12")
+    assert [place for place in range(9, 14) if not pattern.match(("1" + "0101199000000")[:place] + digit
+                                                                  + ("1" + "0101199000000")[place + 1:])] == []
+    assert not pattern.match("101011990" + "1234" + "x")

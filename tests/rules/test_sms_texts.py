@@ -281,3 +281,50 @@ def test_a_rejection_gives_the_reason_cut_to_fit_and_where_to_ask(language):
 def test_a_decision_in_an_unknown_language_is_sent_in_kyrgyz():
     assert sms_texts.application_rejected("de", number=1, reason="X.", precinct_number="8101").startswith(
         "Шайлоо: №1 арызыңыз четке кагылды: X.")
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("ru", "Шайлоо: заявление №7 отклонено: Нет копии паспорта. Справки: УИК №8101, 1255"),
+    ("ky", "Шайлоо: №7 арызыңыз четке кагылды: Нет копии паспорта. Маалымат: №8101 УШК, 1255"),
+    ("en", "Shailoo: application No. 7 rejected: Нет копии паспорта. Help: precinct commission No. 8101, 1255"),
+])
+def test_a_rejection_is_sent_in_the_language_of_the_application(language, text):
+    assert sms_texts.application_rejected(language, number=7, reason="Нет копии паспорта",
+                                          precinct_number="8101") == text
+
+
+def _approved(language, address, number="8101", electronic=False):
+    return sms_texts.application_approved(language, number=7, precinct_number=number, precinct_address=address,
+                                          electronic=electronic)
+
+
+def _rejected(language, reason, number="8101"):
+    return sms_texts.application_rejected(language, number=7, reason=reason, precinct_number=number)
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_a_decisions_precinct_number_has_four_digits_at_most(language):
+    assert _approved(language, "с. Арка", number="81012") == _approved(language, "с. Арка")
+    assert _approved(language, "с. Арка", number="81012", electronic=True) == _approved(language, "с. Арка",
+                                                                                       electronic=True)
+    assert _rejected(language, "Нет копии паспорта", number="81012") == _rejected(language, "Нет копии паспорта")
+
+
+@pytest.mark.parametrize("language", ["ky", "ru", "en"])
+def test_a_decisions_address_or_reason_gets_all_the_room_the_two_parts_leave(language):
+    # "А" and its closing period take 2 units; the rest of the text is the template's.
+    for decide in (_approved, _rejected):
+        room = MAX_REPLY_CHARS - (sms_texts.utf16_length(decide(language, "А")) - 2)
+        fits = decide(language, "А" * (room - 1))
+        assert sms_texts.utf16_length(fits) == MAX_REPLY_CHARS and "А" * (room - 1) + "." in fits
+        cut = decide(language, "А" * room)
+        assert sms_texts.utf16_length(cut) == MAX_REPLY_CHARS and "А" * (room - 1) + "…" in cut
+
+
+@pytest.mark.parametrize(("language", "start"), [
+    ("ru-RU", "Шайлоо: заявление №7"), ("en-GB", "Shailoo: application No. 7"), ("ky-KG", "Шайлоо: №7"),
+    ("", "Шайлоо: №7"),
+])
+def test_a_decision_for_a_language_with_a_region_is_sent_in_that_language(language, start):
+    assert _approved(language, "с. Арка").startswith(start)
+    assert _rejected(language, "Нет копии паспорта").startswith(start)

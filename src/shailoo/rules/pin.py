@@ -99,9 +99,11 @@ def pin_digest(pin: str, key: str) -> str:
     return hmac.new(key.encode(), pin.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _pin_text_pattern() -> str:
+def pin_text_pattern() -> str:
     """A regular expression (JSON Schema's `pattern`, for the API's OpenAPI document) matching exactly the
-    texts parse_pin accepts: separators anywhere, gender digit, a real date from 1880 on, five digits."""
+    texts parse_pin accepts: separators anywhere, gender digit, a real date from 1880 on, five digits.
+    PIN_TEXT_PATTERN is its value; the tests call the function, so that a mutation run (which imports the
+    module once, before any mutant is switched on) sees a changed pattern (docs/testing.md)."""
     gap = r"[\s\-\u00a0]*"
 
     def seq(*parts: str) -> str:
@@ -127,4 +129,4 @@ def _pin_text_pattern() -> str:
     return "^" + gap + seq("[12]", date, *["[0-9]"] * 5) + gap + "$"
 
 
-PIN_TEXT_PATTERN = _pin_text_pattern()
+PIN_TEXT_PATTERN = pin_text_pattern()
