@@ -3,6 +3,7 @@
 commitments, blinds, challenges and responses, and the verifier's commitments and challenge sum, for every
 number of branches and every true branch. The range proofs' own tests run on both paths
 (tests/crypto/conftest.py); these compare the two paths' pieces directly."""
+import gc
 import importlib.machinery
 import sys
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from shailoo.crypto import codec, native
 from shailoo.crypto.disjunctive import encrypt_and_prove, prove_range, verify_range
+from shailoo.crypto.elgamal import encrypt
 from shailoo.crypto.errors import InvalidProof
 from shailoo.crypto.group import ZERO, Commitments, L, Scalar, base_mul, fixed_base
 from shailoo.crypto.randomness import SeededRandomness
@@ -120,3 +122,16 @@ def test_the_native_prover_refuses_a_true_branch_outside_its_branches_or_no_bran
             native.prove_commit(table, drawn, true)
         with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
             native.encrypt_commit(table, message, bytes(64) + drawn, true)
+
+
+def test_each_point_of_a_native_encryption_keeps_its_memory_alive_on_its_own():
+    """The pad and the data of encrypt_and_prove's ciphertext share one libdecaf buffer (native.encrypt_commit):
+    either, kept alone after the rest is dropped and the memory handed out again, is still its point."""
+    for kept in ("pad", "data"):
+        ciphertext, nonce, _ = encrypt_and_prove(1, KEY, 0, 1, b"Q" * 64, b"label", SeededRandomness(kept.encode()))
+        point, expected = getattr(ciphertext, kept), getattr(encrypt(1, KEY, nonce), kept)
+        del ciphertext
+        gc.collect()
+        others = [encrypt_and_prove(0, KEY, 0, 1, b"Q" * 64, b"label", SeededRandomness(bytes([i]))) for i in range(8)]
+        assert point + base_mul(Scalar(0)) == expected, kept
+        del others
