@@ -47,7 +47,9 @@ CLOSURE = "1"
 KILLED = {1: "killed", 3: "killed"}
 TIMEOUT = {36, -24, 24, 152, 255}
 SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
-DETECTED = ("killed", "timeout")
+# A crash of the tests (mutmut's "segfault": a mutant of group.py handing libdecaf a bad pointer) is noticed
+# by anyone who runs them, as a failing test is.
+DETECTED = ("killed", "timeout", "crash")
 _MUTANT = re.compile(r"`(shailoo\.[^`\s]+__mutmut_\d+)`")
 _NAME = re.compile(r"^(?P<function>.+)__mutmut_(?P<number>\d+)$")
 
@@ -67,7 +69,7 @@ def status(exit_code: int | None) -> str:
     if exit_code in SURVIVED:
         return SURVIVED[exit_code]
     if exit_code in (-11, -9):
-        return f"segfault (exit {exit_code})"
+        return "crash"
     return "not checked" if exit_code is None else f"suspicious (exit {exit_code})"
 
 
@@ -646,7 +648,7 @@ def record(ledger: Ledger, root: Path, current: Path | None = ROOT) -> Counter[s
         ))
         for name, code in exit_codes.items():
             verdict = status(code)
-            if verdict not in ("killed", "timeout", "survived", "no tests"):
+            if verdict not in (*DETECTED, "survived", "no tests"):
                 counts[verdict.split(" (")[0] + " (not recorded)"] += 1
                 continue
             reaching = tuple(sorted({
@@ -750,7 +752,7 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
         record(ledger, root, root)  # in memory: the last run counts with what is recorded
         odd = sorted(
             (name, status(code)) for _, _, codes in _mutmut_state(root)[1] for name, code in codes.items()
-            if status(code).startswith(("segfault", "suspicious"))
+            if status(code).startswith("suspicious")
         )
     judge = Judge(ledger, root)
     equivalents = documented_equivalents(root)
@@ -776,7 +778,7 @@ def report(pattern: str | None, ledger: Ledger, root: Path = ROOT) -> int:
                 not_killed.append(f"  {'equivalent' if listed else 'NOT LISTED':10}  {judged.verdict:12}  {name}{mark}")
                 if not listed:
                     undocumented.append(name)
-        detected = counts["killed"] + counts["timeout"]
+        detected = sum(counts[verdict] for verdict in DETECTED)
         left = counts["survived"] + counts["no tests"]
         rows.append((module, len(names), detected + left, detected, left, counts["stale"], counts["untested"]))
     if not rows:
