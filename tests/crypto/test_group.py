@@ -349,3 +349,11 @@ def test_a_running_sum_names_no_place_for_a_bad_encoding_unless_told():
     with pytest.raises(InvalidEncoding) as caught:
         PointSum().add_encoding(bytes.fromhex(BAD_ENCODINGS[0]))
     assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")
+
+
+def test_an_encryption_by_a_table_keeps_both_its_points_while_others_are_computed():
+    table = FixedBase(base_mul(Scalar(5)))
+    pad, data = table.encrypt(Scalar(3), GENERATOR)
+    others = [table.encrypt(Scalar(100 + i), base_mul(Scalar(i))) for i in range(64)]
+    assert (pad.hex(), data.hex()) == (SMALL_MULTIPLES[3], base_mul(Scalar(16)).hex())
+    assert others[7] == (base_mul(Scalar(107)), base_mul(Scalar(5 * 107 + 7)))
