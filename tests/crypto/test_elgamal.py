@@ -12,6 +12,7 @@ from shailoo.crypto.elgamal import (
     decrypt_to_point,
     encrypt,
     sum_ciphertexts,
+    weighted_sum,
 )
 from shailoo.crypto.group import IDENTITY, Scalar, base_mul
 from shailoo.crypto.randomness import SYSTEM, random_scalar
@@ -85,3 +86,17 @@ def test_discrete_log_finds_counts_of_a_search_with_giant_steps_beyond_4096(wide
 def test_a_negative_count_is_not_encrypted():
     with pytest.raises(ValueError, match=r"^exponential ElGamal encrypts non-negative integers$"):
         encrypt(-1, KEYS.public, Scalar(1))
+
+
+def test_a_weighted_sum_encrypts_the_weighted_total():
+    parts = [encrypt(1, KEYS.public, Scalar(3)), encrypt(2, KEYS.public, Scalar(4))]
+    assert weighted_sum(parts, [0, 3]) == encrypt(6, KEYS.public, Scalar(12))
+    assert weighted_sum(parts, [2, 1]) == encrypt(4, KEYS.public, Scalar(10))
+    assert weighted_sum([], []) == ZERO_CIPHERTEXT
+
+
+def test_a_weighted_sum_takes_one_weight_per_ciphertext():
+    ciphertext = encrypt(1, KEYS.public, Scalar(5))
+    for ciphertexts, weights in (([ciphertext, ciphertext], [1]), ([ciphertext], [1, 2])):
+        with pytest.raises(ValueError):
+            weighted_sum(ciphertexts, weights)
