@@ -357,3 +357,17 @@ def test_an_encryption_by_a_table_keeps_both_its_points_while_others_are_compute
     others = [table.encrypt(Scalar(100 + i), base_mul(Scalar(i))) for i in range(64)]
     assert (pad.hex(), data.hex()) == (SMALL_MULTIPLES[3], base_mul(Scalar(16)).hex())
     assert others[7] == (base_mul(Scalar(107)), base_mul(Scalar(5 * 107 + 7)))
+
+
+@pytest.mark.parametrize(("value", "reduced"), [(0, 0), (L - 1, L - 1), (L, 0), (L + 1, 1), (-1, L - 1),
+                                                (2 * L + 5, 5)])
+def test_a_scalar_is_always_reduced_mod_l(value, reduced):
+    assert Scalar(value).value == reduced
+
+
+def test_byte_decoding_without_a_place_names_none():
+    for decode, what in ((Scalar.from_bytes, "scalar must be 32 bytes, got 31"),
+                         (Point.from_bytes, "point must be 32 bytes, got 31")):
+        with pytest.raises(InvalidEncoding) as caught:
+            decode(bytes(31))
+        assert (caught.value.where, str(caught.value)) == ("", what)
