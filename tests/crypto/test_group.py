@@ -371,3 +371,18 @@ def test_byte_decoding_without_a_place_names_none():
         with pytest.raises(InvalidEncoding) as caught:
             decode(bytes(31))
         assert (caught.value.where, str(caught.value)) == ("", what)
+
+
+def test_a_point_decoded_from_a_buffer_holds_its_own_bytes():
+    buffer = bytearray.fromhex(SMALL_MULTIPLES[2])
+    point = Point.from_bytes(buffer)
+    buffer[:] = bytes(32)
+    assert type(point.data) is bytes and point.hex() == SMALL_MULTIPLES[2]
+    assert {point: "two"}[base_mul(Scalar(2))] == "two"
+    assert Point.from_bytes(memoryview(bytes.fromhex(SMALL_MULTIPLES[3]))) == base_mul(Scalar(3))
+
+
+def test_a_trusted_encoding_that_is_invalid_fails_when_first_used_with_no_place():
+    with pytest.raises(InvalidEncoding) as caught:
+        Point(bytes.fromhex(BAD_ENCODINGS[0])) + GENERATOR
+    assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")
