@@ -12,6 +12,7 @@ from shailoo.crypto.elgamal import (
     decrypt_to_point,
     encrypt,
     sum_ciphertexts,
+    weighted_sum,
 )
 from shailoo.crypto.group import IDENTITY, Scalar, base_mul
 from shailoo.crypto.randomness import SYSTEM, random_scalar
@@ -21,7 +22,6 @@ from .strategies import examples, scalars, small_messages
 
 KEYS = generate_signing_key()  # an ElGamal key pair is the same kind of pair: secret s, public sG
 SEARCH = DiscreteLog(5_000_000)
-WIDE_SEARCH = DiscreteLog(20_000_000)
 
 
 @settings(max_examples=examples(10), deadline=None)
@@ -72,7 +72,31 @@ def test_a_ciphertext_encodes_as_its_pad_then_its_data():
     assert ciphertext.to_bytes() == base_mul(Scalar(11)).data + (KEYS.public * Scalar(11) + base_mul(Scalar(7))).data
 
 
-@pytest.mark.parametrize("count", [0, 1, 4095, 4096**2, 20_000_000])
-def test_discrete_log_finds_counts_of_a_search_with_giant_steps_beyond_4096(count):
+@pytest.fixture(scope="module")
+def wide_search():
     # A bound of 20 million takes giant steps of 4,473 (the cached small multiples of G stop below 4,096).
-    assert WIDE_SEARCH.find(base_mul(Scalar(count))) == count
+    return DiscreteLog(20_000_000)
+
+
+@pytest.mark.parametrize("count", [0, 1, 4095, 4096**2, 20_000_000])
+def test_discrete_log_finds_counts_of_a_search_with_giant_steps_beyond_4096(wide_search, count):
+    assert wide_search.find(base_mul(Scalar(count))) == count
+
+
+def test_a_negative_count_is_not_encrypted():
+    with pytest.raises(ValueError, match=r"^exponential ElGamal encrypts non-negative integers$"):
+        encrypt(-1, KEYS.public, Scalar(1))
+
+
+def test_a_weighted_sum_encrypts_the_weighted_total():
+    parts = [encrypt(1, KEYS.public, Scalar(3)), encrypt(2, KEYS.public, Scalar(4))]
+    assert weighted_sum(parts, [0, 3]) == encrypt(6, KEYS.public, Scalar(12))
+    assert weighted_sum(parts, [2, 1]) == encrypt(4, KEYS.public, Scalar(10))
+    assert weighted_sum([], []) == ZERO_CIPHERTEXT
+
+
+def test_a_weighted_sum_takes_one_weight_per_ciphertext():
+    ciphertext = encrypt(1, KEYS.public, Scalar(5))
+    for ciphertexts, weights in (([ciphertext, ciphertext], [1]), ([ciphertext], [1, 2])):
+        with pytest.raises(ValueError):
+            weighted_sum(ciphertexts, weights)

@@ -349,3 +349,40 @@ def test_a_running_sum_names_no_place_for_a_bad_encoding_unless_told():
     with pytest.raises(InvalidEncoding) as caught:
         PointSum().add_encoding(bytes.fromhex(BAD_ENCODINGS[0]))
     assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")
+
+
+def test_an_encryption_by_a_table_keeps_both_its_points_while_others_are_computed():
+    table = FixedBase(base_mul(Scalar(5)))
+    pad, data = table.encrypt(Scalar(3), GENERATOR)
+    others = [table.encrypt(Scalar(100 + i), base_mul(Scalar(i))) for i in range(64)]
+    assert (pad.hex(), data.hex()) == (SMALL_MULTIPLES[3], base_mul(Scalar(16)).hex())
+    assert others[7] == (base_mul(Scalar(107)), base_mul(Scalar(5 * 107 + 7)))
+
+
+@pytest.mark.parametrize(("value", "reduced"), [(0, 0), (L - 1, L - 1), (L, 0), (L + 1, 1), (-1, L - 1),
+                                                (2 * L + 5, 5)])
+def test_a_scalar_is_always_reduced_mod_l(value, reduced):
+    assert Scalar(value).value == reduced
+
+
+def test_byte_decoding_without_a_place_names_none():
+    for decode, what in ((Scalar.from_bytes, "scalar must be 32 bytes, got 31"),
+                         (Point.from_bytes, "point must be 32 bytes, got 31")):
+        with pytest.raises(InvalidEncoding) as caught:
+            decode(bytes(31))
+        assert (caught.value.where, str(caught.value)) == ("", what)
+
+
+def test_a_point_decoded_from_a_buffer_holds_its_own_bytes():
+    buffer = bytearray.fromhex(SMALL_MULTIPLES[2])
+    point = Point.from_bytes(buffer)
+    buffer[:] = bytes(32)
+    assert type(point.data) is bytes and point.hex() == SMALL_MULTIPLES[2]
+    assert {point: "two"}[base_mul(Scalar(2))] == "two"
+    assert Point.from_bytes(memoryview(bytes.fromhex(SMALL_MULTIPLES[3]))) == base_mul(Scalar(3))
+
+
+def test_a_trusted_encoding_that_is_invalid_fails_when_first_used_with_no_place():
+    with pytest.raises(InvalidEncoding) as caught:
+        Point(bytes.fromhex(BAD_ENCODINGS[0])) + GENERATOR
+    assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")
