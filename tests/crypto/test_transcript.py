@@ -92,6 +92,12 @@ def test_a_qualified_set_missing_a_dealer_is_refused_at_the_transcript(second_at
         "ceremony.qualified", "qualified dealers are [1, 2, 3], the record says [1, 2]", "ceremony.json")
 
 
+@pytest.mark.parametrize("first", [True, 1.0])
+def test_a_qualified_set_naming_a_dealer_by_other_than_an_integer_is_refused(second_attempt, first):
+    assert _refusal({**second_attempt.transcript, "qualified": [first, 2, 3]}) == (
+        "ceremony.qualified", f"qualified dealers are [1, 2, 3], the record says [{first}, 2, 3]", "ceremony.json")
+
+
 def test_a_joint_key_that_is_not_a_point_encoding_is_refused_at_its_field(second_attempt):
     assert _refusal({**second_attempt.transcript, "joint_public_key": "zz" * 32}) == (
         "schema.hex", "expected 64 lowercase hex digits", "ceremony.json.joint_public_key")
