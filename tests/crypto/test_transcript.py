@@ -4,8 +4,9 @@ makes of every message as the holders would, and the result it hands back."""
 import pytest
 
 from shailoo.crypto import ceremony as c
-from shailoo.crypto import transcript
+from shailoo.crypto import jcs, signature, transcript
 from shailoo.crypto.errors import CryptoError
+from shailoo.crypto.group import Scalar, base_mul
 
 from .strategies import HOLDERS, manifest_with
 
@@ -35,3 +36,98 @@ def test_a_holder_signing_with_a_key_other_than_its_registered_one_stops_the_run
     with pytest.raises(CryptoError) as caught:
         transcript.run_ceremony(MANIFEST, {**HOLDERS, 2: HOLDERS[4]})
     assert (caught.value.check, caught.value.where) == ("ceremony.signature", "keys[1]")
+
+
+# check_transcript: each refusal, with its code, message and place ----------------------------------------
+
+def _refusal(data):
+    with pytest.raises(CryptoError) as caught:
+        transcript.check_transcript(MANIFEST, data)
+    return caught.value.check, caught.value.what, caught.value.where
+
+
+def _resigned(body, holder):
+    """Holder ``holder`` signs the message as it now stands."""
+    body = {k: v for k, v in body.items() if k != "signature"}
+    return {**body, "signature": signature.sign(HOLDERS[holder], "ceremony",
+                                                [MANIFEST.digest, jcs.canonical(body)]).hex()}
+
+
+def test_a_transcript_of_another_version_is_refused_at_the_transcript(second_attempt):
+    assert _refusal({**second_attempt.transcript, "version": 1}) == (
+        "schema.version", '"version" must be the integer 2, got 1', "ceremony.json")
+
+
+def test_a_transcript_of_attempt_zero_is_refused_at_its_attempt_before_any_message(second_attempt):
+    assert _refusal({**second_attempt.transcript, "attempt": 0}) == (
+        None, "'attempt' must be in 1..9007199254740991, got 0", "ceremony.json")
+
+
+@pytest.mark.parametrize("key", ["keys", "shares", "checks", "finals"])
+def test_a_round_short_of_a_message_is_refused_at_the_transcript(second_attempt, key):
+    data = second_attempt.transcript
+    assert _refusal({**data, key: data[key][:2]}) == (None, f"{key!r} must hold 3..3 items, got 2", "ceremony.json")
+
+
+@pytest.mark.parametrize(("key", "kind"), [("keys", c.KEY), ("shares", c.SHARES), ("checks", c.CHECK)])
+def test_a_round_whose_messages_are_out_of_holder_order_is_refused(second_attempt, key, kind):
+    data = second_attempt.transcript
+    swapped = [data[key][1], data[key][0], data[key][2]]
+    assert _refusal({**data, key: swapped}) == (
+        "ceremony.schema", f"expected one {kind} message per holder 1..n, in order", "ceremony")
+
+
+def test_a_qualified_set_longer_than_the_holders_is_refused_as_malformed(second_attempt):
+    assert _refusal({**second_attempt.transcript, "qualified": [1, 2, 3, 3]}) == (
+        None, "'qualified' must hold 0..3 items, got 4", "ceremony.json")
+
+
+def test_an_empty_qualified_set_is_refused_as_not_the_qualified_dealers(second_attempt):
+    assert _refusal({**second_attempt.transcript, "qualified": []}) == (
+        "ceremony.qualified", "qualified dealers are [1, 2, 3], the record says []", "ceremony.json")
+
+
+def test_a_qualified_set_missing_a_dealer_is_refused_at_the_transcript(second_attempt):
+    assert _refusal({**second_attempt.transcript, "qualified": [1, 2]}) == (
+        "ceremony.qualified", "qualified dealers are [1, 2, 3], the record says [1, 2]", "ceremony.json")
+
+
+def test_a_qualified_set_naming_a_dealer_as_true_is_refused(second_attempt):
+    assert _refusal({**second_attempt.transcript, "qualified": [True, 2, 3]}) == (
+        "ceremony.qualified", "qualified dealers are [1, 2, 3], the record says [True, 2, 3]", "ceremony.json")
+
+
+def test_a_joint_key_that_is_not_a_point_encoding_is_refused_at_its_field(second_attempt):
+    assert _refusal({**second_attempt.transcript, "joint_public_key": "zz" * 32}) == (
+        "schema.hex", "expected 64 lowercase hex digits", "ceremony.json.joint_public_key")
+
+
+def test_a_joint_key_other_than_the_qualified_dealers_sum_is_refused_even_when_every_holder_signed_it(
+        second_attempt):
+    data = second_attempt.transcript
+    other = base_mul(Scalar(7)).hex()
+    assert other != data["joint_public_key"]
+    finals = [_resigned({**final, "joint_public_key": other}, final["holder"]) for final in data["finals"]]
+    assert _refusal({**data, "joint_public_key": other, "finals": finals}) == (
+        "ceremony.joint-key", "joint public key is not the sum of the qualified dealers' commitments", "ceremony.json")
+
+
+def test_a_final_signed_over_another_checks_digest_is_refused_at_that_final(second_attempt):
+    data = second_attempt.transcript
+    finals = [_resigned({**data["finals"][0], "checks_digest": "00" * 64}, 1), *data["finals"][1:]]
+    assert _refusal({**data, "finals": finals}) == (
+        "ceremony.final", "checks_digest differs from the transcript", "ceremony.json finals[0]")
+
+
+def test_a_final_signed_over_a_qualified_set_naming_a_dealer_as_true_is_refused(second_attempt):
+    data = second_attempt.transcript
+    finals = [data["finals"][0], _resigned({**data["finals"][1], "qualified": [True, 2, 3]}, 2), data["finals"][2]]
+    assert _refusal({**data, "finals": finals}) == (
+        "ceremony.final", "the holder signed another qualified set or joint key", "ceremony.json finals[1]")
+
+
+def test_finals_out_of_holder_order_are_refused_at_the_first_misplaced_one(second_attempt):
+    data = second_attempt.transcript
+    finals = [data["finals"][1], data["finals"][0], data["finals"][2]]
+    assert _refusal({**data, "finals": finals}) == (
+        "ceremony.final", "finals come from every qualified holder, in order", "ceremony.json finals[0]")

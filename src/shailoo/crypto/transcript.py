@@ -60,7 +60,8 @@ def check_transcript(manifest: Any, data: Any, where: str = "ceremony.json") -> 
     c.check_round(ceremony, checks, c.CHECK)
     qualified, joint_key = c.outcome(ceremony, keys, shares, checks)
     stated = codec.items(data, "qualified", where, 0, n)
-    if stated != list(qualified):
+    # [true, 2, 3] equals [1, 2, 3] in Python (True == 1): the record's dealers must be integers too.
+    if stated != list(qualified) or any(type(dealer) is not int for dealer in stated):
         raise InvalidRecord(f"qualified dealers are {list(qualified)}, the record says {stated}", where,
                             "ceremony.qualified")
     if codec.point(data, "joint_public_key", where) != joint_key:
