@@ -148,3 +148,9 @@ def test_contest_sums_weigh_against_all_by_the_maximum():
     weight = referendum.max_marks
     expected = encrypt(weight, KEY, nonces[0] + nonces[1] + nonces[2] * Scalar(weight))
     assert contest_sum(referendum, selections) == expected
+
+
+def test_a_negative_multiple_is_refused_saying_why():
+    with pytest.raises(ValueError) as caught:
+        PointSum().add_multiple(base_mul(Scalar(7)), -3)
+    assert str(caught.value) == "the count is not negative"

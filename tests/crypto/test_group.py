@@ -386,3 +386,12 @@ def test_a_trusted_encoding_that_is_invalid_fails_when_first_used_with_no_place(
     with pytest.raises(InvalidEncoding) as caught:
         Point(bytes.fromhex(BAD_ENCODINGS[0])) + GENERATOR
     assert (caught.value.where, str(caught.value)) == ("", "invalid or non-canonical ristretto255 encoding")
+
+
+@pytest.mark.parametrize("decode", [Scalar.from_hex, Point.from_hex])
+@pytest.mark.parametrize("text", ["zz" * 32, "0" * 63, SMALL_MULTIPLES[1].upper(), b"00" * 32, None])
+def test_text_that_is_not_lowercase_hex_is_refused_as_such_at_its_place(decode, text):
+    # Not hex, an odd length, uppercase, bytes instead of text, no text: one refusal, saying what it expected.
+    with pytest.raises(InvalidEncoding) as caught:
+        decode(text, "manifest.json")
+    assert (caught.value.where, str(caught.value)) == ("manifest.json", "manifest.json: expected lowercase hex text")
