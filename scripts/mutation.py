@@ -50,6 +50,8 @@ SURVIVED = {0: "survived", 5: "no tests", 33: "no tests"}
 # A crash of the tests (mutmut's "segfault": a mutant of group.py handing libdecaf a bad pointer) is noticed
 # by anyone who runs them, as a failing test is.
 DETECTED = ("killed", "timeout", "crash")
+# The test process killed by a signal: SIGABRT (glibc on a double free), SIGBUS, SIGKILL, SIGSEGV.
+CRASH = {-6, -7, -9, -11}
 _MUTANT = re.compile(r"`(shailoo\.[^`\s]+__mutmut_\d+)`")
 _NAME = re.compile(r"^(?P<function>.+)__mutmut_(?P<number>\d+)$")
 
@@ -68,7 +70,7 @@ def status(exit_code: int | None) -> str:
         return "killed" if exit_code in KILLED else "timeout"
     if exit_code in SURVIVED:
         return SURVIVED[exit_code]
-    if exit_code in (-11, -9):
+    if exit_code in CRASH:
         return "crash"
     return "not checked" if exit_code is None else f"suspicious (exit {exit_code})"
 
