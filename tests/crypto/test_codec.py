@@ -97,6 +97,25 @@ def test_a_list_holds_between_its_bounds_of_items_inclusive():
         assert (error.what, error.where) == ("'x' must be a list", "here")
 
 
+
+def test_a_list_of_integers_holds_integers_within_their_bounds_never_booleans():
+    assert codec.integers({"q": [1, 2, 3]}, "q", "here", 1, 3) == [1, 2, 3]
+    assert codec.integers({"q": []}, "q", "here", 1, 3) == []
+    assert codec.integers({"q": [3, 1]}, "q", "here", 1, 3, 2, 2) == [3, 1]
+    assert _refused(codec.integers, {"q": [1]}, "q", "here", 1, 3, 2, 2).what == "'q' must hold 2..2 items, got 1"
+    assert _refused(codec.integers, {"q": [1, 2, 3]}, "q", "here", 1, 3, 2, 2).what == \
+        "'q' must hold 2..2 items, got 3"
+    for items, what in (([True, 2, 3], "'q'[0] must be an integer in 1..3, got True"),
+                        ([1, False], "'q'[1] must be an integer in 1..3, got False"),
+                        ([1, 2.0], "'q'[1] must be an integer in 1..3, got 2.0"),
+                        ([1, "2"], "'q'[1] must be an integer in 1..3, got '2'"),
+                        ([0, 1], "'q'[0] must be an integer in 1..3, got 0"),
+                        ([1, 2, 4], "'q'[2] must be an integer in 1..3, got 4")):
+        error = _refused(codec.integers, {"q": items}, "q", "here", 1, 3)
+        assert (error.what, error.where) == (what, "here")
+    assert _refused(codec.integers, {"q": {"1": 1}}, "q", "here", 1, 3).what == "'q' must be a list"
+
+
 # Hex, points, scalars -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("value", [

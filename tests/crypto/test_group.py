@@ -284,21 +284,6 @@ def test_hex_decoding_without_a_place_names_none():
     assert str(caught.value) == "tally.json: non-canonical scalar (>= group order)"
 
 
-@pytest.mark.parametrize("value", [1, 2, 12345, L - 2, L - 1])
-def test_a_scalar_times_its_inverse_is_one(value):
-    assert Scalar(value) * Scalar(value).inverse() == ONE
-
-
-def test_the_inverses_of_two_and_minus_one_are_half_of_l_plus_one_and_minus_one():
-    assert Scalar(2).inverse() == Scalar((L + 1) // 2)
-    assert Scalar(L - 1).inverse() == Scalar(L - 1)
-
-
-def test_zero_has_no_inverse():
-    with pytest.raises(ZeroDivisionError, match=r"^zero has no inverse mod l$"):
-        ZERO.inverse()
-
-
 @pytest.mark.parametrize("length", [0, 32, 63, 65])
 def test_the_one_way_map_takes_exactly_64_bytes(length):
     with pytest.raises(ValueError, match=r"^the one-way map takes 64 bytes$"):

@@ -10,6 +10,7 @@ from shailoo.crypto import decryption, jcs, signature, tally, verify
 from shailoo.crypto.ballot import encrypt_ballot
 from shailoo.crypto.errors import CryptoError, InvalidProof
 from shailoo.crypto.group import GENERATOR, IDENTITY, Scalar, base_mul
+from shailoo.crypto.randomness import SeededRandomness
 
 from .election import new_election, write_before_decryption
 from .strategies import HOLDERS, SMALL_MANIFEST
@@ -80,6 +81,23 @@ def test_the_decrypting_function_takes_only_the_verifiers_result(election):
             decryption.decrypt_share(not_verified, 1, share, HOLDERS[1])
     with pytest.raises(TypeError, match="^only the verifier makes a VerifiedRecord$"):
         verify.VerifiedRecord(verified.manifest, verified.ceremony, 3, verified.tally, object())
+
+
+def test_a_holders_partial_decryption_draws_its_proofs_and_signature_from_the_given_random_source(election):
+    # Known-answer vectors rely on it: the same seed gives the same message; another seed other proofs and
+    # another signature over the same shares.
+    e, verified = election
+    share = e.ceremony.secret_shares[2]
+
+    def made(seed):
+        return decryption.decrypt_share(verified, 2, share, HOLDERS[2], SeededRandomness(seed))
+    first, again, other = made(b"seed"), made(b"seed"), made(b"another seed")
+    assert first == again
+    assert first["signature"] != other["signature"]
+    shares = [[o["share"] for o in c["options"]] for c in first["contests"]]
+    assert shares == [[o["share"] for o in c["options"]] for c in other["contests"]]
+    assert [o["proof"] for o in first["contests"][0]["options"]] != [o["proof"] for o in other["contests"][0]["options"]]
+    assert decryption.check_share(verified, other).holder == 2
 
 
 def test_the_decrypting_function_refuses_another_share_or_another_holders_key(election):

@@ -32,6 +32,14 @@ def test_the_run_hands_back_the_result_the_transcript_checks_to(second_attempt):
     assert result.qualified == (1, 2, 3)
 
 
+def test_a_first_attempt_hands_back_its_ceremony_with_the_result():
+    # Run here, not in a fixture: mutmut runs against a mutant only the tests that reached its function in
+    # the clean run, and a module-scoped fixture's run is counted for the first test that asked for it.
+    run = transcript.run_ceremony(MANIFEST, HOLDERS)
+    assert run.result.ceremony == c.Ceremony(MANIFEST, 1)
+    assert run.result == transcript.check_transcript(MANIFEST, run.transcript)
+
+
 def test_a_holder_signing_with_a_key_other_than_its_registered_one_stops_the_run_at_its_key_message():
     with pytest.raises(CryptoError) as caught:
         transcript.run_ceremony(MANIFEST, {**HOLDERS, 2: HOLDERS[4]})
@@ -94,7 +102,12 @@ def test_a_qualified_set_missing_a_dealer_is_refused_at_the_transcript(second_at
 
 def test_a_qualified_set_naming_a_dealer_as_true_is_refused(second_attempt):
     assert _refusal({**second_attempt.transcript, "qualified": [True, 2, 3]}) == (
-        "ceremony.qualified", "qualified dealers are [1, 2, 3], the record says [True, 2, 3]", "ceremony.json")
+        None, "'qualified'[0] must be an integer in 1..3, got True", "ceremony.json")
+
+
+def test_a_qualified_set_naming_a_dealer_beyond_the_holders_is_refused_at_its_item(second_attempt):
+    assert _refusal({**second_attempt.transcript, "qualified": [1, 2, 4]}) == (
+        None, "'qualified'[2] must be an integer in 1..3, got 4", "ceremony.json")
 
 
 def test_a_joint_key_that_is_not_a_point_encoding_is_refused_at_its_field(second_attempt):
@@ -122,6 +135,13 @@ def test_a_final_signed_over_another_checks_digest_is_refused_at_that_final(seco
 def test_a_final_signed_over_a_qualified_set_naming_a_dealer_as_true_is_refused(second_attempt):
     data = second_attempt.transcript
     finals = [data["finals"][0], _resigned({**data["finals"][1], "qualified": [True, 2, 3]}, 2), data["finals"][2]]
+    assert _refusal({**data, "finals": finals}) == (
+        None, "'qualified'[0] must be an integer in 1..3, got True", "ceremony.json finals[1]")
+
+
+def test_a_final_signed_over_another_qualified_set_of_integers_is_refused(second_attempt):
+    data = second_attempt.transcript
+    finals = [data["finals"][0], _resigned({**data["finals"][1], "qualified": [1, 2]}, 2), data["finals"][2]]
     assert _refusal({**data, "finals": finals}) == (
         "ceremony.final", "the holder signed another qualified set or joint key", "ceremony.json finals[1]")
 

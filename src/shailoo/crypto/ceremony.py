@@ -409,8 +409,7 @@ def check_final(ceremony: Ceremony, data: Any, checks: Sequence[CheckMessage], q
     holder = _envelope(ceremony, data, FINAL, ("checks_digest", "qualified", "joint_public_key"), where, qualified)
     if codec.hex_field(data, "checks_digest", 64, where) != digest(ceremony, "ceremony-checks", [m.json for m in checks]):
         raise _fail("ceremony.final", "checks_digest differs from the transcript", where)
-    signed = data["qualified"]  # [true, 2, 3] equals [1, 2, 3] in Python (True == 1): integers only
-    if (signed != list(qualified) or any(type(dealer) is not int for dealer in signed)
-            or data["joint_public_key"] != joint_key.hex()):
+    signed = codec.integers(data, "qualified", where, 1, ceremony.holders, 0, ceremony.holders)
+    if signed != list(qualified) or data["joint_public_key"] != joint_key.hex():
         raise _fail("ceremony.final", "the holder signed another qualified set or joint key", where)
     return holder

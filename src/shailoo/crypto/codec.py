@@ -71,6 +71,17 @@ def items(data: dict[str, Any], key: str, where: str, low: int = 0, high: int = 
     return value
 
 
+def integers(data: dict[str, Any], key: str, where: str, low: int, high: int, count_low: int = 0,
+             count_high: int = 1_000_000) -> list[int]:
+    """A list of ``count_low``..``count_high`` integers (never booleans: ``[true, 2]`` equals ``[1, 2]`` in
+    Python), each in ``low``..``high``: holder numbers, for one."""
+    value = items(data, key, where, count_low, count_high)
+    for index, item in enumerate(value):
+        if type(item) is not int or not low <= item <= high:
+            raise InvalidEncoding(f"{key!r}[{index}] must be an integer in {low}..{high}, got {item!r}", where)
+    return cast(list[int], value)
+
+
 def unhex(value: Any, size: int, where: str) -> bytes:
     """Lowercase hex of exactly ``size`` bytes."""
     try:

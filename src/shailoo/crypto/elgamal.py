@@ -33,9 +33,6 @@ class Ciphertext:
         """An encryption of factor * m, for a small public factor >= 0."""
         return weighted_sum((self,), (factor,))
 
-    def to_bytes(self) -> bytes:
-        return self.pad.data + self.data.data
-
 
 ZERO_CIPHERTEXT = Ciphertext(IDENTITY, IDENTITY)
 
@@ -57,13 +54,6 @@ def weighted_sum(ciphertexts: Iterable[Ciphertext], weights: Iterable[int]) -> C
         pads.add_multiple(ciphertext.pad, weight)
         datas.add_multiple(ciphertext.data, weight)
     return Ciphertext(pads.point(), datas.point())
-
-
-def sum_ciphertexts(ciphertexts: list[Ciphertext]) -> Ciphertext:
-    total = ZERO_CIPHERTEXT
-    for ciphertext in ciphertexts:
-        total = total + ciphertext
-    return total
 
 
 def decrypt_to_point(ciphertext: Ciphertext, secret: Scalar) -> Point:

@@ -73,11 +73,6 @@ class Scalar:
     def __mul__(self, other: Scalar) -> Scalar:
         return Scalar((self.value * other.value) % L)
 
-    def inverse(self) -> Scalar:
-        if self.value == 0:
-            raise ZeroDivisionError("zero has no inverse mod l")
-        return Scalar(pow(self.value, -1, L))
-
 
 class Point:
     """A ristretto255 element: an immutable value, equal to another iff their canonical encodings are equal.

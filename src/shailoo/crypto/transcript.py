@@ -59,9 +59,9 @@ def check_transcript(manifest: Any, data: Any, where: str = "ceremony.json") -> 
                    for i, m in enumerate(codec.items(data, "checks", where, n, n)))
     c.check_round(ceremony, checks, c.CHECK)
     qualified, joint_key = c.outcome(ceremony, keys, shares, checks)
-    stated = codec.items(data, "qualified", where, 0, n)
+    stated = codec.integers(data, "qualified", where, 1, n, 0, n)
     # [true, 2, 3] equals [1, 2, 3] in Python (True == 1): the record's dealers must be integers too.
-    if stated != list(qualified) or any(type(dealer) is not int for dealer in stated):
+    if stated != list(qualified):
         raise InvalidRecord(f"qualified dealers are {list(qualified)}, the record says {stated}", where,
                             "ceremony.qualified")
     if codec.point(data, "joint_public_key", where) != joint_key:
