@@ -312,6 +312,15 @@ def test_computed_points_own_their_memory_while_others_are_computed():
     assert len({p.data for p in others}) == len(others)
 
 
+def test_a_finished_running_sum_cannot_be_taken_again():
+    # point() hands the sum's buffer over to the point; a second point() would wrap no buffer at all.
+    total = PointSum()
+    total.add(GENERATOR)
+    assert total.point() == GENERATOR
+    with pytest.raises(ValueError, match=r"^a computed point needs the owner of its buffer$"):
+        total.point()
+
+
 def test_commitments_refuse_more_branches_than_they_have_slots_for():
     commitments = Commitments(3)
     with pytest.raises(ValueError, match=r"^2 branches need 4 slots, there are 3$"):

@@ -93,6 +93,10 @@ class Point:
 
     @staticmethod
     def _wrap(owner: Any, decoded: Any) -> Point:
+        # A point without the buffer's owner would read freed memory once the owner is collected: a wrong
+        # value, silently, or a secret's bytes. Refuse it loudly instead.
+        if owner is None:
+            raise ValueError("a computed point needs the owner of its buffer")
         point = Point.__new__(Point)
         point._encoding, point._owner, point._decoded = None, owner, decoded
         return point
