@@ -54,7 +54,8 @@ def test_a_proof_with_a_challenge_or_a_response_more_or_fewer_than_its_branches_
     ):
         wrong = dataclasses.replace(proof, challenges=challenges, responses=responses)
         error = _refusal(wrong, ciphertext, 0, 1)
-        assert (error.what, error.where) == (f"expected 2 branches, got {len(challenges)}", "ballot 3 c/o1")
+        assert (error.what, error.where) == (
+            f"expected 2 branches, got {len(challenges)} challenges and {len(responses)} responses", "ballot 3 c/o1")
     verify_range(proof, ciphertext, KEY, 0, 1, CONTEXT, b"r", "here")
 
 

@@ -113,15 +113,18 @@ def test_the_module_at_its_path_loads_bound_to_the_libdecaf_loaded_and_gives_the
 
 
 def test_the_native_prover_refuses_a_true_branch_outside_its_branches_or_no_branch_at_all():
-    """native.c writes nothing then (shailoo_prove_commit returns -1 before its buffers are touched); the
-    module's functions raise. Range proofs never ask it: prove_range and encrypt_and_prove refuse such a
-    value first (test_disjunctive.py)."""
+    """The module's functions refuse it before native.c is called, saying so (native.c would refuse it too,
+    returning -1 before its buffers are touched, which reads as a failed allocation). Range proofs never ask
+    it: prove_range and encrypt_and_prove refuse such a value first (test_disjunctive.py)."""
     table, message = fixed_base(KEY).table, base_mul(Scalar(1))
-    for drawn, true in ((bytes(128 * 2), 2), (bytes(128), 5), (b"", 0)):
-        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+    for drawn, true, branches in ((bytes(128 * 2), 2, 2), (bytes(128), 5, 1), (b"", 0, 0), (bytes(128), -1, 1)):
+        what = rf"^the true branch {true} is not one of the {branches} branches$"
+        with pytest.raises(ValueError, match=what):
             native.prove_commit(table, drawn, true)
-        with pytest.raises(MemoryError, match=r"^the native prover could not allocate its buffers$"):
+        with pytest.raises(ValueError, match=what):
             native.encrypt_commit(table, message, bytes(64) + drawn, true)
+    assert len(native.prove_commit(table, bytes(128 * 2), 1)[2]) == 64
+    assert len(native.encrypt_commit(table, message, bytes(64 + 128), 0)[5]) == 32
 
 
 def test_each_point_of_a_native_encryption_keeps_its_memory_alive_on_its_own():

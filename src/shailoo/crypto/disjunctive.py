@@ -137,7 +137,8 @@ def verify_range(
     if not 1 <= branches <= MAX_BRANCHES:
         raise InvalidProof(f"range {low}..{high} is empty or too wide", where)
     if len(proof.challenges) != branches or len(proof.responses) != branches:
-        raise InvalidProof(f"expected {branches} branches, got {len(proof.challenges)}", where)
+        raise InvalidProof(f"expected {branches} branches, got {len(proof.challenges)} challenges and "
+                           f"{len(proof.responses)} responses", where)
     if native.lib is not None:
         _verify_native(proof, ciphertext, public_key, low, high, context, label, where)
         return

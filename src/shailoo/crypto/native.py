@@ -89,11 +89,18 @@ def bind(module_ffi: Any, module_lib: Any, library: Any, base_table: Any) -> Non
         raise ImportError("the native module refused libdecaf's functions")
 
 
+def _check_true(true: int, branches: int) -> None:
+    # native.c refuses it too (-1, before touching a buffer), but could only say "could not allocate".
+    if not 0 <= true < branches:
+        raise ValueError(f"the true branch {true} is not one of the {branches} branches")
+
+
 def prove_commit(table: Any, drawn: bytes, true: int) -> tuple[bytearray, bytearray, bytearray]:
     """A range proof's first move for ``len(drawn) // 128`` branches (t_j then c_j, 64 bytes each, per branch),
     the true one at index ``true``: (framed commitments A_0, B_0, ..., blinds t_j, challenges c_j with
     c_true = 0), as group.Commitments.disjunctive and disjunctive.prove_range compute them."""
     branches = len(drawn) // 128
+    _check_true(true, branches)
     slots, blinds, challenges = bytearray(72 * branches), bytearray(32 * branches), bytearray(32 * branches)
     if lib.shailoo_prove_commit(table, drawn, branches, true, ffi.from_buffer(slots), ffi.from_buffer(blinds),
                                 ffi.from_buffer(challenges)):
@@ -107,6 +114,7 @@ def encrypt_commit(table: Any, message: Point, drawn: bytes, true: int
     ``message`` = the value's multiple of G) and its range proof's first move on the rest of ``drawn``, true
     branch ``true``: (pad, data, r encoded, framed commitments, blinds, challenges)."""
     branches = (len(drawn) - 64) // 128
+    _check_true(true, branches)
     slots, blinds, challenges = bytearray(72 * branches), bytearray(32 * branches), bytearray(32 * branches)
     owner, points = decaf.allocate(2 * decaf.POINT_SIZE)
     encodings, nonce = bytearray(64), bytearray(32)
