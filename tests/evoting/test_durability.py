@@ -113,6 +113,10 @@ def test_every_answered_receipt_survives_kill_9_of_a_worker_and_of_the_server(tm
         with sqlite3.connect(path) as copy:
             connection.ensure_connection()
             connection.connection.backup(copy)
+            # In WAL, as migrate and runplatform leave the platform's database: gunicorn is started here
+            # directly, and its workers' first connections would race to switch a rollback-journal file
+            # (tests/web/test_served.py).
+            copy.execute("PRAGMA journal_mode=WAL")
         env["DATABASE_URL"] = f"sqlite:///{path}"
     else:
         env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"

@@ -5,6 +5,7 @@ answers of 160 requests against a limit of 30 when each worker kept its own coun
 log hashes PINs as Django's log does."""
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,3 +89,28 @@ def test_the_access_log_of_runplatform_shows_pins_only_as_their_keyed_hash(serve
     assert "/precincts/pin#" in access[1]  # the path's PIN, hashed; queries are not logged at all
     for line in access:
         assert "17051990" not in line, line
+
+
+def _journal_mode(path) -> str:
+    with sqlite3.connect(path) as database:
+        return database.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_runplatform_puts_a_rollback_journal_database_in_wal_before_its_processes_open_it(served_env):
+    # Several processes opening a rollback-journal file at once race to switch it to WAL, and a loser's
+    # connection fails at once with "database is locked" (a 500): runplatform switches it first, alone.
+    path = os.path.join(served_env["SHAILOO_DATA_DIR"], "shailoo.sqlite3")
+    with sqlite3.connect(path) as database:
+        database.execute("PRAGMA journal_mode=DELETE")
+    assert _journal_mode(path) == "delete"
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "shailoo.manage", "runplatform", "--no-worker", "--port", str(port), "--workers", "2"],
+        env=served_env, cwd=settings.PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert "Shailoo is served on" in server.stdout.readline()
+        assert _journal_mode(path) == "wal"  # before any request reached a worker
+        wait_until_served(port)
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)

@@ -9,6 +9,7 @@ import time
 
 from django.core.management import get_commands
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 RESTART_FIRST, RESTART_MAX = 1.0, 30.0  # seconds before restarting a worker that died; doubles while it keeps dying
@@ -93,6 +94,12 @@ class Command(BaseCommand):
         self.stderr.flush()
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
+        # Open the database once before the processes that share it start: on SQLite that switches a file in
+        # the rollback journal (a restored copy) to WAL (settings.py's init_command; the mode stays in the
+        # file), which several processes opening it at once would race for, and the loser's switch fails
+        # with "database is locked" at once, without waiting for the lock: a 500 on a first request.
+        connection.ensure_connection()
+        connection.close()
         bin_dir = os.path.dirname(sys.executable)
         worker = None
         if not no_worker and "worker" in get_commands():
