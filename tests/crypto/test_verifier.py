@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -956,3 +957,16 @@ def test_a_record_that_is_neither_a_directory_nor_a_zip_or_lacks_a_file_is_unrea
     (path / record.RESULTS).unlink()
     assert [(f.where, f.what) for f in _refused(path, "read", code=2).failures] == [
         (str(path), "unreadable: the record has no results.json")]
+
+
+def test_the_report_gives_the_seconds_the_verification_took(path):
+    # The last step reports the wall-clock time of this verification, final or before decryption.
+    for before_decryption in (False, True):
+        if before_decryption:
+            _without_tally(path)
+        started = time.monotonic()
+        code, report, _ = verify_record(path, before_decryption=before_decryption)
+        took = time.monotonic() - started
+        assert code == 0, report.render()
+        seconds = float(re.fullmatch(r"  ok  time: (\d+\.\d) s with 1 worker\(s\)", report.lines[-1]).group(1))
+        assert 0 <= seconds <= took + 0.1
