@@ -377,3 +377,20 @@ def test_a_malformed_share_or_proof_in_a_signed_decryption_names_its_option(elec
         with pytest.raises(CryptoError) as caught:
             decryption.check_share(verified, resigned(**changes), "d")
         assert (caught.value.where, caught.value.what) == (where, what)
+
+
+def test_the_published_sums_and_totals_are_never_written_in_part(election):
+    # Sums or totals of another shape than the manifest's (a contest or an option fewer) are refused, never
+    # written as a shorter tally.json or results.json.
+    e, verified = election
+    sums = verified.tally.sums
+    for other in (sums[:2], (sums[0][:2], *sums[1:])):
+        with pytest.raises(ValueError):
+            tally.sums_to_json(SMALL_MANIFEST, other)
+        with pytest.raises(ValueError):
+            tally.tally_json(SMALL_MANIFEST, dataclasses.replace(verified.tally, sums=other))
+    for other in (EXPECTED[:2], (EXPECTED[0][:2], *EXPECTED[1:])):
+        with pytest.raises(ValueError):
+            tally.results_json(SMALL_MANIFEST, 3, other)
+    assert [[o["total"] for o in c["options"]] for c in tally.results_json(SMALL_MANIFEST, 3, EXPECTED)["contests"]] \
+        == [list(row) for row in EXPECTED]
