@@ -394,3 +394,14 @@ def test_the_published_sums_and_totals_are_never_written_in_part(election):
             tally.results_json(SMALL_MANIFEST, 3, other)
     assert [[o["total"] for o in c["options"]] for c in tally.results_json(SMALL_MANIFEST, 3, EXPECTED)["contests"]] \
         == [list(row) for row in EXPECTED]
+
+
+def test_a_published_contest_with_an_option_more_than_the_manifests_is_refused(election):
+    e, verified = election
+    tally_json, _, results = decryption.combine_shares(verified, _shares(e, verified, (1, 2, 3)))
+    for data, read in ((tally_json, tally.tally_from_json), (results, tally.totals_from_json)):
+        row = data["contests"][0]
+        longer = {**data, "contests": [{**row, "options": [*row["options"], row["options"][0]]}, *data["contests"][1:]]}
+        with pytest.raises(CryptoError) as caught:
+            read(verified.manifest, longer, "f")
+        assert (caught.value.where, caught.value.what) == ("f", "'options' must hold 3..3 items, got 4")
