@@ -375,3 +375,26 @@ def test_a_receipt_checked_against_an_open_board_or_a_broken_one_says_so(electio
     answer = _check(path, {**election.receipts[0], "election_id": "other"}, tmp_path)
     assert answer == receipt.Answer(receipt.MISSING, f"invalid receipt or record: {tmp_path / 'receipt.json'}: the "
                                     "receipt is for another election")
+
+
+def test_a_refused_receipt_names_the_receipt_or_its_field(election, cast):
+    # A voter's program shows where its receipt is wrong: at the receipt (given as "r") for its type or its
+    # displayed code, at the field for a manifest hash that is not hex.
+    appended = board.append_ballot(SMALL_MANIFEST, board.genesis(SMALL_MANIFEST), cast, SMALL_MANIFEST.opens + 1,
+                                   BOARD)
+    other_code = ballot.display_code(bytes(64))
+    for changes, check, where, what in (
+        ({"manifest_hash": "AB" * 64}, "schema.hex", "r.manifest_hash", "expected 128 lowercase hex digits"),
+        ({"type": "close"}, "receipt.schema", "r", "type must be ballot or challenge"),
+        ({"code": other_code}, "receipt.code", "r", "the displayed code is not the tracking hash's"),
+    ):
+        error = _refused(check, board.check_receipt, SMALL_MANIFEST, {**appended.receipt, **changes}, "r")
+        assert (error.where, error.what) == (where, what)
+
+
+def test_a_cast_ballot_signed_by_another_key_is_refused_at_the_cast(election):
+    good = _cast_json(election, election.voters[2])
+    other = _cast_json(election, election.voters[1])
+    error = _refused("board.signature", board.accept_cast, SMALL_MANIFEST, election.key, lambda c: True,
+                     {**good, "signature": other["signature"]}, "my cast")
+    assert (error.where, error.what) == ("my cast", "cast signature does not verify")

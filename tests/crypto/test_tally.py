@@ -325,3 +325,83 @@ def test_the_published_files_list_the_shares_in_holder_order_whatever_order_they
     assert (tally_json, decryptions_json, results_json) == in_order
     assert [d["holder"] for d in decryptions_json["partial_decryptions"]] == [1, 3, 4]
     assert results_json["ballots_counted"] == tally_json["ballots_counted"] == 3
+
+
+def _first_option_changed(message, **changes):
+    """``message`` (tally.json, results.json or one decryption message) with its first option changed."""
+    row = message["contests"][0]
+    return {**message, "contests": [{**row, "options": [{**row["options"][0], **changes}, *row["options"][1:]]},
+                                    *message["contests"][1:]]}
+
+
+def test_every_refusal_of_a_published_tally_or_result_names_the_file_or_its_field(election):
+    # tally.json and results.json place a malformed option, count or head at the file ("t", "r") or at the
+    # field ("t.data", "t.head"), as codec does for every file: an observer finds what to fix.
+    e, verified = election
+    tally_json, _, results = decryption.combine_shares(verified, _shares(e, verified, (1, 2, 3)))
+    for data, where, what in (
+        (_first_option_changed(tally_json, extra=1), "t", "unexpected key 'extra'"),
+        (_first_option_changed(tally_json, data="00"), "t.data", "expected 64 lowercase hex digits"),
+        ({**tally_json, "ballots_counted": -1}, "t", "'ballots_counted' must be in 0..9007199254740991, got -1"),
+        ({**tally_json, "head": "AB" * 64}, "t.head", "expected 128 lowercase hex digits"),
+    ):
+        with pytest.raises(CryptoError) as caught:
+            tally.tally_from_json(verified.manifest, data, "t")
+        assert (caught.value.where, caught.value.what) == (where, what)
+    for data, where, what in (
+        (_first_option_changed(results, extra=1), "r", "unexpected key 'extra'"),
+        ({**results, "ballots_counted": True}, "r", "'ballots_counted' must be an integer, got True"),
+    ):
+        with pytest.raises(CryptoError) as caught:
+            tally.totals_from_json(verified.manifest, data, "r")
+        assert (caught.value.where, caught.value.what) == (where, what)
+
+
+def test_a_malformed_share_or_proof_in_a_signed_decryption_names_its_option(election):
+    # The holder signed the message as it stands, so only the cell's own encoding can fail: the server
+    # names the holder and the contest/option whose share or proof it cannot read.
+    e, verified = election
+    good = _posted(e, verified)
+    cell = good["contests"][0]["options"][0]
+
+    def resigned(**changes):
+        body = {k: v for k, v in _first_option_changed(good, **changes).items() if k != "signature"}
+        return {**body, "signature": signature.sign(HOLDERS[2], "decryption", [
+            verified.manifest.digest, jcs.canonical(body)]).hex()}
+
+    for changes, where, what in (
+        ({"extra": 1}, "d holder 2 mayor/m0", "unexpected key 'extra'"),
+        ({"share": "00"}, "d holder 2 mayor/m0.share", "expected 64 lowercase hex digits"),
+        ({"proof": {"c": cell["proof"]["c"]}}, "d holder 2 mayor/m0.proof", "missing 'v'"),
+    ):
+        with pytest.raises(CryptoError) as caught:
+            decryption.check_share(verified, resigned(**changes), "d")
+        assert (caught.value.where, caught.value.what) == (where, what)
+
+
+def test_the_published_sums_and_totals_are_never_written_in_part(election):
+    # Sums or totals of another shape than the manifest's (a contest or an option fewer) are refused, never
+    # written as a shorter tally.json or results.json.
+    e, verified = election
+    sums = verified.tally.sums
+    for other in (sums[:2], (sums[0][:2], *sums[1:])):
+        with pytest.raises(ValueError):
+            tally.sums_to_json(SMALL_MANIFEST, other)
+        with pytest.raises(ValueError):
+            tally.tally_json(SMALL_MANIFEST, dataclasses.replace(verified.tally, sums=other))
+    for other in (EXPECTED[:2], (EXPECTED[0][:2], *EXPECTED[1:])):
+        with pytest.raises(ValueError):
+            tally.results_json(SMALL_MANIFEST, 3, other)
+    assert [[o["total"] for o in c["options"]] for c in tally.results_json(SMALL_MANIFEST, 3, EXPECTED)["contests"]] \
+        == [list(row) for row in EXPECTED]
+
+
+def test_a_published_contest_with_an_option_more_than_the_manifests_is_refused(election):
+    e, verified = election
+    tally_json, _, results = decryption.combine_shares(verified, _shares(e, verified, (1, 2, 3)))
+    for data, read in ((tally_json, tally.tally_from_json), (results, tally.totals_from_json)):
+        row = data["contests"][0]
+        longer = {**data, "contests": [{**row, "options": [*row["options"], row["options"][0]]}, *data["contests"][1:]]}
+        with pytest.raises(CryptoError) as caught:
+            read(verified.manifest, longer, "f")
+        assert (caught.value.where, caught.value.what) == ("f", "'options' must hold 3..3 items, got 4")

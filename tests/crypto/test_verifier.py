@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import zipfile
 
 import pytest
@@ -956,3 +957,48 @@ def test_a_record_that_is_neither_a_directory_nor_a_zip_or_lacks_a_file_is_unrea
     (path / record.RESULTS).unlink()
     assert [(f.where, f.what) for f in _refused(path, "read", code=2).failures] == [
         (str(path), "unreadable: the record has no results.json")]
+
+
+def test_the_report_gives_the_seconds_the_verification_took(path):
+    # The last step reports the wall-clock time of this verification, final or before decryption.
+    for before_decryption in (False, True):
+        if before_decryption:
+            _without_tally(path)
+        started = time.monotonic()
+        code, report, _ = verify_record(path, before_decryption=before_decryption)
+        took = time.monotonic() - started
+        assert code == 0, report.render()
+        seconds = float(re.fullmatch(r"  ok  time: (\d+\.\d) s with 1 worker\(s\)", report.lines[-1]).group(1))
+        assert 0 <= seconds <= took + 0.1
+
+
+def test_the_runner_reads_at_most_two_chunks_per_worker_ahead_of_the_results(honest_record):
+    # The verifier's memory is bounded: on a pool of W workers the board is read at most 2 W chunks ahead
+    # of the results handed back.
+    from shailoo.crypto.walk import CHUNK, Runner
+
+    manifest_json = json.loads((honest_record / record.MANIFEST).read_text())
+    key = json.loads((honest_record / record.CEREMONY).read_text())["joint_public_key"]
+    pulled = []
+
+    def lines():
+        for number in range(1, 10 * CHUNK + 1):
+            pulled.append(number)
+            yield number, b""
+    pooled = Runner(2, manifest_json, key)
+    try:
+        results = pooled.run(_numbers, lines())
+        assert next(results) == list(range(1, CHUNK + 1))
+        assert len(pulled) == 4 * CHUNK
+        assert [chunk[0] for chunk in results] == [n * CHUNK + 1 for n in range(1, 10)]
+    finally:
+        pooled.close()
+
+
+def test_an_unexpected_key_in_a_challenge_or_the_close_entry_is_named_by_its_line(election, path):
+    header, entries = _board(path)
+    for index, line, also in ((2, "board.jsonl:4", ()), (7, "board.jsonl:9", ("board.not-closed",))):
+        changed = [*entries[:index], {**entries[index], "extra": 1}, *entries[index + 1:]]
+        _write_board(path, _signed_by_the_board(changed, {index}), header)
+        report = _refused(path, "board.schema", also=also)
+        assert (line, "unexpected key 'extra'") in _failures(report)
