@@ -375,3 +375,17 @@ def test_a_receipt_checked_against_an_open_board_or_a_broken_one_says_so(electio
     answer = _check(path, {**election.receipts[0], "election_id": "other"}, tmp_path)
     assert answer == receipt.Answer(receipt.MISSING, f"invalid receipt or record: {tmp_path / 'receipt.json'}: the "
                                     "receipt is for another election")
+
+
+def test_a_ballot_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
+    # The voter learns which line of the record is broken: the place of every refusal is the board's line.
+    path = tmp_path / "malformed"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, [lines[0], {**lines[1], "extra": 1}, *lines[2:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the board cannot be read or checked: board.jsonl:2: unexpected key 'extra'")
+    unsigned = {key: value for key, value in lines[3]["cast"].items() if key != "signature"}
+    write_lines(path / record.BOARD, [*lines[:3], {**lines[3], "cast": unsigned}, *lines[4:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the board cannot be read or checked: board.jsonl:4: missing 'signature'")
