@@ -389,3 +389,20 @@ def test_a_ballot_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(e
     write_lines(path / record.BOARD, [*lines[:3], {**lines[3], "cast": unsigned}, *lines[4:]])
     assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
         receipt.MISSING, "the board cannot be read or checked: board.jsonl:4: missing 'signature'")
+
+
+def test_a_close_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
+    path = tmp_path / "malformed-close"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    *entries, close = lines
+    assert close["type"] == board.CLOSE and len(lines) == 6  # the close is board.jsonl's line 6
+    for changed, refusal in (({**close, "extra": 1}, "unexpected key 'extra'"),
+                             ({**close, "ballots": "4"}, "'ballots' must be an integer, got '4'"),
+                             ({**close, "challenges": True}, "'challenges' must be an integer, got True"),
+                             ({**close, "signature": close["signature"].upper()},
+                              "expected 128 lowercase hex digits")):
+        write_lines(path / record.BOARD, [*entries, changed])
+        place = "board.jsonl:6.signature" if "hex" in refusal else "board.jsonl:6"
+        assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+            receipt.MISSING, f"the board cannot be read or checked: {place}: {refusal}")
