@@ -1,12 +1,21 @@
 # SPDX-License-Identifier: Apache-2.0
 """The election simulator (python -m shailoo.crypto.simulate): its contest specs, the plan of submissions it
 draws (who casts, revotes and challenges, in which order), the voters' choices, and where it writes."""
+import json
+import os
 import random
+import re
+import time
 from pathlib import Path
 
 import pytest
 
-from shailoo.crypto import credential, simulate
+from shailoo.crypto import board, credential, record, simulate, tally
+from shailoo.crypto.group import Scalar
+from shailoo.crypto.manifest import manifest_from_json
+from shailoo.crypto.signature import SigningKey
+
+from .election import read_lines
 
 
 class Fixed(random.Random):
@@ -112,3 +121,146 @@ def test_the_receipts_are_written_beside_the_record_named_after_it():
     assert simulate.receipts_path(Path("out/sim.zip")) == Path("out/sim.receipts.jsonl")
     assert simulate.receipts_path(Path("out/record")) == Path("out/record.receipts.jsonl")
     assert simulate.receipts_path(Path("out/zip.d")) == Path("out/zip.d.receipts.jsonl")
+
+
+def _run(capsys, *argv):
+    before = time.monotonic()
+    assert simulate.main([str(a) for a in argv]) == 0
+    elapsed = time.monotonic() - before
+    return capsys.readouterr().out.splitlines(), elapsed
+
+
+def test_by_default_the_simulator_writes_a_record_of_two_contests_and_five_holders_and_prints_its_totals(
+        tmp_path, capsys):
+    out = tmp_path / "record"
+    lines, elapsed = _run(capsys, "--voters", 3, "--out", out)
+    said = re.fullmatch(rf"record written to {re.escape(str(out))} in (\d+\.\d) s; receipts in "
+                        rf"{re.escape(str(out))}\.receipts\.jsonl", lines[0])
+    assert said is not None and float(said[1]) <= elapsed + 0.05, lines[0]
+    assert lines[1] == "3 voters; known plaintext totals:"
+    reader = record.RecordReader(out)
+    manifest = manifest_from_json(reader.read_json(record.MANIFEST))
+    assert (manifest.election_id, manifest.title) == ("simulated-election", "Simulated election")
+    assert (len(manifest.authorities.holders), manifest.authorities.quorum) == (5, 3)
+    assert [(c.min_marks, c.max_marks, len(c.options), c.against_all) for c in manifest.contests] == [
+        (1, 1, 5, None), (0, 3, 10, None)]
+    # The printed totals are the record's decrypted results, one line per contest.
+    results = reader.read_json(record.RESULTS)
+    assert lines[2:] == [f"  {c['contest_id']} ({m.min_marks}..{m.max_marks}): "
+                         + ", ".join(f"{o['option_id']}={o['total']}" for o in c["options"])
+                         for c, m in zip(results["contests"], manifest.contests, strict=True)]
+    assert sum(o["total"] for o in results["contests"][0]["options"]) == 3  # one mark each in 1of5
+    # No revotes or challenges by default; the three ballots divide the polls into four equal parts.
+    entries = read_lines(out / record.BOARD)[1:]
+    assert [e["type"] for e in entries] == ["ballot", "ballot", "ballot", "close"]
+    hour = 3600 * 1000
+    assert [e["time"] for e in entries] == [simulate.OPENS + 3 * hour, simulate.OPENS + 6 * hour,
+                                            simulate.OPENS + 9 * hour, simulate.CLOSES]
+    # Each voter's receipt, signed by the board, in board order.
+    receipts = [board.check_receipt(manifest, json.loads(line))
+                for line in simulate.receipts_path(out).read_text().splitlines()]
+    assert [(r.position, r.kind, r.time) for r in receipts] == [(i, "ballot", e["time"])
+                                                                 for i, e in enumerate(entries[:3], start=1)]
+
+
+def test_the_simulator_says_what_it_does_and_what_each_option_means_in_its_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        simulate.main(["--help"])
+    assert done.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--voters VOTERS " in help_text and "[--voters VOTERS]" not in help_text  # required
+    assert "--out OUT " in help_text and "[--out OUT]" not in help_text
+    for said in ("Simulate a whole election and write its record.",
+                 "--contests CONTESTS e.g. 1of5,0-3of10,1of4+against",
+                 "--out OUT record directory, or a path ending in .zip",
+                 "--seed SEED seed of the simulated choices and order (never of keys or nonces)",
+                 "--keys-out KEYS_OUT also write every secret here (benchmarks and tests only)",
+                 "--cheat DEALER:RECIPIENT dealer sends a bad share to recipient (its complaint disqualifies "
+                 "the dealer)"):
+        assert said in help_text, said
+
+
+def test_the_simulator_needs_its_voters_and_its_output_and_at_least_one_voter(tmp_path, capsys):
+    with pytest.raises(SystemExit) as done:
+        simulate.main([])
+    assert done.value.code == 2
+    assert "error: the following arguments are required: --voters, --out" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as done:
+        simulate.main(["--voters", "0", "--out", str(tmp_path / "none")])
+    assert done.value.code == 2
+    assert capsys.readouterr().err.splitlines()[-1].endswith("error: --voters must be at least 1")
+    lines, _ = _run(capsys, "--voters", 1, "--contests", "1of2", "--holders", 2, "--quorum", 1, "--out", tmp_path / "one")
+    assert lines[1] == "1 voters; known plaintext totals:" and len(lines) == 3
+    assert lines[2] in ("  contest-1 (1..1): c1-o1=1, c1-o2=0", "  contest-1 (1..1): c1-o1=0, c1-o2=1")
+
+
+def test_the_record_holds_the_plan_of_the_seed_and_the_keys_file_every_secret_behind_it(tmp_path, capsys):
+    out, keys_path = tmp_path / "sim.zip", tmp_path / "keys.json"
+    _run(capsys, "--voters", 5, "--contests", "1of2", "--holders", 4, "--quorum", 2, "--revote-share", 0.5,
+         "--challenge-share", 0.5, "--seed", 4, "--cheat", "1:2", "--cheat", "1:3", "--out", out,
+         "--keys-out", keys_path)
+    reader = record.RecordReader(out)
+    manifest = manifest_from_json(reader.read_json(record.MANIFEST))
+    plan = simulate.plan_events(5, 0.5, 0.5, random.Random(4))
+    assert any(e.challenge for e in plan) and len(plan) > 5  # seed 4's plan has challenges and revotes
+    entries = [entry for _, entry in reader.lines(record.BOARD)][1:]
+    assert [e["type"] for e in entries] == [board.CHALLENGE if e.challenge else board.BALLOT for e in plan] + [
+        board.CLOSE]
+    assert [entry["cast"]["credential"] for entry, e in zip(entries, plan, strict=False) if not e.challenge] == [
+        credential.credential_key(e.seed).public.hex() for e in plan if not e.challenge]
+    # Both --cheat of dealer 1 are carried out: holders 2 and 3 each complain about it.
+    checks = reader.read_json(record.CEREMONY)["checks"]
+    assert sorted((c["holder"], complaint["dealer"]) for c in checks for complaint in c["complaints"]) == [
+        (2, 1), (3, 1)]
+    keys = json.loads(keys_path.read_text())
+    assert set(keys) == {"version", "commission", "board", "holders", "secret_shares", "credentials"}
+    assert keys["version"] == 2
+
+    def public(secret_hex):
+        return SigningKey.from_secret(Scalar.from_hex(secret_hex)).public
+
+    authorities = manifest.authorities
+    assert (public(keys["commission"]), public(keys["board"])) == (authorities.commission, authorities.board)
+    assert [public(keys["holders"][str(j)]) for j in (1, 2, 3, 4)] == list(authorities.holders)
+    voters = {e.voter: e.seed for e in plan}
+    assert keys["credentials"] == [voters[v].hex() for v in range(5)]
+
+
+#: Where _recording_init notes the process each simulating process was started in (set before a run).
+_INIT_LOG: list[Path] = []
+_REAL_INIT = simulate._init
+
+
+def _recording_init(manifest_json, key_hex):
+    with _INIT_LOG[0].open("a") as log:
+        log.write(f"{os.getpid()}\n")
+    _REAL_INIT(manifest_json, key_hex)
+
+
+@pytest.mark.parametrize("workers", [None, 2, 3])
+def test_the_ballots_are_simulated_in_this_process_by_default_else_in_as_many_worker_processes(
+        workers, tmp_path, capsys, monkeypatch):
+    log = tmp_path / "processes"
+    monkeypatch.setattr(simulate, "_init", _recording_init)
+    _INIT_LOG[:] = [log]
+    try:
+        extra = [] if workers is None else ["--workers", workers]
+        _run(capsys, "--voters", 3, "--contests", "1of2", "--holders", 2, "--quorum", 1, *extra, "--out",
+             tmp_path / "record")
+    finally:
+        _INIT_LOG.clear()
+    started = log.read_text().split()
+    if workers is None:
+        assert started == [str(os.getpid())]
+    else:
+        assert len(started) == workers and len(set(started)) == workers and str(os.getpid()) not in started
+
+
+def test_the_simulator_refuses_to_write_results_that_differ_from_its_plaintext_totals(tmp_path, monkeypatch):
+    monkeypatch.setattr(tally, "totals_from_points", lambda points, ballots: ((9, 9),))
+    with pytest.raises(AssertionError) as refused:
+        simulate.main(["--voters", "2", "--contests", "1of2", "--holders", "2", "--quorum", "1", "--seed", "1",
+                       "--out", str(tmp_path / "record")])
+    assert re.fullmatch(r"decrypted totals \(\(9, 9\),\) differ from the plaintext totals \(\(\d, \d\),\)",
+                        str(refused.value))
+    assert not (tmp_path / "record" / record.RESULTS).exists()
