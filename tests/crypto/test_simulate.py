@@ -170,7 +170,7 @@ def test_the_simulator_says_what_it_does_and_what_each_option_means_in_its_help(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--voters VOTERS " in help_text and "[--voters VOTERS]" not in help_text  # required
     assert "--out OUT " in help_text and "[--out OUT]" not in help_text
-    for said in ("Simulate a whole election and write its record.",
+    for said in (" Simulate a whole election and write its record. options: ",
                  "--contests CONTESTS e.g. 1of5,0-3of10,1of4+against",
                  "--out OUT record directory, or a path ending in .zip",
                  "--seed SEED seed of the simulated choices and order (never of keys or nonces)",
