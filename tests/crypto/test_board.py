@@ -398,3 +398,71 @@ def test_a_cast_ballot_signed_by_another_key_is_refused_at_the_cast(election):
     error = _refused("board.signature", board.accept_cast, SMALL_MANIFEST, election.key, lambda c: True,
                      {**good, "signature": other["signature"]}, "my cast")
     assert (error.where, error.what) == ("my cast", "cast signature does not verify")
+
+
+def test_a_ballot_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
+    # The voter learns which line of the record is broken: the place of every refusal is the board's line.
+    path = tmp_path / "malformed"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, [lines[0], {**lines[1], "extra": 1}, *lines[2:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the board cannot be read or checked: board.jsonl:2: unexpected key 'extra'")
+    unsigned = {key: value for key, value in lines[3]["cast"].items() if key != "signature"}
+    write_lines(path / record.BOARD, [*lines[:3], {**lines[3], "cast": unsigned}, *lines[4:]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the board cannot be read or checked: board.jsonl:4: missing 'signature'")
+
+
+def test_a_close_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
+    path = tmp_path / "malformed-close"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    *entries, close = lines
+    assert close["type"] == board.CLOSE and len(lines) == 6  # the close is board.jsonl's line 6
+    for changed, refusal in (({**close, "extra": 1}, "unexpected key 'extra'"),
+                             ({**close, "ballots": "4"}, "'ballots' must be an integer, got '4'"),
+                             ({**close, "challenges": True}, "'challenges' must be an integer, got True"),
+                             ({**close, "signature": close["signature"].upper()},
+                              "expected 128 lowercase hex digits")):
+        write_lines(path / record.BOARD, [*entries, changed])
+        place = "board.jsonl:6.signature" if "hex" in refusal else "board.jsonl:6"
+        assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+            receipt.MISSING, f"the board cannot be read or checked: {place}: {refusal}")
+
+
+def test_a_receipt_check_names_the_place_of_what_it_cannot_read(election, published, tmp_path):
+    path = tmp_path / "receipt.json"
+    path.write_text('{"version": 2,')
+    answer = receipt.check(published, path)
+    assert answer.code == receipt.MISSING
+    assert answer.message.startswith(f"invalid receipt or record: {path}: not JSON: ")
+    board_copy = tmp_path / "board-copy"
+    shutil.copytree(published, board_copy)
+    lines = read_lines(board_copy / record.BOARD)
+    for changed, refusal in (({**lines[1], "position": 0}, "'position' must be in 1..9007199254740991, got 0"),
+                             ({**lines[1], "time": "soon"}, "'time' must be an integer, got 'soon'")):
+        write_lines(board_copy / record.BOARD, [lines[0], changed, *lines[2:]])
+        assert _check(board_copy, election.receipts[3], tmp_path) == receipt.Answer(
+            receipt.MISSING, f"the board cannot be read or checked: board.jsonl:2: {refusal}")
+
+
+def test_a_later_ballot_of_the_receipts_credential_without_its_signature_is_refused_at_its_line(
+        election, published, tmp_path):
+    path = tmp_path / "forged"
+    shutil.copytree(published, path)
+    lines = json.loads(json.dumps(read_lines(path / record.BOARD)))
+    lines[4]["cast"]["signature"] = lines[1]["cast"]["signature"]  # voter 0's revote at position 4, not signed
+    write_lines(path / record.BOARD, lines)
+    assert _check(path, election.receipts[0], tmp_path) == receipt.Answer(
+        receipt.MISSING, "the board cannot be read or checked: board.jsonl:5: cast signature does not verify")
+
+
+def test_a_receipt_for_a_position_the_board_does_not_have_says_the_ballot_was_dropped(election, published, tmp_path):
+    path = tmp_path / "short"
+    shutil.copytree(published, path)
+    lines = read_lines(path / record.BOARD)
+    write_lines(path / record.BOARD, [board_header(SMALL_MANIFEST, 2), *lines[1:3]])
+    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+        receipt.MISSING, "missing: the record's board has no position 4 (it was dropped; keep the receipt: it is "
+        "evidence)")

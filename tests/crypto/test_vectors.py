@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 """docs/vectors/ are what this code computes, byte for byte, and the vector election is a valid record."""
+import codecs
 import json
+import locale
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,3 +71,41 @@ def test_production_randomness_is_the_systems_and_the_seeded_stream_announces_it
     assert isinstance(SYSTEM, SystemRandomness)
     assert "NOT RANDOM" in repr(SeededRandomness(b"seed"))
     assert SystemRandomness().bytes(32) != SystemRandomness().bytes(32)
+
+
+def test_the_vectors_command_makes_the_directory_it_is_given_writes_both_files_and_names_them(tmp_path, capsys):
+    out = tmp_path / "new" / "vectors"  # neither directory exists yet
+    assert vectors.main([str(out)]) == 0
+    assert capsys.readouterr().out == f"wrote {out / 'primitives.json'}\nwrote {out / 'election.json'}\n"
+    for name in ("primitives.json", "election.json"):
+        assert (out / name).read_bytes() == (VECTORS / name).read_bytes()
+
+
+def test_the_vectors_command_says_what_it_writes_in_its_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        vectors.main(["--help"])
+    assert done.value.code == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert help_text.startswith("usage: ")
+    assert "directory Write the known-answer vectors of docs/protocol.md 13. positional arguments: directory" in help_text
+
+
+@pytest.fixture
+def ascii_locale():
+    """The process's locale encoding switched to ASCII (LC_CTYPE=C), as on a machine without a UTF-8 locale."""
+    if sys.flags.utf8_mode:
+        pytest.skip("in Python's UTF-8 mode the locale does not choose a file's encoding")
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        assert codecs.lookup(locale.getpreferredencoding(False)).name == "ascii"
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)
+
+
+def test_the_vectors_are_written_in_utf8_whatever_the_locale_of_the_process(tmp_path, ascii_locale):
+    # The vectors hold Kyrgyz and accented text (ensure_ascii=False): a second implementation compares bytes.
+    for path in vectors.write(tmp_path):
+        assert path.read_bytes() == (VECTORS / path.name).read_bytes()
+    assert "Мэр".encode() in (tmp_path / "election.json").read_bytes()
