@@ -411,3 +411,21 @@ def test_the_transcript_holds_n_messages_a_round_and_a_final_from_each_qualified
     error = _refused("ceremony.attempt", transcript.check_transcript, SMALL_MANIFEST, {**data, "attempt": 2})
     assert error.where == "ceremony.json keys[0]"
     assert transcript.check_transcript(SMALL_MANIFEST, data, "x").ceremony == c.Ceremony(SMALL_MANIFEST, 1)
+
+
+def test_a_holders_saved_secrets_name_the_place_of_every_refusal():
+    """The key holder reads its own secrets back between rounds (shailoo.keyholder, with the default place):
+    a refusal says which file and which field, so the holder knows what was damaged."""
+    good = c.HolderSecrets(2, Scalar(5), (Scalar(7),)).to_json()
+    for data, where, what in (
+            ([], "holder secrets", "expected an object"),  # the default place
+            ({**good, "index": 0}, "holder secrets", "'index' must be in 1..9007199254740991, got 0"),
+            ({**good, "encryption_secret": "zz"}, "holder secrets.encryption_secret", "expected 64 lowercase hex digits"),
+            ({**good, "coefficients": ["zz"]}, "holder secrets", "expected 64 lowercase hex digits"),
+            ({**good, "coefficients": []}, "holder secrets", "'coefficients' must hold 1..64 items, got 0")):
+        with pytest.raises(CryptoError) as caught:
+            c.HolderSecrets.from_json(data)
+        assert (caught.value.where, caught.value.what) == (where, what)
+        with pytest.raises(CryptoError) as caught:
+            c.HolderSecrets.from_json(data, "saved.json")
+        assert (caught.value.where, caught.value.what) == (where.replace("holder secrets", "saved.json"), what)

@@ -162,3 +162,11 @@ def test_canonical_json_of_known_values_equals_the_full_walk():
         jcs.canonical({"x": 0.5})
     with pytest.raises(ValueError, match=r"^integer 9007199254740992 is outside \+-\(2\^53 - 1\)$"):
         jcs.canonical({"é": [2**53]})
+
+
+def test_a_refused_fraction_quotes_at_most_its_first_24_characters():
+    """A hostile number of any length gives a refusal of bounded length: the number is cut at 24 characters."""
+    assert _refusal(b"[1.23456789234567892345678923456789]") == \
+        "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"
+    assert _refusal(b"[1.2345678923456789234567]") == \
+        "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"  # 24: whole

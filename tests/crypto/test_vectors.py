@@ -68,3 +68,9 @@ def test_production_randomness_is_the_systems_and_the_seeded_stream_announces_it
     assert isinstance(SYSTEM, SystemRandomness)
     assert "NOT RANDOM" in repr(SeededRandomness(b"seed"))
     assert SystemRandomness().bytes(32) != SystemRandomness().bytes(32)
+
+
+def test_the_systems_randomness_names_itself_in_its_repr():
+    """A log or a debugger shows which source a function was given: the system's says so, the seeded one warns."""
+    from shailoo.crypto.randomness import SYSTEM
+    assert repr(SYSTEM) == repr(SystemRandomness()) == "SystemRandomness()"
