@@ -74,3 +74,8 @@ def test_the_systems_randomness_names_itself_in_its_repr():
     """A log or a debugger shows which source a function was given: the system's says so, the seeded one warns."""
     from shailoo.crypto.randomness import SYSTEM
     assert repr(SYSTEM) == repr(SystemRandomness()) == "SystemRandomness()"
+
+
+def test_a_seeded_stream_needs_a_seed():
+    with pytest.raises(ValueError, match="^a seeded stream needs a seed$"):
+        SeededRandomness(b"")
