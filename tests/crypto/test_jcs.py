@@ -170,3 +170,12 @@ def test_a_refused_fraction_quotes_at_most_its_first_24_characters():
         "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"
     assert _refusal(b"[1.2345678923456789234567]") == \
         "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"  # 24: whole
+
+
+def test_the_duplicated_key_is_the_one_named_and_a_refusal_reads_as_its_place_then_what():
+    assert _refusal(b'{"a": 1, "b": 2, "b": 3}') == "duplicate key 'b'"  # not the first key, 'a'
+    with pytest.raises(UnreadableInput) as caught:
+        jcs.loads(b'{"n": 1.5}', "board.jsonl:7")
+    assert str(caught.value) == "board.jsonl:7: number 1.5 is not an integer (fractions and exponents are refused)"
+    placeless = UnreadableInput("the record has no board.jsonl")  # as shailoo.crypto.record raises it
+    assert (str(placeless), placeless.where) == ("the record has no board.jsonl", "")
