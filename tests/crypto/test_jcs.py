@@ -179,3 +179,9 @@ def test_the_duplicated_key_is_the_one_named_and_a_refusal_reads_as_its_place_th
     assert str(caught.value) == "board.jsonl:7: number 1.5 is not an integer (fractions and exponents are refused)"
     placeless = UnreadableInput("the record has no board.jsonl")  # as shailoo.crypto.record raises it
     assert (str(placeless), placeless.where) == ("the record has no board.jsonl", "")
+
+
+def test_text_beyond_ascii_is_written_as_itself_under_a_key_beyond_ascii_too():
+    """RFC 8785 3.2.2.2: only the control characters, '"' and '\\' are escaped, in a value as in a key, also
+    when a key beyond ASCII makes canonical sort by UTF-16 code units."""
+    assert jcs.canonical({"ключ": ["голос é", "€"], "a": "😀"}) == '{"a":"😀","ключ":["голос é","€"]}'.encode()
