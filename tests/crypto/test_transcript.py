@@ -151,3 +151,22 @@ def test_finals_out_of_holder_order_are_refused_at_the_first_misplaced_one(secon
     finals = [data["finals"][1], data["finals"][0], data["finals"][2]]
     assert _refusal({**data, "finals": finals}) == (
         "ceremony.final", "finals come from every qualified holder, in order", "ceremony.json finals[0]")
+
+
+def test_a_transcript_of_another_manifest_is_refused_at_its_manifest_hash(second_attempt):
+    data = second_attempt.transcript
+    assert _refusal({**data, "manifest_hash": "00" * 64}) == (
+        "ceremony.manifest-hash", "manifest_hash is not the hash of manifest.json", "ceremony.json")
+    with pytest.raises(CryptoError) as caught:  # checked against another election's manifest, under another name
+        transcript.check_transcript(manifest_with(holders=3, quorum=3), data, "board/ceremony.json")
+    assert (caught.value.check, caught.value.what, caught.value.where) == (
+        "ceremony.manifest-hash", "manifest_hash is not the hash of manifest.json", "board/ceremony.json")
+    assert _refusal({**data, "manifest_hash": "zz" * 64}) == (
+        "schema.hex", "expected 128 lowercase hex digits", "ceremony.json.manifest_hash")
+
+
+def test_a_shares_message_over_other_round_one_messages_is_refused_at_that_message(second_attempt):
+    data = second_attempt.transcript
+    shares = [data["shares"][0], _resigned({**data["shares"][1], "keys_digest": "00" * 64}, 2), data["shares"][2]]
+    assert _refusal({**data, "shares": shares}) == (
+        "ceremony.transcript", "keys_digest differs: the dealer saw other round-1 messages", "ceremony.json shares[1]")
