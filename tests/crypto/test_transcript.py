@@ -170,3 +170,11 @@ def test_a_shares_message_over_other_round_one_messages_is_refused_at_that_messa
     shares = [data["shares"][0], _resigned({**data["shares"][1], "keys_digest": "00" * 64}, 2), data["shares"][2]]
     assert _refusal({**data, "shares": shares}) == (
         "ceremony.transcript", "keys_digest differs: the dealer saw other round-1 messages", "ceremony.json shares[1]")
+
+
+def test_a_check_message_over_other_round_two_messages_is_refused_at_that_message(second_attempt):
+    data = second_attempt.transcript
+    checks = [*data["checks"][:2], _resigned({**data["checks"][2], "shares_digest": "00" * 64}, 3)]
+    assert _refusal({**data, "checks": checks}) == (
+        "ceremony.transcript", "shares_digest differs: the holder received other round-2 messages",
+        "ceremony.json checks[2]")
