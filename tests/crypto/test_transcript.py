@@ -7,6 +7,7 @@ from shailoo.crypto import ceremony as c
 from shailoo.crypto import jcs, signature, transcript
 from shailoo.crypto.errors import CryptoError
 from shailoo.crypto.group import Scalar, base_mul
+from shailoo.crypto.randomness import SeededRandomness
 
 from .strategies import HOLDERS, manifest_with
 
@@ -178,3 +179,14 @@ def test_a_check_message_over_other_round_two_messages_is_refused_at_that_messag
     assert _refusal({**data, "checks": checks}) == (
         "ceremony.transcript", "shares_digest differs: the holder received other round-2 messages",
         "ceremony.json checks[2]")
+
+
+def test_a_run_draws_every_secret_nonce_and_signature_from_the_source_it_is_given():
+    """Two runs from the same seeded source are the same run, byte for byte, also with a complaint's proof
+    (dealer 2 cheats holder 3): nothing is drawn from the system's source behind the caller's back."""
+    runs = [transcript.run_ceremony(MANIFEST, HOLDERS, SeededRandomness(b"ceremony"), {2: frozenset({3})})
+            for _ in range(2)]
+    assert runs[0].transcript["checks"][2]["complaints"] != []
+    assert runs[0].transcript == runs[1].transcript and runs[0].secret_shares == runs[1].secret_shares
+    other = transcript.run_ceremony(MANIFEST, HOLDERS, SeededRandomness(b"other"), {2: frozenset({3})})
+    assert other.transcript["joint_public_key"] != runs[0].transcript["joint_public_key"]
