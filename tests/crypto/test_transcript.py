@@ -190,3 +190,14 @@ def test_a_run_draws_every_secret_nonce_and_signature_from_the_source_it_is_give
     assert runs[0].transcript == runs[1].transcript and runs[0].secret_shares == runs[1].secret_shares
     other = transcript.run_ceremony(MANIFEST, HOLDERS, SeededRandomness(b"other"), {2: frozenset({3})})
     assert other.transcript["joint_public_key"] != runs[0].transcript["joint_public_key"]
+
+
+@pytest.mark.parametrize(("key", "index", "kind", "other"), [
+    ("keys", 0, c.KEY, c.SHARES), ("shares", 1, c.SHARES, c.CHECK), ("checks", 2, c.CHECK, c.FINAL),
+    ("finals", 0, c.FINAL, c.KEY)])
+def test_a_message_of_another_kind_in_a_round_is_refused_at_that_message(second_attempt, key, index, kind, other):
+    data = second_attempt.transcript
+    messages = list(data[key])
+    messages[index] = {**messages[index], "kind": other}
+    assert _refusal({**data, key: messages}) == (
+        "ceremony.schema", f"expected a {kind} message", f"ceremony.json {key}[{index}]")
