@@ -429,3 +429,15 @@ def test_a_holders_saved_secrets_name_the_place_of_every_refusal():
         with pytest.raises(CryptoError) as caught:
             c.HolderSecrets.from_json(data, "saved.json")
         assert (caught.value.where, caught.value.what) == (where.replace("holder secrets", "saved.json"), what)
+
+
+def test_a_holder_refuses_to_answer_a_round_it_did_not_see_whole_and_in_order_naming_that_round(rounds):
+    cer, secrets = rounds.cer, rounds.secrets
+    swapped_keys = [rounds.keys[1], rounds.keys[0], *rounds.keys[2:]]
+    swapped_shares = [rounds.shares[1], rounds.shares[0], *rounds.shares[2:]]
+    for make, args, kind in (
+            (c.make_shares_message, (cer, secrets[1], swapped_keys, HOLDERS[1]), c.KEY),
+            (c.make_check_message, (cer, secrets[1], swapped_keys, rounds.shares, HOLDERS[1]), c.KEY),
+            (c.make_check_message, (cer, secrets[1], rounds.keys, swapped_shares, HOLDERS[1]), c.SHARES)):
+        error = _refused("ceremony.schema", make, *args)
+        assert (error.what, error.where) == (f"expected one {kind} message per holder 1..n, in order", "ceremony")
