@@ -201,3 +201,12 @@ def test_a_message_of_another_kind_in_a_round_is_refused_at_that_message(second_
     messages[index] = {**messages[index], "kind": other}
     assert _refusal({**data, key: messages}) == (
         "ceremony.schema", f"expected a {kind} message", f"ceremony.json {key}[{index}]")
+
+
+def test_a_final_from_a_disqualified_dealer_is_refused_at_that_final():
+    run = transcript.run_ceremony(MANIFEST, HOLDERS, cheats={2: frozenset({3})})  # dealer 2 is disqualified
+    data = run.transcript
+    assert data["qualified"] == [1, 3]
+    finals = [data["finals"][0], _resigned({**data["finals"][1], "holder": 2}, 2)]
+    assert _refusal({**data, "finals": finals}) == (
+        "ceremony.schema", "holder 2 has no message to send here", "ceremony.json finals[1]")
