@@ -411,3 +411,33 @@ def test_the_transcript_holds_n_messages_a_round_and_a_final_from_each_qualified
     error = _refused("ceremony.attempt", transcript.check_transcript, SMALL_MANIFEST, {**data, "attempt": 2})
     assert error.where == "ceremony.json keys[0]"
     assert transcript.check_transcript(SMALL_MANIFEST, data, "x").ceremony == c.Ceremony(SMALL_MANIFEST, 1)
+
+
+def test_a_holders_saved_secrets_name_the_place_of_every_refusal():
+    """The key holder reads its own secrets back between rounds (shailoo.keyholder, with the default place):
+    a refusal says which file and which field, so the holder knows what was damaged."""
+    good = c.HolderSecrets(2, Scalar(5), (Scalar(7),)).to_json()
+    for data, where, what in (
+            ([], "holder secrets", "expected an object"),  # the default place
+            ({**good, "index": 0}, "holder secrets", "'index' must be in 1..9007199254740991, got 0"),
+            ({**good, "encryption_secret": "zz"}, "holder secrets.encryption_secret", "expected 64 lowercase hex digits"),
+            ({**good, "coefficients": ["zz"]}, "holder secrets", "expected 64 lowercase hex digits"),
+            ({**good, "coefficients": []}, "holder secrets", "'coefficients' must hold 1..64 items, got 0")):
+        with pytest.raises(CryptoError) as caught:
+            c.HolderSecrets.from_json(data)
+        assert (caught.value.where, caught.value.what) == (where, what)
+        with pytest.raises(CryptoError) as caught:
+            c.HolderSecrets.from_json(data, "saved.json")
+        assert (caught.value.where, caught.value.what) == (where.replace("holder secrets", "saved.json"), what)
+
+
+def test_a_holder_refuses_to_answer_a_round_it_did_not_see_whole_and_in_order_naming_that_round(rounds):
+    cer, secrets = rounds.cer, rounds.secrets
+    swapped_keys = [rounds.keys[1], rounds.keys[0], *rounds.keys[2:]]
+    swapped_shares = [rounds.shares[1], rounds.shares[0], *rounds.shares[2:]]
+    for make, args, kind in (
+            (c.make_shares_message, (cer, secrets[1], swapped_keys, HOLDERS[1]), c.KEY),
+            (c.make_check_message, (cer, secrets[1], swapped_keys, rounds.shares, HOLDERS[1]), c.KEY),
+            (c.make_check_message, (cer, secrets[1], rounds.keys, swapped_shares, HOLDERS[1]), c.SHARES)):
+        error = _refused("ceremony.schema", make, *args)
+        assert (error.what, error.where) == (f"expected one {kind} message per holder 1..n, in order", "ceremony")

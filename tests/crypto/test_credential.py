@@ -99,3 +99,11 @@ def test_base32_codes_and_recovery_codes_at_their_limits():
     with pytest.raises(ValueError, match="^a credential seed is 32 bytes$"):
         credential.credential_key(b"\x00" * 31)
     assert credential.new_credential()[1].public != credential.new_credential()[1].public
+
+
+def test_base32_pads_less_than_one_letter_and_refuses_a_whole_letter_of_padding():
+    """Five bytes are 40 bits, eight letters exactly; a ninth would be five bits of padding, all of it."""
+    assert credential.base32(b"\xff" * 5, 8) == "ZZZZZZZZ"
+    with pytest.raises(ValueError, match="^not enough bits$"):
+        credential.base32(b"\xff" * 5, 9)
+    assert credential.base32(b"\xff" * 6, 10) == "ZZZZZZZZZW"  # 48 bits: 2 of padding, 11100 last

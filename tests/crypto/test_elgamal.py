@@ -94,3 +94,15 @@ def test_a_weighted_sum_takes_one_weight_per_ciphertext():
     for ciphertexts, weights in (([ciphertext, ciphertext], [1]), ([ciphertext], [1, 2])):
         with pytest.raises(ValueError):
             weighted_sum(ciphertexts, weights)
+
+
+@pytest.mark.parametrize("bound", [0, 1, 2, 3, 8, 99, 110, 120])
+def test_discrete_log_finds_every_count_up_to_its_bound_and_names_the_bound_beyond(bound):
+    """Baby-step giant-step with steps of isqrt(bound) + 1: at a bound s^2 + 2s (8, 99, 120) the largest
+    counts are in the last giant step, and 110 = 10 * 11 is the first count of the last giant step of 110."""
+    search = DiscreteLog(bound)
+    assert [search.find(base_mul(Scalar(count))) for count in range(bound + 1)] == list(range(bound + 1))
+    for beyond in (bound + 1, bound + 2, 10 * bound + 1000):
+        with pytest.raises(DiscreteLogNotFound) as caught:
+            search.find(base_mul(Scalar(beyond)))
+        assert str(caught.value) == f"no discrete log within [0, {bound}]"

@@ -3,6 +3,7 @@
 (constant-time ladder, precomputed tables, variable-time double multiplication) against the others."""
 import hashlib
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -389,3 +390,29 @@ def test_text_that_is_not_lowercase_hex_is_refused_as_such_at_its_place(decode, 
     with pytest.raises(InvalidEncoding) as caught:
         decode(text, "manifest.json")
     assert (caught.value.where, str(caught.value)) == ("manifest.json", "manifest.json: expected lowercase hex text")
+
+
+def test_the_x86_64_v3_build_needs_exactly_its_flags_and_nothing_more(tmp_path):
+    built = tmp_path / "lib" / "shailoo-libdecaf" / "x86-64-v3" / "libdecaf.so.0"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(b"")
+    exactly = "flags\t\t: " + " ".join(sorted(decaf.V3_FLAGS)) + "\n"
+    assert decaf.library_path(str(tmp_path), exactly, "") == str(built)
+
+
+def test_the_cpu_flags_are_everything_after_the_first_colon_of_the_flags_line(tmp_path):
+    """/proc/cpuinfo's lines are 'key<tabs>: value'; the flags are the value's words, however the colon is
+    spaced and whatever they contain."""
+    built = tmp_path / "lib" / "shailoo-libdecaf" / "x86-64-v3" / "libdecaf.so.0"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(b"")
+    v3 = sorted(decaf.V3_FLAGS)
+    for line in ("flags:" + " ".join(v3),  # no space around the colon
+                 "flags\t\t: " + " ".join([*v3[:4], "odd:flag", *v3[4:]])):  # a colon inside a flag
+        assert decaf.library_path(str(tmp_path), f"processor\t: 0\n{line}\n", "") == str(built), line
+
+
+@pytest.mark.skipif(not Path("/proc/cpuinfo").is_file(), reason="the kernel's CPU description is Linux's")
+def test_the_cpu_description_is_read_from_the_kernel():
+    """What library_path is given at import: /proc/cpuinfo, which starts with the first processor's number."""
+    assert decaf._cpuinfo().startswith("processor")

@@ -162,3 +162,26 @@ def test_canonical_json_of_known_values_equals_the_full_walk():
         jcs.canonical({"x": 0.5})
     with pytest.raises(ValueError, match=r"^integer 9007199254740992 is outside \+-\(2\^53 - 1\)$"):
         jcs.canonical({"é": [2**53]})
+
+
+def test_a_refused_fraction_quotes_at_most_its_first_24_characters():
+    """A hostile number of any length gives a refusal of bounded length: the number is cut at 24 characters."""
+    assert _refusal(b"[1.23456789234567892345678923456789]") == \
+        "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"
+    assert _refusal(b"[1.2345678923456789234567]") == \
+        "number 1.2345678923456789234567 is not an integer (fractions and exponents are refused)"  # 24: whole
+
+
+def test_the_duplicated_key_is_the_one_named_and_a_refusal_reads_as_its_place_then_what():
+    assert _refusal(b'{"a": 1, "b": 2, "b": 3}') == "duplicate key 'b'"  # not the first key, 'a'
+    with pytest.raises(UnreadableInput) as caught:
+        jcs.loads(b'{"n": 1.5}', "board.jsonl:7")
+    assert str(caught.value) == "board.jsonl:7: number 1.5 is not an integer (fractions and exponents are refused)"
+    placeless = UnreadableInput("the record has no board.jsonl")  # as shailoo.crypto.record raises it
+    assert (str(placeless), placeless.where) == ("the record has no board.jsonl", "")
+
+
+def test_text_beyond_ascii_is_written_as_itself_under_a_key_beyond_ascii_too():
+    """RFC 8785 3.2.2.2: only the control characters, '"' and '\\' are escaped, in a value as in a key, also
+    when a key beyond ASCII makes canonical sort by UTF-16 code units."""
+    assert jcs.canonical({"ключ": ["голос é", "€"], "a": "😀"}) == '{"a":"😀","ключ":["голос é","€"]}'.encode()

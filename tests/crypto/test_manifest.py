@@ -174,3 +174,9 @@ def test_a_manifests_header_has_the_integer_version_and_its_kind():
         assert _refused_edit(lambda d, v=version: d.update(version=v)).check == "schema.version"
     assert _refused_edit(lambda d: d.update(kind="ballot")).check == "schema.kind"
     assert _refused_edit(lambda d: d.update(extra=1)).what == "unexpected key 'extra'"
+
+
+def test_asking_a_manifest_for_a_contest_it_lacks_names_the_missing_contest():
+    with pytest.raises(KeyError) as caught:
+        SMALL_MANIFEST.contest("nobody")
+    assert caught.value.args == ("nobody",)

@@ -138,3 +138,11 @@ def test_each_point_of_a_native_encryption_keeps_its_memory_alive_on_its_own():
         others = [encrypt_and_prove(0, KEY, 0, 1, b"Q" * 64, b"label", SeededRandomness(bytes([i]))) for i in range(8)]
         assert point + base_mul(Scalar(0)) == expected, kept
         del others
+
+
+def test_a_native_encryption_hands_back_its_nonce_as_a_scalar_s_32_byte_encoding():
+    """r, from the first 64 bytes drawn as random_scalar reads them, encoded as every scalar is; the pad is rG."""
+    drawn = SeededRandomness(b"nonce").bytes(64 + 128)
+    pad, _, nonce, *_ = native.encrypt_commit(fixed_base(KEY).table, base_mul(Scalar(1)), drawn, 0)
+    assert nonce == Scalar.from_uniform(drawn[:64]).to_bytes() and len(nonce) == 32
+    assert pad == base_mul(Scalar.from_uniform(drawn[:64]))

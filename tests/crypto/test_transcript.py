@@ -7,6 +7,7 @@ from shailoo.crypto import ceremony as c
 from shailoo.crypto import jcs, signature, transcript
 from shailoo.crypto.errors import CryptoError
 from shailoo.crypto.group import Scalar, base_mul
+from shailoo.crypto.randomness import SeededRandomness
 
 from .strategies import HOLDERS, manifest_with
 
@@ -151,3 +152,61 @@ def test_finals_out_of_holder_order_are_refused_at_the_first_misplaced_one(secon
     finals = [data["finals"][1], data["finals"][0], data["finals"][2]]
     assert _refusal({**data, "finals": finals}) == (
         "ceremony.final", "finals come from every qualified holder, in order", "ceremony.json finals[0]")
+
+
+def test_a_transcript_of_another_manifest_is_refused_at_its_manifest_hash(second_attempt):
+    data = second_attempt.transcript
+    assert _refusal({**data, "manifest_hash": "00" * 64}) == (
+        "ceremony.manifest-hash", "manifest_hash is not the hash of manifest.json", "ceremony.json")
+    with pytest.raises(CryptoError) as caught:  # checked against another election's manifest, under another name
+        transcript.check_transcript(manifest_with(holders=3, quorum=3), data, "board/ceremony.json")
+    assert (caught.value.check, caught.value.what, caught.value.where) == (
+        "ceremony.manifest-hash", "manifest_hash is not the hash of manifest.json", "board/ceremony.json")
+    assert _refusal({**data, "manifest_hash": "zz" * 64}) == (
+        "schema.hex", "expected 128 lowercase hex digits", "ceremony.json.manifest_hash")
+
+
+def test_a_shares_message_over_other_round_one_messages_is_refused_at_that_message(second_attempt):
+    data = second_attempt.transcript
+    shares = [data["shares"][0], _resigned({**data["shares"][1], "keys_digest": "00" * 64}, 2), data["shares"][2]]
+    assert _refusal({**data, "shares": shares}) == (
+        "ceremony.transcript", "keys_digest differs: the dealer saw other round-1 messages", "ceremony.json shares[1]")
+
+
+def test_a_check_message_over_other_round_two_messages_is_refused_at_that_message(second_attempt):
+    data = second_attempt.transcript
+    checks = [*data["checks"][:2], _resigned({**data["checks"][2], "shares_digest": "00" * 64}, 3)]
+    assert _refusal({**data, "checks": checks}) == (
+        "ceremony.transcript", "shares_digest differs: the holder received other round-2 messages",
+        "ceremony.json checks[2]")
+
+
+def test_a_run_draws_every_secret_nonce_and_signature_from_the_source_it_is_given():
+    """Two runs from the same seeded source are the same run, byte for byte, also with a complaint's proof
+    (dealer 2 cheats holder 3): nothing is drawn from the system's source behind the caller's back."""
+    runs = [transcript.run_ceremony(MANIFEST, HOLDERS, SeededRandomness(b"ceremony"), {2: frozenset({3})})
+            for _ in range(2)]
+    assert runs[0].transcript["checks"][2]["complaints"] != []
+    assert runs[0].transcript == runs[1].transcript and runs[0].secret_shares == runs[1].secret_shares
+    other = transcript.run_ceremony(MANIFEST, HOLDERS, SeededRandomness(b"other"), {2: frozenset({3})})
+    assert other.transcript["joint_public_key"] != runs[0].transcript["joint_public_key"]
+
+
+@pytest.mark.parametrize(("key", "index", "kind", "other"), [
+    ("keys", 0, c.KEY, c.SHARES), ("shares", 1, c.SHARES, c.CHECK), ("checks", 2, c.CHECK, c.FINAL),
+    ("finals", 0, c.FINAL, c.KEY)])
+def test_a_message_of_another_kind_in_a_round_is_refused_at_that_message(second_attempt, key, index, kind, other):
+    data = second_attempt.transcript
+    messages = list(data[key])
+    messages[index] = {**messages[index], "kind": other}
+    assert _refusal({**data, key: messages}) == (
+        "ceremony.schema", f"expected a {kind} message", f"ceremony.json {key}[{index}]")
+
+
+def test_a_final_from_a_disqualified_dealer_is_refused_at_that_final():
+    run = transcript.run_ceremony(MANIFEST, HOLDERS, cheats={2: frozenset({3})})  # dealer 2 is disqualified
+    data = run.transcript
+    assert data["qualified"] == [1, 3]
+    finals = [data["finals"][0], _resigned({**data["finals"][1], "holder": 2}, 2)]
+    assert _refusal({**data, "finals": finals}) == (
+        "ceremony.schema", "holder 2 has no message to send here", "ceremony.json finals[1]")

@@ -109,3 +109,14 @@ def test_the_vectors_are_written_in_utf8_whatever_the_locale_of_the_process(tmp_
     for path in vectors.write(tmp_path):
         assert path.read_bytes() == (VECTORS / path.name).read_bytes()
     assert "Мэр".encode() in (tmp_path / "election.json").read_bytes()
+
+
+def test_the_systems_randomness_names_itself_in_its_repr():
+    """A log or a debugger shows which source a function was given: the system's says so, the seeded one warns."""
+    from shailoo.crypto.randomness import SYSTEM
+    assert repr(SYSTEM) == repr(SystemRandomness()) == "SystemRandomness()"
+
+
+def test_a_seeded_stream_needs_a_seed():
+    with pytest.raises(ValueError, match="^a seeded stream needs a seed$"):
+        SeededRandomness(b"")
