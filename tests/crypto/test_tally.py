@@ -405,3 +405,32 @@ def test_a_published_contest_with_an_option_more_than_the_manifests_is_refused(e
         with pytest.raises(CryptoError) as caught:
             read(verified.manifest, longer, "f")
         assert (caught.value.where, caught.value.what) == ("f", "'options' must hold 3..3 items, got 4")
+
+
+def test_a_decryption_message_that_is_no_object_lacks_a_field_or_names_no_holder_is_refused_at_the_message(election):
+    # Before the holder is known the only place to name is the message itself ("d"): the server says which
+    # posted message is broken, not "None".
+    e, verified = election
+    good = _posted(e, verified)
+    without_head = {k: v for k, v in good.items() if k != "head"}
+    for data, what in (([good], "expected an object"),
+                       (without_head, "missing 'head'"),
+                       ({**good, "holder": 0}, "'holder' must be in 1..4, got 0"),
+                       ({**good, "holder": "2"}, "'holder' must be an integer, got '2'")):
+        with pytest.raises(CryptoError) as caught:
+            decryption.check_share(verified, data, "d")
+        assert (caught.value.where, caught.value.what) == ("d", what)
+
+
+def test_a_published_contest_that_is_no_object_or_lacks_its_options_is_refused_at_the_file(election):
+    # tally.json's and results.json's contests are read against the manifest; a contest entry of the wrong
+    # shape is named at the file given ("f"), like every other shape refusal of these files.
+    e, verified = election
+    tally_json, _, results = decryption.combine_shares(verified, _shares(e, verified, (1, 2, 3)))
+    for data, read in ((tally_json, tally.tally_from_json), (results, tally.totals_from_json)):
+        first, *rest = data["contests"]
+        for contest, what in (([first], "expected an object"),
+                              ({"contest_id": first["contest_id"]}, "missing 'options'")):
+            with pytest.raises(CryptoError) as caught:
+                read(verified.manifest, {**data, "contests": [contest, *rest]}, "f")
+            assert (caught.value.where, caught.value.what) == ("f", what)

@@ -1002,3 +1002,15 @@ def test_an_unexpected_key_in_a_challenge_or_the_close_entry_is_named_by_its_lin
         _write_board(path, _signed_by_the_board(changed, {index}), header)
         report = _refused(path, "board.schema", also=also)
         assert (line, "unexpected key 'extra'") in _failures(report)
+
+
+@pytest.mark.parametrize("index, also, failures", [
+    (2, (), [("board.jsonl:4", "unexpected key 'extra'")]),  # the challenge entry
+    # A close entry that cannot be read closes nothing.
+    (7, ("board.not-closed",), [("board.jsonl:9", "unexpected key 'extra'"), ("board.jsonl", "the board has no close entry")]),
+])
+def test_a_challenge_or_close_entry_with_a_key_too_many_is_refused_at_its_line(election, path, index, also, failures):
+    header, entries = _board(path)
+    assert entries[index]["type"] == ("challenge" if index == 2 else "close")
+    _entry_edit(index, lambda e: e.update(extra=1), unreadable=True)(path, election)
+    assert _failures(_refused(path, "board.schema", also=also)) == failures
