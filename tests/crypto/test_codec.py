@@ -178,6 +178,19 @@ def test_ciphertexts_and_proofs_round_trip_through_their_json_forms():
     assert _refused(codec.chaum_pedersen_from_json, [], "p").what == "expected an object"
 
 
+def test_a_chaum_pedersen_proofs_refusals_name_the_proof_or_its_field():
+    """Its shape is refused at the proof's own place, a bad scalar at that scalar's key under it (the place
+    a decryption share's or a ceremony check's proof is read from)."""
+    good = Scalar(4).hex()
+    for data, what in (([], "expected an object"), ({"c": good}, "missing 'v'"),
+                       ({"c": good, "v": good, "w": good}, "unexpected key 'w'")):
+        error = _refused(codec.chaum_pedersen_from_json, data, "share.proof")
+        assert (error.what, error.where) == (what, "share.proof")
+    assert _refused(codec.chaum_pedersen_from_json, {"c": good, "v": "zz" * 32}, "share.proof").where == "share.proof.v"
+    assert _refused(codec.chaum_pedersen_from_json, {"c": good, "v": L.to_bytes(32, "little").hex()},
+                    "share.proof").where == "share.proof.v"
+
+
 def test_a_range_proof_holds_1_to_256_challenges_and_responses():
     one, most = (Scalar(1),), tuple(Scalar(i) for i in range(MAX_BRANCHES))
     for challenges, responses in ((one, one), (most, most), (most, one)):
