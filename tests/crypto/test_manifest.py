@@ -139,6 +139,37 @@ def test_one_to_64_holders_with_distinct_non_identity_keys():
         assert error.check == "manifest.authority-key" and error.what == "the authorities' keys must be pairwise distinct"
 
 
+def test_the_authorities_refusals_name_the_authorities_or_the_refused_key_and_say_why():
+    """Their shape, their number of holders and a repeated key are refused at the authorities' place; a bad key
+    at that key, with the key reader's own reason (the identity, bad hex) under the authority-key check."""
+    where = "manifest.json.authorities"
+    for edit, what in ((lambda d: d["authorities"].pop("board"), "missing 'board'"),
+                       (lambda d: d["authorities"].update(extra=1), "unexpected key 'extra'"),
+                       (lambda d: d["authorities"].update(holders=[]), "'holders' must hold 1..64 items, got 0"),
+                       (lambda d: d["authorities"].update(board=d["authorities"]["commission"]),
+                        "the authorities' keys must be pairwise distinct")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+    error = _refused_edit(lambda d: d["authorities"].update(board=IDENTITY.hex()))
+    assert (error.check, error.what, error.where) == ("manifest.authority-key", "the identity element is refused here",
+                                                      f"{where}.board")
+    error = _refused_edit(lambda d: d["authorities"]["holders"].__setitem__(1, "zz"))
+    assert (error.check, error.where) == ("manifest.authority-key", f"{where}.holders[1]") and "hex" in error.what
+
+
+def test_a_contest_may_allow_every_ordinary_option_marked_at_once():
+    """max_marks may equal the number of ordinary options: marking them all is then a valid ballot."""
+    every = Contest("c", "", _options(3), 0, 3)
+    assert every.allows(frozenset({"o0", "o1", "o2"})) and not every.allows(frozenset({"o0", "o1", "o2", "o3"}))
+    with_against = Contest("c", "", _options(3), 2, 2, "o2")
+    assert with_against.allows(frozenset({"o0", "o1"})) and with_against.allows(frozenset({"o2"}))
+
+
+def test_an_against_all_option_that_is_not_an_option_is_refused_at_its_contest():
+    error = _refused(check_contest, Contest("c", "", _options(3), 1, 1, "o7"), "manifest.json.contests[2]")
+    assert (error.check, error.where) == ("manifest.marks", "manifest.json.contests[2]")
+
+
 def test_contest_and_option_counts_ids_and_times():
     contest = GOOD["contests"][0]
     wide = [{**contest, "contest_id": f"c{i}"} for i in range(MAX_CONTESTS)]
