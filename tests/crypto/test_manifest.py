@@ -207,6 +207,14 @@ def test_a_manifests_header_has_the_integer_version_and_its_kind():
     assert _refused_edit(lambda d: d.update(extra=1)).what == "unexpected key 'extra'"
 
 
+def test_a_manifests_header_refusals_name_the_manifest_file():
+    for edit, check in ((lambda d: d.update(version=1), "schema.version"), (lambda d: d.update(kind="ballot"), "schema.kind"),
+                        (lambda d: d.pop("closes"), None)):
+        error = _refused_edit(edit)
+        assert (error.check, error.where) == (check, "manifest.json")
+    assert _refused(manifest_from_json, [], "upload").where == "upload"
+
+
 def test_asking_a_manifest_for_a_contest_it_lacks_names_the_missing_contest():
     with pytest.raises(KeyError) as caught:
         SMALL_MANIFEST.contest("nobody")
