@@ -200,6 +200,36 @@ def test_contest_and_option_counts_ids_and_times():
         "'title' must be at most 1024 bytes"
 
 
+def test_each_refusal_inside_a_contest_names_that_contest_or_that_option():
+    contest, option = "manifest.json contests[1]", "manifest.json contests[1].options[2]"
+    for edit, what, where in (
+            (lambda d: d.update(contests=[]), "'contests' must hold 1..64 items, got 0", "manifest.json"),
+            (lambda d: d["contests"][1].pop("title"), "missing 'title'", contest),
+            (lambda d: d["contests"][1].update(contest_id=""), "'contest_id' must be non-empty and at most 128 bytes",
+             contest),
+            (lambda d: d["contests"][1].update(against_all=7), "'against_all' must be a string", contest),
+            (lambda d: d["contests"][1].update(title=None), "'title' must be a string", contest),
+            (lambda d: d["contests"][1].update(min_marks=-1), "'min_marks' must be in 0..1000, got -1", contest),
+            (lambda d: d["contests"][1]["options"][2].update(extra=1), "unexpected key 'extra'", option),
+            (lambda d: d["contests"][1]["options"][2].update(title=1), "'title' must be a string", option)):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+
+
+def test_contest_and_option_titles_hold_up_to_1024_bytes():
+    """A title may be empty or as long as codec.MAX_TITLE_BYTES (ids stop at 128 bytes); one byte more is refused
+    at the contest or option that carries it."""
+    longest, too_long = "t" * codec.MAX_TITLE_BYTES, "t" * (codec.MAX_TITLE_BYTES + 1)
+    parsed = _parse_edited(lambda d: (d["contests"][0].update(title=longest),
+                                      d["contests"][0]["options"][1].update(title=longest)))
+    assert parsed.contests[0].title == longest and parsed.contests[0].options[1].title == longest
+    for edit, where in ((lambda d: d["contests"][0].update(title=too_long), "manifest.json contests[0]"),
+                        (lambda d: d["contests"][0]["options"][1].update(title=too_long),
+                         "manifest.json contests[0].options[1]")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == ("'title' must be at most 1024 bytes", where)
+
+
 def test_a_manifests_header_has_the_integer_version_and_its_kind():
     for version in (True, 2.0, "2", 1):
         assert _refused_edit(lambda d, v=version: d.update(version=v)).check == "schema.version"
