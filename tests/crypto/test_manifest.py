@@ -216,6 +216,20 @@ def test_each_refusal_inside_a_contest_names_that_contest_or_that_option():
         assert (error.what, error.where) == (what, where)
 
 
+def test_a_contests_mark_rules_are_refused_at_that_contest_and_the_times_and_title_at_the_manifest():
+    contest = "manifest.json contests[1]"
+    for edit, what, where in (
+            (lambda d: d["contests"][1].update(max_marks="2"), "'max_marks' must be an integer, got '2'", contest),
+            (lambda d: d["contests"][1].update(min_marks=0, max_marks=0),
+             "marks must satisfy 0 <= min <= max <= ordinary options and max >= 1", contest),
+            (lambda d: d.update(opens=-1), "'opens' must be in 0..9007199254740991, got -1", "manifest.json"),
+            (lambda d: d.update(closes=None), "'closes' must be an integer, got None", "manifest.json"),
+            (lambda d: d.update(closes=d["opens"]), "polls must open before they close", "manifest.json"),
+            (lambda d: d.update(title=["t"]), "'title' must be a string", "manifest.json")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+
+
 def test_contest_and_option_titles_hold_up_to_1024_bytes():
     """A title may be empty or as long as codec.MAX_TITLE_BYTES (ids stop at 128 bytes); one byte more is refused
     at the contest or option that carries it."""
