@@ -206,6 +206,12 @@ def test_the_shape_refusals_of_headers_integer_lists_ciphertexts_and_range_proof
     assert (error.where, error.check) == ("here.pad", "schema.hex")
 
 
+def test_a_schnorr_proofs_refusals_name_the_proof_or_its_field():
+    good = Scalar(4).hex()
+    assert _refused(codec.schnorr_from_json, {"c": good, "v": good, "w": 1}, "key.proof").where == "key.proof"
+    assert _refused(codec.schnorr_from_json, {"c": "zz" * 32, "v": good}, "key.proof").where == "key.proof.c"
+
+
 def test_a_list_of_integers_holds_at_most_a_million_items_unless_told_otherwise():
     assert len(codec.integers({"q": [1] * 1_000_000}, "q", "here", 1, 1)) == 1_000_000
     error = _refused(codec.integers, {"q": [1] * 1_000_001}, "q", "here", 1, 1)
