@@ -178,6 +178,51 @@ def test_ciphertexts_and_proofs_round_trip_through_their_json_forms():
     assert _refused(codec.chaum_pedersen_from_json, [], "p").what == "expected an object"
 
 
+def test_a_chaum_pedersen_proofs_refusals_name_the_proof_or_its_field():
+    """Its shape is refused at the proof's own place, a bad scalar at that scalar's key under it (the place
+    a decryption share's or a ceremony check's proof is read from)."""
+    good = Scalar(4).hex()
+    for data, what in (([], "expected an object"), ({"c": good}, "missing 'v'"),
+                       ({"c": good, "v": good, "w": good}, "unexpected key 'w'")):
+        error = _refused(codec.chaum_pedersen_from_json, data, "share.proof")
+        assert (error.what, error.where) == (what, "share.proof")
+    assert _refused(codec.chaum_pedersen_from_json, {"c": good, "v": "zz" * 32}, "share.proof").where == "share.proof.v"
+    assert _refused(codec.chaum_pedersen_from_json, {"c": good, "v": L.to_bytes(32, "little").hex()},
+                    "share.proof").where == "share.proof.v"
+
+
+def test_the_shape_refusals_of_headers_integer_lists_ciphertexts_and_range_proofs_name_their_place():
+    good_point, good = GENERATOR.hex(), [Scalar(1).hex()]
+    for function, data, what in (
+            (lambda d, w: codec.header(d, w, "ballot"), [], "expected an object"),
+            (lambda d, w: codec.header(d, w, "ballot"), {"version": 2, "kind": "tally"},
+             "\"kind\" must be 'ballot', got 'tally'"),
+            (lambda d, w: codec.integers(d, "q", w, 1, 3), {"q": "1"}, "'q' must be a list"),
+            (codec.ciphertext_from_json, {"pad": good_point}, "missing 'data'"),
+            (codec.range_proof_from_json, {"c": good, "v": good, "x": 1}, "unexpected key 'x'")):
+        error = _refused(function, data, "here")
+        assert (error.what, error.where) == (what, "here")
+    error = _refused(codec.ciphertext_from_json, {"pad": "00", "data": good_point}, "here")
+    assert (error.where, error.check) == ("here.pad", "schema.hex")
+
+
+def test_a_schnorr_proofs_refusals_name_the_proof_or_its_field():
+    good = Scalar(4).hex()
+    assert _refused(codec.schnorr_from_json, {"c": good, "v": good, "w": 1}, "key.proof").where == "key.proof"
+    assert _refused(codec.schnorr_from_json, {"c": "zz" * 32, "v": good}, "key.proof").where == "key.proof.c"
+
+
+def test_a_list_of_integers_holds_at_most_a_million_items_unless_told_otherwise():
+    assert len(codec.integers({"q": [1] * 1_000_000}, "q", "here", 1, 1)) == 1_000_000
+    error = _refused(codec.integers, {"q": [1] * 1_000_001}, "q", "here", 1, 1)
+    assert error.what == "'q' must hold 0..1000000 items, got 1000001"
+
+
+def test_the_identity_refused_where_it_is_not_allowed_says_so():
+    error = _refused(codec.point_of, IDENTITY.hex(), "here", identity=False)
+    assert (error.what, error.where, error.check) == ("the identity element is refused here", "here", "identity")
+
+
 def test_a_range_proof_holds_1_to_256_challenges_and_responses():
     one, most = (Scalar(1),), tuple(Scalar(i) for i in range(MAX_BRANCHES))
     for challenges, responses in ((one, one), (most, most), (most, one)):

@@ -107,3 +107,10 @@ def test_base32_pads_less_than_one_letter_and_refuses_a_whole_letter_of_padding(
     with pytest.raises(ValueError, match="^not enough bits$"):
         credential.base32(b"\xff" * 5, 9)
     assert credential.base32(b"\xff" * 6, 10) == "ZZZZZZZZZW"  # 48 bits: 2 of padding, 11100 last
+
+
+def test_a_credential_lists_header_with_bad_hex_is_refused_at_that_field_of_its_first_line(signed):
+    header, lines = credential.list_header(SMALL_MANIFEST, signed), list(credential.list_lines(signed))
+    for key in ("manifest_hash", "signature"):
+        error = _refused("schema.hex", {**header, key: header[key].upper()}, lines)
+        assert error.where == f"credentials.jsonl:1.{key}"

@@ -139,6 +139,37 @@ def test_one_to_64_holders_with_distinct_non_identity_keys():
         assert error.check == "manifest.authority-key" and error.what == "the authorities' keys must be pairwise distinct"
 
 
+def test_the_authorities_refusals_name_the_authorities_or_the_refused_key_and_say_why():
+    """Their shape, their number of holders and a repeated key are refused at the authorities' place; a bad key
+    at that key, with the key reader's own reason (the identity, bad hex) under the authority-key check."""
+    where = "manifest.json.authorities"
+    for edit, what in ((lambda d: d["authorities"].pop("board"), "missing 'board'"),
+                       (lambda d: d["authorities"].update(extra=1), "unexpected key 'extra'"),
+                       (lambda d: d["authorities"].update(holders=[]), "'holders' must hold 1..64 items, got 0"),
+                       (lambda d: d["authorities"].update(board=d["authorities"]["commission"]),
+                        "the authorities' keys must be pairwise distinct")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+    error = _refused_edit(lambda d: d["authorities"].update(board=IDENTITY.hex()))
+    assert (error.check, error.what, error.where) == ("manifest.authority-key", "the identity element is refused here",
+                                                      f"{where}.board")
+    error = _refused_edit(lambda d: d["authorities"]["holders"].__setitem__(1, "zz"))
+    assert (error.check, error.where) == ("manifest.authority-key", f"{where}.holders[1]") and "hex" in error.what
+
+
+def test_a_contest_may_allow_every_ordinary_option_marked_at_once():
+    """max_marks may equal the number of ordinary options: marking them all is then a valid ballot."""
+    every = Contest("c", "", _options(3), 0, 3)
+    assert every.allows(frozenset({"o0", "o1", "o2"})) and not every.allows(frozenset({"o0", "o1", "o2", "o3"}))
+    with_against = Contest("c", "", _options(3), 2, 2, "o2")
+    assert with_against.allows(frozenset({"o0", "o1"})) and with_against.allows(frozenset({"o2"}))
+
+
+def test_an_against_all_option_that_is_not_an_option_is_refused_at_its_contest():
+    error = _refused(check_contest, Contest("c", "", _options(3), 1, 1, "o7"), "manifest.json.contests[2]")
+    assert (error.check, error.where) == ("manifest.marks", "manifest.json.contests[2]")
+
+
 def test_contest_and_option_counts_ids_and_times():
     contest = GOOD["contests"][0]
     wide = [{**contest, "contest_id": f"c{i}"} for i in range(MAX_CONTESTS)]
@@ -169,11 +200,63 @@ def test_contest_and_option_counts_ids_and_times():
         "'title' must be at most 1024 bytes"
 
 
+def test_each_refusal_inside_a_contest_names_that_contest_or_that_option():
+    contest, option = "manifest.json contests[1]", "manifest.json contests[1].options[2]"
+    for edit, what, where in (
+            (lambda d: d.update(contests=[]), "'contests' must hold 1..64 items, got 0", "manifest.json"),
+            (lambda d: d["contests"][1].pop("title"), "missing 'title'", contest),
+            (lambda d: d["contests"][1].update(contest_id=""), "'contest_id' must be non-empty and at most 128 bytes",
+             contest),
+            (lambda d: d["contests"][1].update(against_all=7), "'against_all' must be a string", contest),
+            (lambda d: d["contests"][1].update(title=None), "'title' must be a string", contest),
+            (lambda d: d["contests"][1].update(min_marks=-1), "'min_marks' must be in 0..1000, got -1", contest),
+            (lambda d: d["contests"][1]["options"][2].update(extra=1), "unexpected key 'extra'", option),
+            (lambda d: d["contests"][1]["options"][2].update(title=1), "'title' must be a string", option)):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+
+
+def test_a_contests_mark_rules_are_refused_at_that_contest_and_the_times_and_title_at_the_manifest():
+    contest = "manifest.json contests[1]"
+    for edit, what, where in (
+            (lambda d: d["contests"][1].update(max_marks="2"), "'max_marks' must be an integer, got '2'", contest),
+            (lambda d: d["contests"][1].update(min_marks=0, max_marks=0),
+             "marks must satisfy 0 <= min <= max <= ordinary options and max >= 1", contest),
+            (lambda d: d.update(opens=-1), "'opens' must be in 0..9007199254740991, got -1", "manifest.json"),
+            (lambda d: d.update(closes=None), "'closes' must be an integer, got None", "manifest.json"),
+            (lambda d: d.update(closes=d["opens"]), "polls must open before they close", "manifest.json"),
+            (lambda d: d.update(title=["t"]), "'title' must be a string", "manifest.json")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == (what, where)
+
+
+def test_contest_and_option_titles_hold_up_to_1024_bytes():
+    """A title may be empty or as long as codec.MAX_TITLE_BYTES (ids stop at 128 bytes); one byte more is refused
+    at the contest or option that carries it."""
+    longest, too_long = "t" * codec.MAX_TITLE_BYTES, "t" * (codec.MAX_TITLE_BYTES + 1)
+    parsed = _parse_edited(lambda d: (d["contests"][0].update(title=longest),
+                                      d["contests"][0]["options"][1].update(title=longest)))
+    assert parsed.contests[0].title == longest and parsed.contests[0].options[1].title == longest
+    for edit, where in ((lambda d: d["contests"][0].update(title=too_long), "manifest.json contests[0]"),
+                        (lambda d: d["contests"][0]["options"][1].update(title=too_long),
+                         "manifest.json contests[0].options[1]")):
+        error = _refused_edit(edit)
+        assert (error.what, error.where) == ("'title' must be at most 1024 bytes", where)
+
+
 def test_a_manifests_header_has_the_integer_version_and_its_kind():
     for version in (True, 2.0, "2", 1):
         assert _refused_edit(lambda d, v=version: d.update(version=v)).check == "schema.version"
     assert _refused_edit(lambda d: d.update(kind="ballot")).check == "schema.kind"
     assert _refused_edit(lambda d: d.update(extra=1)).what == "unexpected key 'extra'"
+
+
+def test_a_manifests_header_refusals_name_the_manifest_file():
+    for edit, check in ((lambda d: d.update(version=1), "schema.version"), (lambda d: d.update(kind="ballot"), "schema.kind"),
+                        (lambda d: d.pop("closes"), None)):
+        error = _refused_edit(edit)
+        assert (error.check, error.where) == (check, "manifest.json")
+    assert _refused(manifest_from_json, [], "upload").where == "upload"
 
 
 def test_asking_a_manifest_for_a_contest_it_lacks_names_the_missing_contest():
