@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """docs/vectors/ are what this code computes, byte for byte, and the vector election is a valid record."""
-import codecs
 import json
-import locale
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -90,24 +90,27 @@ def test_the_vectors_command_says_what_it_writes_in_its_help(capsys):
     assert "directory Write the known-answer vectors of docs/protocol.md 13. positional arguments: directory" in help_text
 
 
-@pytest.fixture
-def ascii_locale():
-    """The process's locale encoding switched to ASCII (LC_CTYPE=C), as on a machine without a UTF-8 locale."""
-    if sys.flags.utf8_mode:
-        pytest.skip("in Python's UTF-8 mode the locale does not choose a file's encoding")
-    before = locale.setlocale(locale.LC_CTYPE)
-    locale.setlocale(locale.LC_CTYPE, "C")
-    try:
-        assert codecs.lookup(locale.getpreferredencoding(False)).name == "ascii"
-        yield
-    finally:
-        locale.setlocale(locale.LC_CTYPE, before)
+_WRITE_IN_C_LOCALE = """
+import codecs, locale, sys
+from pathlib import Path
+from shailoo.crypto import vectors
+print(codecs.lookup(locale.getpreferredencoding(False)).name)
+vectors.write(Path(sys.argv[1]))
+"""
 
 
-def test_the_vectors_are_written_in_utf8_whatever_the_locale_of_the_process(tmp_path, ascii_locale):
+def test_the_vectors_are_written_in_utf8_whatever_the_locale_of_the_process(tmp_path):
     # The vectors hold Kyrgyz and accented text (ensure_ascii=False): a second implementation compares bytes.
-    for path in vectors.write(tmp_path):
-        assert path.read_bytes() == (VECTORS / path.name).read_bytes()
+    # Written by a process whose locale encoding is ASCII (the C locale, without Python's UTF-8 mode or its
+    # coercion of the C locale), as on a machine without a UTF-8 locale; this process's modules, mutated or not.
+    env = {**os.environ, "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0",
+           "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    done = subprocess.run([sys.executable, "-X", "utf8=0", "-c", _WRITE_IN_C_LOCALE, str(tmp_path)], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["ascii"]
+    for name in ("primitives.json", "election.json"):
+        assert (tmp_path / name).read_bytes() == (VECTORS / name).read_bytes()
     assert "Мэр".encode() in (tmp_path / "election.json").read_bytes()
 
 
