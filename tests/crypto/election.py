@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from shailoo.crypto import ballot, board, credential, decryption, jcs, record, verify
 from shailoo.crypto.manifest import Manifest
 from shailoo.crypto.signature import SigningKey
@@ -97,6 +99,14 @@ def write_lines(path: Path, lines: list[Any]) -> None:
 
 def read_lines(path: Path) -> list[Any]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def help_text(main: Any, capsys: Any) -> str:
+    """What a command prints for --help, its whitespace folded (argparse wraps to the terminal); it exits 0."""
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    return " ".join(capsys.readouterr().out.split())
 
 
 def board_header(manifest: Manifest, count: int) -> dict[str, Any]:

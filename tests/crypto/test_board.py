@@ -12,7 +12,7 @@ import pytest
 from shailoo.crypto import ballot, board, credential, jcs, receipt, record, signature
 from shailoo.crypto.errors import CryptoError
 
-from .election import board_header, new_election, read_lines, rechain, write_lines
+from .election import board_header, help_text, new_election, read_lines, rechain, write_lines
 from .strategies import BOARD, SMALL_MANIFEST
 
 A = {"mayor": frozenset({"m0"}), "council": frozenset({"k1"}), "referendum": frozenset({"yes"})}
@@ -101,6 +101,23 @@ def _check(record_path, receipt_data, tmp_path):
     return receipt.check(record_path, path)
 
 
+def _copy(published, path):
+    """A copy of the published record at path, to edit, and its board's lines."""
+    shutil.copytree(published, path)
+    return read_lines(path / record.BOARD)
+
+
+def _check_with_board(path, lines, receipt_data, tmp_path):
+    """The receipt check's answer once the copy's board holds these lines."""
+    write_lines(path / record.BOARD, lines)
+    return _check(path, receipt_data, tmp_path)
+
+
+def _unreadable(what):
+    """The answer when the board cannot be read or checked; what names the place first."""
+    return receipt.Answer(receipt.MISSING, f"the board cannot be read or checked: {what}")
+
+
 def test_receipts_of_a_counted_a_superseded_and_a_challenged_ballot(election, published, tmp_path):
     first, challenge, other, revote = election.receipts
     assert _check(published, first, tmp_path).code == receipt.SUPERSEDED
@@ -149,12 +166,9 @@ def test_the_receipt_command_in_process_reads_its_two_paths_and_says_what_it_che
     assert receipt.main([str(published), str(path)]) == receipt.COUNTED
     assert capsys.readouterr().out == (f"ballot {election.receipts[3]['code']} at position 4 is counted: it is the "
                                        "last ballot of its credential\n")
-    with pytest.raises(SystemExit) as done:
-        receipt.main(["--help"])
-    assert done.value.code == 0
-    help_text = " ".join(capsys.readouterr().out.split())
-    assert help_text.startswith("usage: ")
-    assert "[-h] record receipt Check a voter's receipt against a Shailoo election record. positional" in help_text
+    said = help_text(receipt.main, capsys)
+    assert said.startswith("usage: ")
+    assert "[-h] record receipt Check a voter's receipt against a Shailoo election record. positional" in said
 
 
 def test_the_receipt_command_answers_even_when_the_check_itself_fails(published, tmp_path, capsys, monkeypatch):
@@ -178,17 +192,15 @@ def test_an_earlier_entry_changed_in_place_contradicts_the_head_the_board_signed
 
 def test_a_malformed_entry_is_named_by_its_line(election, published, tmp_path):
     path = tmp_path / "malformed"
-    shutil.copytree(published, path)
-    lines = read_lines(path / record.BOARD)
+    lines = _copy(published, path)
     assert lines[2]["type"] == "challenge"
     for changed, what in (({**lines[2], "extra": 1}, "board.jsonl:3: unexpected key 'extra'"),
                           ({**lines[2], "ballot": {**lines[2]["ballot"], "ballot_id": "AB" * 16}},
                            "board.jsonl:3.ballot_id: expected 32 lowercase hex digits"),
                           ({**lines[2], "position": "2"}, "board.jsonl:3: 'position' must be an integer, got '2'"),
                           ([lines[2]], "board.jsonl:3: expected an object")):
-        write_lines(path / record.BOARD, [*lines[:2], changed, *lines[3:]])
-        assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
-            receipt.MISSING, f"the board cannot be read or checked: {what}")
+        assert _check_with_board(path, [*lines[:2], changed, *lines[3:]], election.receipts[3], tmp_path) == (
+            _unreadable(what))
 
 
 # Appending and closing at their limits --------------------------------------------------------------
@@ -403,21 +415,19 @@ def test_a_cast_ballot_signed_by_another_key_is_refused_at_the_cast(election):
 def test_a_ballot_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
     # The voter learns which line of the record is broken: the place of every refusal is the board's line.
     path = tmp_path / "malformed"
-    shutil.copytree(published, path)
-    lines = read_lines(path / record.BOARD)
-    write_lines(path / record.BOARD, [lines[0], {**lines[1], "extra": 1}, *lines[2:]])
-    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
-        receipt.MISSING, "the board cannot be read or checked: board.jsonl:2: unexpected key 'extra'")
+    lines = _copy(published, path)
+    extra = [lines[0], {**lines[1], "extra": 1}, *lines[2:]]
+    assert _check_with_board(path, extra, election.receipts[3], tmp_path) == _unreadable(
+        "board.jsonl:2: unexpected key 'extra'")
     unsigned = {key: value for key, value in lines[3]["cast"].items() if key != "signature"}
-    write_lines(path / record.BOARD, [*lines[:3], {**lines[3], "cast": unsigned}, *lines[4:]])
-    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
-        receipt.MISSING, "the board cannot be read or checked: board.jsonl:4: missing 'signature'")
+    unsigned_lines = [*lines[:3], {**lines[3], "cast": unsigned}, *lines[4:]]
+    assert _check_with_board(path, unsigned_lines, election.receipts[3], tmp_path) == _unreadable(
+        "board.jsonl:4: missing 'signature'")
 
 
 def test_a_close_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(election, published, tmp_path):
     path = tmp_path / "malformed-close"
-    shutil.copytree(published, path)
-    lines = read_lines(path / record.BOARD)
+    lines = _copy(published, path)
     *entries, close = lines
     assert close["type"] == board.CLOSE and len(lines) == 6  # the close is board.jsonl's line 6
     for changed, refusal in (({**close, "extra": 1}, "unexpected key 'extra'"),
@@ -425,10 +435,9 @@ def test_a_close_entry_of_the_wrong_shape_is_refused_at_its_line_of_the_board(el
                              ({**close, "challenges": True}, "'challenges' must be an integer, got True"),
                              ({**close, "signature": close["signature"].upper()},
                               "expected 128 lowercase hex digits")):
-        write_lines(path / record.BOARD, [*entries, changed])
         place = "board.jsonl:6.signature" if "hex" in refusal else "board.jsonl:6"
-        assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
-            receipt.MISSING, f"the board cannot be read or checked: {place}: {refusal}")
+        assert _check_with_board(path, [*entries, changed], election.receipts[3], tmp_path) == _unreadable(
+            f"{place}: {refusal}")
 
 
 def test_a_receipt_check_names_the_place_of_what_it_cannot_read(election, published, tmp_path):
@@ -438,31 +447,26 @@ def test_a_receipt_check_names_the_place_of_what_it_cannot_read(election, publis
     assert answer.code == receipt.MISSING
     assert answer.message.startswith(f"invalid receipt or record: {path}: not JSON: ")
     board_copy = tmp_path / "board-copy"
-    shutil.copytree(published, board_copy)
-    lines = read_lines(board_copy / record.BOARD)
+    lines = _copy(published, board_copy)
     for changed, refusal in (({**lines[1], "position": 0}, "'position' must be in 1..9007199254740991, got 0"),
                              ({**lines[1], "time": "soon"}, "'time' must be an integer, got 'soon'")):
-        write_lines(board_copy / record.BOARD, [lines[0], changed, *lines[2:]])
-        assert _check(board_copy, election.receipts[3], tmp_path) == receipt.Answer(
-            receipt.MISSING, f"the board cannot be read or checked: board.jsonl:2: {refusal}")
+        assert _check_with_board(board_copy, [lines[0], changed, *lines[2:]], election.receipts[3], tmp_path) == (
+            _unreadable(f"board.jsonl:2: {refusal}"))
 
 
 def test_a_later_ballot_of_the_receipts_credential_without_its_signature_is_refused_at_its_line(
         election, published, tmp_path):
     path = tmp_path / "forged"
-    shutil.copytree(published, path)
-    lines = json.loads(json.dumps(read_lines(path / record.BOARD)))
+    lines = _copy(published, path)
     lines[4]["cast"]["signature"] = lines[1]["cast"]["signature"]  # voter 0's revote at position 4, not signed
-    write_lines(path / record.BOARD, lines)
-    assert _check(path, election.receipts[0], tmp_path) == receipt.Answer(
-        receipt.MISSING, "the board cannot be read or checked: board.jsonl:5: cast signature does not verify")
+    assert _check_with_board(path, lines, election.receipts[0], tmp_path) == _unreadable(
+        "board.jsonl:5: cast signature does not verify")
 
 
 def test_a_receipt_for_a_position_the_board_does_not_have_says_the_ballot_was_dropped(election, published, tmp_path):
     path = tmp_path / "short"
-    shutil.copytree(published, path)
-    lines = read_lines(path / record.BOARD)
-    write_lines(path / record.BOARD, [board_header(SMALL_MANIFEST, 2), *lines[1:3]])
-    assert _check(path, election.receipts[3], tmp_path) == receipt.Answer(
+    lines = _copy(published, path)
+    short = [board_header(SMALL_MANIFEST, 2), *lines[1:3]]
+    assert _check_with_board(path, short, election.receipts[3], tmp_path) == receipt.Answer(
         receipt.MISSING, "missing: the record's board has no position 4 (it was dropped; keep the receipt: it is "
         "evidence)")
