@@ -470,3 +470,32 @@ def test_a_receipt_for_a_position_the_board_does_not_have_says_the_ballot_was_dr
     assert _check_with_board(path, short, election.receipts[3], tmp_path) == receipt.Answer(
         receipt.MISSING, "missing: the record's board has no position 4 (it was dropped; keep the receipt: it is "
         "evidence)")
+
+
+def test_a_receipt_whose_header_is_broken_is_refused_at_its_file(election, published, tmp_path):
+    mine = election.receipts[3]
+    unsigned = {key: value for key, value in mine.items() if key != "signature"}
+    for changed, what in (({**mine, "version": 3}, '"version" must be the integer 2, got 3'),
+                          ({**mine, "kind": "ballot"}, "\"kind\" must be 'receipt', got 'ballot'"),
+                          (unsigned, "missing 'signature'")):
+        assert _check(published, changed, tmp_path) == receipt.Answer(
+            receipt.MISSING, f"invalid receipt or record: {tmp_path / 'receipt.json'}: {what}")
+
+
+def test_a_receipt_parsed_without_a_place_is_refused_at_receipt(election):
+    assert board.check_receipt(SMALL_MANIFEST, election.receipts[3]).position == 4
+    with pytest.raises(CryptoError) as caught:
+        board.check_receipt(SMALL_MANIFEST, {**election.receipts[3], "version": 3})
+    assert (caught.value.where, caught.value.what) == ("receipt", '"version" must be the integer 2, got 3')
+
+
+def test_a_challenged_ballots_opening_of_the_wrong_shape_is_refused_at_its_line_of_the_board(
+        election, published, tmp_path):
+    path = tmp_path / "opening"
+    lines = _copy(published, path)
+    challenge = lines[2]
+    assert challenge["type"] == board.CHALLENGE  # board.jsonl's line 3
+    opening = {key: value for key, value in challenge["opening"].items() if key != "contests"}
+    changed = [*lines[:2], {**challenge, "opening": opening}, *lines[3:]]
+    assert _check_with_board(path, changed, election.receipts[3], tmp_path) == _unreadable(
+        "board.jsonl:3: missing 'contests'")
